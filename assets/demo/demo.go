@@ -1,0 +1,517 @@
+// Package demo generates Enlace's demo data from a fixed seed: the two
+// agencies, their officers and supervisors, thousands of subjects with
+// realistic Ecuadorian and US names (two surnames, accents, aliases and
+// monikers, valid cédulas, passports, A-numbers, partial dates of birth), and
+// cases in every status with believable annotation histories.
+//
+// The same seed and options always give the same data, so two demo desks
+// generate identical galleries. It writes through the store's bulk path.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/cases/iddoc"
+	"github.com/enlace-desk/enlace/store"
+)
+
+// DefaultSeed is the demo's fixed seed.
+const DefaultSeed = 20250731 // the day the US–Ecuador agreement was signed
+
+// Default sizes of the demo.
+const (
+	DefaultSubjects = 5000
+	DefaultCases    = 400
+)
+
+// DefaultOfficer is who the demo logs in as: the Ecuadorian liaison officer
+// placed at US Customs and Border Protection.
+const DefaultOfficer = "ec.mrodriguez"
+
+// Agencies returns the two agencies of the exchange.
+func Agencies() []cases.Agency {
+	return []cases.Agency{
+		{Code: "EC-PN", Name: "Policía Nacional del Ecuador", Country: "ECU"},
+		{Code: "US-CBP", Name: "U.S. Customs and Border Protection", Country: "USA"},
+	}
+}
+
+// Officers returns the demo officers, supervisors and auditors of both agencies.
+func Officers() []cases.Officer {
+	o, s, a := cases.RoleOfficer, cases.RoleSupervisor, cases.RoleAuditor
+	return []cases.Officer{
+		{ID: "ec.mrodriguez", Name: "María Rodríguez Vera", Agency: "EC-PN", Roles: []cases.Role{o}},
+		{ID: "ec.jcedeno", Name: "Jorge Cedeño Loor", Agency: "EC-PN", Roles: []cases.Role{o}},
+		{ID: "ec.pquishpe", Name: "Paúl Quishpe Guamán", Agency: "EC-PN", Roles: []cases.Role{o}},
+		{ID: "ec.lzambrano", Name: "Lucía Zambrano Mendoza", Agency: "EC-PN", Roles: []cases.Role{s, o}},
+		{ID: "ec.auditoria", Name: "Rosa Chicaiza Mina", Agency: "EC-PN", Roles: []cases.Role{a}},
+		{ID: "us.jsmith", Name: "Jane Smith", Agency: "US-CBP", Roles: []cases.Role{o}},
+		{ID: "us.rgarcia", Name: "Robert García", Agency: "US-CBP", Roles: []cases.Role{o}},
+		{ID: "us.kwilliams", Name: "Kevin Williams", Agency: "US-CBP", Roles: []cases.Role{o}},
+		{ID: "us.mbrown", Name: "Michelle Brown", Agency: "US-CBP", Roles: []cases.Role{s, o}},
+		{ID: "us.audit", Name: "Thomas Clark", Agency: "US-CBP", Roles: []cases.Role{a}},
+	}
+}
+
+// Options size and pin the generated data.
+type Options struct {
+	Seed     int64
+	Subjects int
+	Cases    int
+	Now      time.Time // case histories end before this moment
+	// Progress, if set, is called after each batch with subjects and cases written.
+	Progress func(subjectsDone, casesDone int)
+}
+
+const batchSize = 20000
+
+// Populate writes the directory and the generated data into an empty store.
+func Populate(ctx context.Context, st *store.Store, opts Options) error {
+	if opts.Seed == 0 {
+		opts.Seed = DefaultSeed
+	}
+	if opts.Now.IsZero() {
+		opts.Now = st.Clock().Now()
+	}
+	for _, a := range Agencies() {
+		if err := st.PutAgency(ctx, a); err != nil {
+			return err
+		}
+	}
+	for _, o := range Officers() {
+		if err := st.PutOfficer(ctx, o); err != nil {
+			return err
+		}
+	}
+	g := newGenerator(opts)
+	author := Officers()[0]
+	var subjectIDs []string
+	for done := 0; done < opts.Subjects; {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n := min(batchSize, opts.Subjects-done)
+		subs := make([]cases.Subject, n)
+		for i := range subs {
+			subs[i] = g.subject()
+		}
+		for i := range subs {
+			subjectIDs = append(subjectIDs, subs[i].ID)
+		}
+		if err := st.Load(ctx, &store.Seed{Seed: opts.Seed, Author: author, Subjects: subs}); err != nil {
+			return err
+		}
+		done += n
+		if opts.Progress != nil {
+			opts.Progress(done, 0)
+		}
+	}
+	subjects := newSubjectIndex(subjectIDs)
+	for done := 0; done < opts.Cases; {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n := min(batchSize/4, opts.Cases-done)
+		seed := &store.Seed{Seed: opts.Seed, Author: author}
+		for i := 0; i < n; i++ {
+			c, anns := g.caseWithHistory(subjects)
+			seed.Cases = append(seed.Cases, c)
+			seed.Annotations = append(seed.Annotations, anns...)
+		}
+		if err := st.Load(ctx, seed); err != nil {
+			return err
+		}
+		done += n
+		if opts.Progress != nil {
+			opts.Progress(opts.Subjects, done)
+		}
+	}
+	return nil
+}
+
+type subjectIndex struct{ ids []string }
+
+func newSubjectIndex(ids []string) *subjectIndex { return &subjectIndex{ids: ids} }
+
+type generator struct {
+	opts    Options
+	rng     *rand.Rand
+	ids     *cases.IDs
+	names   map[string]string // subject ID → display name, for case titles
+	seq     map[string]int    // desk-year → last case sequence
+	serial  int
+	officer map[string][]cases.Officer // agency → officers who work cases
+	super   map[string]cases.Officer   // agency → supervisor
+}
+
+// rngReader feeds the ID generator from the seeded source.
+type rngReader struct{ r *rand.Rand }
+
+func (r rngReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(r.r.Uint32())
+	}
+	return len(p), nil
+}
+
+func newGenerator(opts Options) *generator {
+	rng := rand.New(rand.NewPCG(uint64(opts.Seed), 0x656e6c616365))
+	g := &generator{
+		opts: opts, rng: rng,
+		ids:     cases.NewSeededIDs(cases.NewManualClock(opts.Now.Add(-90*24*time.Hour)), rngReader{rand.New(rand.NewPCG(uint64(opts.Seed), 7))}),
+		names:   map[string]string{},
+		seq:     map[string]int{},
+		officer: map[string][]cases.Officer{},
+		super:   map[string]cases.Officer{},
+	}
+	for _, o := range Officers() {
+		switch {
+		case o.Has(cases.RoleSupervisor):
+			g.super[o.Agency] = o
+			g.officer[o.Agency] = append(g.officer[o.Agency], o)
+		case o.Has(cases.RoleOfficer):
+			g.officer[o.Agency] = append(g.officer[o.Agency], o)
+		}
+	}
+	return g
+}
+
+// zipf picks an index in [0, n) biased towards the front of the list.
+func (g *generator) zipf(n int) int {
+	// Square of a uniform: index density falls off like 1/sqrt(i).
+	u := g.rng.Float64()
+	return min(n-1, int(u*u*u*float64(n)))
+}
+
+func (g *generator) pick(list []string) string { return list[g.zipf(len(list))] }
+func (g *generator) uniform(list []string) string {
+	return list[g.rng.IntN(len(list))]
+}
+func (g *generator) chance(p float64) bool { return g.rng.Float64() < p }
+
+func (g *generator) subject() cases.Subject {
+	var s cases.Subject
+	s.ID = g.ids.New()
+	female := g.chance(0.22)
+	s.Sex = cases.SexMale
+	if female {
+		s.Sex = cases.SexFemale
+	}
+	kind := g.rng.IntN(100)
+	switch {
+	case kind < 80: // Ecuadorian, held by EC-PN
+		s.OwnerAgency, s.Nationalities = "EC-PN", []string{"ECU"}
+		s.Name = g.hispanicName(female, ecSurnames)
+		g.serial++
+		s.Documents = append(s.Documents, cases.Document{Kind: cases.DocCedula, Number: iddoc.MakeCedula(g.province(), g.serial), Country: "ECU"})
+		if g.chance(0.55) {
+			s.Documents = append(s.Documents, cases.Document{Kind: cases.DocPassport, Number: fmt.Sprintf("%c%07d", 'A'+rune(g.rng.IntN(3)), g.rng.IntN(10_000_000)), Country: "ECU"})
+		}
+	case kind < 94: // Latin American, held by US-CBP
+		s.OwnerAgency = "US-CBP"
+		country := []string{"MEX", "SLV", "HND", "GTM", "COL", "VEN", "ECU"}[g.rng.IntN(7)]
+		s.Nationalities = []string{country}
+		s.Name = g.hispanicName(female, latamSurnames)
+		if g.chance(0.7) {
+			s.Documents = append(s.Documents, cases.Document{Kind: cases.DocANumber, Number: fmt.Sprintf("A%09d", 10_000_000+g.rng.IntN(250_000_000)), Country: "USA"})
+		}
+		if g.chance(0.5) {
+			s.Documents = append(s.Documents, cases.Document{Kind: cases.DocPassport, Number: fmt.Sprintf("%c%08d", 'G'+rune(g.rng.IntN(4)), g.rng.IntN(100_000_000)), Country: country})
+		}
+	default: // US citizen or resident, held by US-CBP
+		s.OwnerAgency, s.Nationalities = "US-CBP", []string{"USA"}
+		given := usMaleGiven
+		if female {
+			given = usFemaleGiven
+		}
+		s.Name = cases.Name{Given: []string{g.uniform(given)}, Paternal: g.pick(usSurnames)}
+		if g.chance(0.4) {
+			s.Name.Given = append(s.Name.Given, g.uniform(given))
+		}
+		s.Documents = append(s.Documents, cases.Document{Kind: cases.DocPassport, Number: fmt.Sprintf("%09d", 100_000_000+g.rng.IntN(900_000_000)), Country: "USA"})
+	}
+	s.DOB = g.dob()
+	g.aliases(&s)
+	switch r := g.rng.IntN(100); {
+	case r < 45:
+		s.Category = cases.CategoryGangMember
+		if s.OwnerAgency == "EC-PN" {
+			s.Gang = g.uniform(ecGangs)
+		} else {
+			s.Gang = g.uniform(usGangs)
+		}
+	case r < 85:
+		s.Category = cases.CategoryHighPriority
+	case r < 88:
+		s.Category = cases.CategoryTerrorist
+	default:
+		s.Category = cases.CategoryOther
+	}
+	switch r := g.rng.IntN(100); {
+	case r < 25:
+		s.LegalStatus = "Arrest warrant, " + []string{"drug trafficking", "homicide", "extortion", "kidnapping", "illicit association", "arms trafficking"}[g.rng.IntN(6)]
+	case r < 32:
+		s.LegalStatus = "Extradition request pending"
+	case r < 40:
+		s.LegalStatus = "Deported " + fmt.Sprint(2015+g.rng.IntN(11))
+	}
+	created := g.opts.Now.Add(-time.Duration(30+g.rng.IntN(2000)) * 24 * time.Hour)
+	s.Created, s.Updated = created, created
+	g.names[s.ID] = s.Name.Display()
+	return s
+}
+
+func (g *generator) hispanicName(female bool, surnames []string) cases.Name {
+	given := maleGiven
+	if female {
+		given = femaleGiven
+	}
+	n := cases.Name{Given: []string{g.pick(given)}, Paternal: g.pick(surnames), Maternal: g.pick(surnames)}
+	for n.Maternal == n.Paternal {
+		n.Maternal = g.pick(surnames)
+	}
+	if g.chance(0.75) {
+		second := g.pick(given)
+		if second != n.Given[0] {
+			n.Given = append(n.Given, second)
+		}
+	}
+	if female && n.Given[0] != "María" && g.chance(0.15) {
+		n.Given = append([]string{"María"}, n.Given...)[:2]
+	}
+	if g.chance(0.04) {
+		n.Maternal = "" // maternal surname unknown
+	}
+	return n
+}
+
+func (g *generator) province() int {
+	total := 0
+	for _, p := range provinceWeights {
+		total += p.weight
+	}
+	r := g.rng.IntN(total)
+	for _, p := range provinceWeights {
+		if r < p.weight {
+			return p.code
+		}
+		r -= p.weight
+	}
+	return 9
+}
+
+func (g *generator) dob() cases.PartialDate {
+	y := 1958 + g.rng.IntN(48)
+	switch r := g.rng.IntN(100); {
+	case r < 8:
+		return cases.PartialDate{Year: y}
+	case r < 13:
+		return cases.PartialDate{Year: y, Month: 1 + g.rng.IntN(12)}
+	}
+	m := 1 + g.rng.IntN(12)
+	d := 1 + g.rng.IntN(time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day())
+	return cases.PartialDate{Year: y, Month: m, Day: d}
+}
+
+func (g *generator) aliases(s *cases.Subject) {
+	if nick, ok := nicknames[s.Name.Given[0]]; ok && g.chance(0.45) {
+		s.Aliases = append(s.Aliases, cases.Alias{Name: g.uniform(nick), Moniker: true})
+	} else if len(s.Name.Given) > 1 {
+		if nick, ok := nicknames[s.Name.Given[1]]; ok && g.chance(0.3) {
+			s.Aliases = append(s.Aliases, cases.Alias{Name: g.uniform(nick), Moniker: true})
+		}
+	}
+	if s.Category == cases.CategoryGangMember && g.chance(0.5) {
+		s.Aliases = append(s.Aliases, cases.Alias{Name: g.uniform(streetNames), Moniker: true})
+	}
+	if g.chance(0.12) && s.Name.Maternal != "" {
+		// A false identity used before: another maternal surname and given name.
+		alt := cases.Name{Given: []string{g.pick(maleGiven)}, Paternal: s.Name.Paternal, Maternal: g.pick(ecSurnames)}
+		if s.Sex == cases.SexFemale {
+			alt.Given[0] = g.pick(femaleGiven)
+		}
+		s.Aliases = append(s.Aliases, cases.Alias{Name: alt.Display()})
+	}
+}
+
+// target statuses and how often each appears in the demo queue.
+var statusMix = []struct {
+	status cases.Status
+	weight int
+}{
+	{cases.StatusNew, 22}, {cases.StatusInReview, 30}, {cases.StatusEscalated, 8},
+	{cases.StatusDecided, 14}, {cases.StatusClosed, 20}, {cases.StatusReopened, 6},
+}
+
+// paths from New to each status, through the state machine.
+var paths = map[cases.Status][]cases.Status{
+	cases.StatusNew:       nil,
+	cases.StatusInReview:  {cases.StatusInReview},
+	cases.StatusEscalated: {cases.StatusInReview, cases.StatusEscalated},
+	cases.StatusDecided:   {cases.StatusInReview, cases.StatusDecided},
+	cases.StatusClosed:    {cases.StatusInReview, cases.StatusDecided, cases.StatusClosed},
+	cases.StatusReopened:  {cases.StatusInReview, cases.StatusDecided, cases.StatusClosed, cases.StatusReopened},
+}
+
+var titleTemplates = []string{
+	"Fingerprint hit at %[2]s: %[1]s",
+	"Identity check requested by partner: %[1]s",
+	"Extradition follow-up: %[1]s",
+	"Encounter review, %[2]s: %[1]s",
+	"Alias verification: %[1]s",
+	"Watchlist match to confirm: %[1]s",
+	"Core data request (48 h): %[1]s",
+}
+
+var noteTemplates = []string{
+	"Requested the partner's core data on the candidate; waiting for the answer.",
+	"Probe quality is poor on the left thumb; asked the port for a second capture.",
+	"Biographics agree except the maternal surname, which the subject gave differently at the border.",
+	"Subject travelled on a passport issued last year; checking it against the registry.",
+	"Candidate list reviewed: the top two candidates share a surname and are probably brothers.",
+	"Called the liaison desk in Quito; they confirm an active warrant.",
+	"Subject states he has never been to Ecuador; prints say otherwise, pending verification.",
+	"Second examiner assigned for blind verification.",
+	"Partner agency asks for the encounter photographs; sent through the exchange.",
+	"Alias used at the encounter matches a moniker on file.",
+}
+
+var justifications = map[cases.Conclusion][]string{
+	cases.Identification: {"Twelve corresponding minutiae on the right index, no unexplained differences; biographics agree.", "Ten-print comparison: eight fingers in agreement, verified blind by a second examiner."},
+	cases.Exclusion:      {"Different pattern class on both thumbs; excluded.", "Core-delta ridge counts disagree on every finger compared; not the same person."},
+	cases.Inconclusive:   {"Probe too partial for a conclusion; requested new captures.", "Only four corresponding minutiae on a low-quality impression; inconclusive."},
+}
+
+func (g *generator) caseWithHistory(subjects *subjectIndex) (cases.Case, []cases.Annotation) {
+	now := g.opts.Now
+	owner := "EC-PN"
+	if g.chance(0.45) {
+		owner = "US-CBP"
+	}
+	partner := map[string]string{"EC-PN": "US-CBP", "US-CBP": "EC-PN"}[owner]
+	created := now.Add(-time.Duration(2+g.rng.IntN(60*24)) * time.Hour)
+	desk := 11 + g.rng.IntN(2)
+	if owner == "US-CBP" {
+		desk += 2
+	}
+	key := fmt.Sprintf("%s-%d-%d", owner, created.Year(), desk)
+	g.seq[key]++
+	c := cases.Case{
+		ID:          cases.CaseNumber(owner, created.Year(), desk, g.seq[key]),
+		Status:      cases.StatusNew,
+		Priority:    []cases.Priority{cases.PriorityLow, cases.PriorityNormal, cases.PriorityNormal, cases.PriorityNormal, cases.PriorityHigh, cases.PriorityHigh, cases.PriorityCritical}[g.rng.IntN(7)],
+		OwnerAgency: owner,
+		Created:     created,
+		Updated:     created,
+	}
+	if g.chance(0.85) {
+		c.SharedWith = []string{partner}
+	}
+	var subjectName string
+	if len(subjects.ids) > 0 {
+		n := 1 + g.rng.IntN(2)
+		for i := 0; i < n; i++ {
+			id := subjects.ids[g.rng.IntN(len(subjects.ids))]
+			if len(c.SubjectIDs) == 0 || c.SubjectIDs[0] != id {
+				c.SubjectIDs = append(c.SubjectIDs, id)
+			}
+		}
+		subjectName = g.names[c.SubjectIDs[0]]
+	}
+	if subjectName == "" {
+		subjectName = "unidentified traveller"
+	}
+	c.Title = fmt.Sprintf(g.uniform(titleTemplates), subjectName, strings.Split(g.uniform(ports), ",")[0])
+	switch r := g.rng.IntN(100); {
+	case r < 35:
+		c.Due = created.Add(48 * time.Hour) // Prüm II core-data deadline
+	case r < 75:
+		c.Due = created.Add(time.Duration(5+g.rng.IntN(25)) * 24 * time.Hour)
+	}
+
+	target := cases.StatusNew
+	r := g.rng.IntN(100)
+	for _, m := range statusMix {
+		if r < m.weight {
+			target = m.status
+			break
+		}
+		r -= m.weight
+	}
+	// Walk the history forward in time, never past now.
+	span := now.Sub(created)
+	steps := len(paths[target]) + 4
+	at := created
+	next := func() time.Time {
+		at = at.Add(time.Duration(g.rng.Int64N(int64(span)/int64(steps+1) + 1)))
+		if !at.Before(now) {
+			at = now.Add(-time.Minute)
+		}
+		return at
+	}
+	var anns []cases.Annotation
+	add := func(a cases.Annotation) {
+		a.ID, a.CaseID, a.At = g.ids.New(), c.ID, next()
+		anns = append(anns, a)
+	}
+	workers := append(append([]cases.Officer{}, g.officer[owner]...), g.officer[partner]...)
+	if len(c.SharedWith) == 0 {
+		workers = g.officer[owner]
+	}
+	super := g.super[owner]
+	worker := workers[g.rng.IntN(len(workers))]
+	version := 0
+	if target != cases.StatusNew || g.chance(0.5) {
+		add(cases.Annotation{Kind: cases.AnnAssign, Author: super.ID, Assignee: worker.ID})
+		c.Assignee = worker.ID
+	}
+	if g.chance(0.6) {
+		add(cases.Annotation{Kind: cases.AnnNote, Author: worker.ID, Text: g.uniform(noteTemplates)})
+	}
+	for _, to := range paths[target] {
+		from := c.Status
+		a := cases.Annotation{Kind: cases.AnnStatus, Author: worker.ID, FromStatus: from, ToStatus: to, BaseVersion: version}
+		switch to {
+		case cases.StatusDecided:
+			concl := cases.Conclusions[g.rng.IntN(3)]
+			cand := ""
+			if len(c.SubjectIDs) > 0 {
+				cand = c.SubjectIDs[0]
+			}
+			d := cases.Decision{Conclusion: concl, CandidateID: cand, Justification: g.uniform(justifications[concl])}
+			a.Kind, a.Decision, a.Text = cases.AnnDecision, &d, d.Justification
+		case cases.StatusClosed, cases.StatusReopened:
+			a.Author = super.ID
+			if to == cases.StatusReopened {
+				a.Text = "New encounter of the same subject reported by the partner."
+			} else {
+				a.Text = "Signed off."
+			}
+		case cases.StatusEscalated:
+			a.Text = "Conflicting information between the two agencies' records; escalating."
+		}
+		add(a)
+		c.Status = to
+		version++
+		if g.chance(0.4) {
+			add(cases.Annotation{Kind: cases.AnnNote, Author: worker.ID, Text: g.uniform(noteTemplates)})
+		}
+	}
+	initialPriority := c.Priority
+	if g.chance(0.15) {
+		p := cases.Priorities[g.rng.IntN(len(cases.Priorities))]
+		if p != c.Priority {
+			add(cases.Annotation{Kind: cases.AnnPriority, Author: super.ID, Priority: p})
+			c.Priority = p
+		}
+	}
+	// The case row starts as created; the annotations move it.
+	start := c
+	start.Status, start.Assignee, start.Version, start.Priority = cases.StatusNew, "", 0, initialPriority
+	return start, anns
+}

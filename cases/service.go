@@ -1,0 +1,184 @@
+package cases
+
+import (
+	"context"
+	"time"
+)
+
+// CaseSort is the column the queue is sorted by.
+type CaseSort string
+
+const (
+	SortDue      CaseSort = "due"
+	SortPriority CaseSort = "priority"
+	SortUpdated  CaseSort = "updated"
+	SortCreated  CaseSort = "created"
+	SortID       CaseSort = "id"
+	SortStatus   CaseSort = "status"
+	SortAssignee CaseSort = "assignee"
+	SortTitle    CaseSort = "title"
+)
+
+// CaseFilter selects cases for the queue. Zero values select everything.
+type CaseFilter struct {
+	// Agency limits the list to cases this agency owns or is shared with: an
+	// officer sees only those.
+	Agency     string
+	Assignee   string   // officer ID; see Unassigned
+	Unassigned bool     // only cases with no assignee
+	Statuses   []Status // any of these
+	OverdueAt  time.Time
+	Text       string // substring of ID or title, case-insensitive
+	OpenOnly   bool
+}
+
+// CaseSummary is one row of the queue: enough to list, not the whole case.
+type CaseSummary struct {
+	ID       string
+	Title    string
+	Status   Status
+	Priority Priority
+	Assignee string
+	Created  time.Time
+	Updated  time.Time
+	Due      time.Time
+	Conflict bool
+}
+
+// Overdue reports whether the case is open and past due at now.
+func (c CaseSummary) Overdue(now time.Time) bool {
+	return c.Status.Open() && !c.Due.IsZero() && now.After(c.Due)
+}
+
+// NewCase is what an officer supplies to open a case.
+type NewCase struct {
+	Title       string
+	Priority    Priority
+	SharedWith  []string
+	Due         time.Time
+	SubjectIDs  []string
+	EncounterID string
+	Assignee    string
+}
+
+// CaseService is how the UI and the CLI read and change cases. Every change is
+// made as the given officer and recorded as an annotation and an event.
+type CaseService interface {
+	// Cases lists case summaries matching f (the store's order is by ID).
+	Cases(ctx context.Context, f CaseFilter) ([]CaseSummary, error)
+	Case(ctx context.Context, id string) (*Case, error)
+	// Annotations returns a case's timeline, oldest first.
+	Annotations(ctx context.Context, caseID string) ([]Annotation, error)
+
+	CreateCase(ctx context.Context, actor Officer, c NewCase) (*Case, error)
+	AddNote(ctx context.Context, actor Officer, caseID, text, supersedes string) (*Annotation, error)
+	ChangeStatus(ctx context.Context, actor Officer, caseID string, to Status, reason string) (*Annotation, error)
+	Assign(ctx context.Context, actor Officer, caseID, assignee string) (*Annotation, error)
+	SetPriority(ctx context.Context, actor Officer, caseID string, p Priority) (*Annotation, error)
+	RecordDecision(ctx context.Context, actor Officer, caseID string, d Decision) (*Annotation, error)
+}
+
+// SubjectService is how the UI and the CLI read subjects.
+type SubjectService interface {
+	Subject(ctx context.Context, id string) (*Subject, error)
+	// CaseSubjects returns the subjects involved in a case.
+	CaseSubjects(ctx context.Context, caseID string) ([]Subject, error)
+	// SubjectCases returns summaries of the cases a subject appears in.
+	SubjectCases(ctx context.Context, subjectID string) ([]CaseSummary, error)
+	SaveSubject(ctx context.Context, actor Officer, s *Subject) error
+}
+
+// DirectoryService knows the agencies and officers of the exchange.
+type DirectoryService interface {
+	Agencies(ctx context.Context) ([]Agency, error)
+	Officers(ctx context.Context) ([]Officer, error)
+	Officer(ctx context.Context, id string) (*Officer, error)
+}
+
+// Purpose is the lawful reason stated for a search.
+type Purpose string
+
+const (
+	PurposeBorder        Purpose = "border_inspection"
+	PurposeInvestigation Purpose = "criminal_investigation"
+	PurposeExtradition   Purpose = "extradition"
+	PurposeImmigration   Purpose = "immigration"
+	PurposeOther         Purpose = "other"
+)
+
+// Purposes lists every purpose.
+var Purposes = []Purpose{PurposeBorder, PurposeInvestigation, PurposeExtradition, PurposeImmigration, PurposeOther}
+
+// Label is the purpose as an officer reads it.
+func (p Purpose) Label() string {
+	switch p {
+	case PurposeBorder:
+		return "Border inspection"
+	case PurposeInvestigation:
+		return "Criminal investigation"
+	case PurposeExtradition:
+		return "Extradition"
+	case PurposeImmigration:
+		return "Immigration"
+	case PurposeOther:
+		return "Other"
+	}
+	return string(p)
+}
+
+// QueryLogEntry is the trace of one search (agreement Art. 15).
+type QueryLogEntry struct {
+	ID          string
+	OfficerID   string
+	Agency      string
+	At          time.Time
+	Kind        string // "name", "document", "fingerprint"
+	Query       string
+	Purpose     Purpose
+	PurposeText string // free text, required for PurposeOther
+	Results     int
+}
+
+// ValidatePurpose checks that a search states a lawful purpose.
+func ValidatePurpose(p Purpose, text string) error {
+	switch p {
+	case PurposeBorder, PurposeInvestigation, PurposeExtradition, PurposeImmigration:
+		return nil
+	case PurposeOther:
+		if len([]rune(text)) < 3 {
+			return Errorf(EINVALID, "purpose \"other\" needs a description of the reason for the search")
+		}
+		return nil
+	case "":
+		return Errorf(EINVALID, "every search needs a stated purpose")
+	}
+	return Errorf(EINVALID, "%q is not a recognised search purpose", p)
+}
+
+// SyncState is what the status bar says about the exchange.
+type SyncState struct {
+	Configured bool
+	Connected  bool
+	LastSync   time.Time
+	Pending    int // local events not yet acknowledged by the hub
+	Conflicts  int // cases in conflict awaiting a supervisor
+	LastError  string
+}
+
+// Store is the whole local store as the UI sees it.
+type Store interface {
+	CaseService
+	SubjectService
+	DirectoryService
+	// Health describes the store for the status bar: path, schema version, size.
+	Health(ctx context.Context) (StoreHealth, error)
+}
+
+// StoreHealth describes the local store.
+type StoreHealth struct {
+	Path          string
+	SchemaVersion int
+	Cases         int
+	Subjects      int
+	PendingEvents int
+}

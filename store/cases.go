@@ -1,0 +1,389 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/enlace-desk/enlace/cases"
+)
+
+var _ cases.Store = (*Store)(nil)
+
+const caseColumns = `id, title, status, priority, owner_agency, shared_with, assignee, created, updated, due, encounter_id, version, conflict`
+
+func scanCase(row interface{ Scan(...any) error }) (*cases.Case, error) {
+	var c cases.Case
+	var status, shared string
+	var prio, conflict int
+	var created, updated, due int64
+	if err := row.Scan(&c.ID, &c.Title, &status, &prio, &c.OwnerAgency, &shared, &c.Assignee, &created, &updated, &due, &c.EncounterID, &c.Version, &conflict); err != nil {
+		return nil, err
+	}
+	c.Status = cases.Status(status)
+	c.Priority = cases.Priority(prio)
+	c.SharedWith = splitList(shared)
+	c.Created, c.Updated, c.Due = fromMS(created), fromMS(updated), fromMS(due)
+	c.Conflict = conflict != 0
+	return &c, nil
+}
+
+// Case returns one case with the IDs of its subjects.
+func (s *Store) Case(ctx context.Context, id string) (*cases.Case, error) {
+	return s.caseIn(ctx, s.r, id)
+}
+
+func (s *Store) caseIn(ctx context.Context, q querier, id string) (*cases.Case, error) {
+	c, err := scanCase(q.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, cases.Errorf(cases.ENOTFOUND, "there is no case %s", id)
+	}
+	if err != nil {
+		return nil, storageErr(err, "cannot read case %s", id)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT subject_id FROM case_subjects WHERE case_id = ? ORDER BY subject_id`, id)
+	if err != nil {
+		return nil, storageErr(err, "cannot read case %s", id)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sid string
+		if err := rows.Scan(&sid); err != nil {
+			return nil, storageErr(err, "cannot read case %s", id)
+		}
+		c.SubjectIDs = append(c.SubjectIDs, sid)
+	}
+	return c, storageErr(rows.Err(), "cannot read case %s", id)
+}
+
+// Cases lists case summaries matching f, ordered by ID.
+func (s *Store) Cases(ctx context.Context, f cases.CaseFilter) ([]cases.CaseSummary, error) {
+	var where []string
+	var args []any
+	if f.Agency != "" {
+		where = append(where, "(owner_agency = ? OR instr(','||shared_with||',', ?) > 0)")
+		args = append(args, f.Agency, ","+f.Agency+",")
+	}
+	if f.Assignee != "" {
+		where = append(where, "assignee = ?")
+		args = append(args, f.Assignee)
+	}
+	if f.Unassigned {
+		where = append(where, "assignee = ''")
+	}
+	if len(f.Statuses) > 0 {
+		where = append(where, "status IN ("+strings.TrimSuffix(strings.Repeat("?,", len(f.Statuses)), ",")+")")
+		for _, st := range f.Statuses {
+			args = append(args, string(st))
+		}
+	}
+	if f.OpenOnly {
+		where = append(where, "status != 'closed'")
+	}
+	if !f.OverdueAt.IsZero() {
+		where = append(where, "status != 'closed' AND due != 0 AND due < ?")
+		args = append(args, f.OverdueAt.UnixMilli())
+	}
+	if f.Text != "" {
+		where = append(where, "(instr(lower(id), ?) > 0 OR instr(lower(title), ?) > 0)")
+		t := strings.ToLower(f.Text)
+		args = append(args, t, t)
+	}
+	q := `SELECT id, title, status, priority, assignee, created, updated, due, conflict FROM cases`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY id"
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, storageErr(err, "cannot list cases")
+	}
+	defer rows.Close()
+	var out []cases.CaseSummary
+	for rows.Next() {
+		var c cases.CaseSummary
+		var status string
+		var prio, conflict int
+		var created, updated, due int64
+		if err := rows.Scan(&c.ID, &c.Title, &status, &prio, &c.Assignee, &created, &updated, &due, &conflict); err != nil {
+			return nil, storageErr(err, "cannot list cases")
+		}
+		c.Status, c.Priority = cases.Status(status), cases.Priority(prio)
+		c.Created, c.Updated, c.Due = fromMS(created), fromMS(updated), fromMS(due)
+		c.Conflict = conflict != 0
+		out = append(out, c)
+	}
+	return out, storageErr(rows.Err(), "cannot list cases")
+}
+
+// Annotations returns a case's timeline, oldest first.
+func (s *Store) Annotations(ctx context.Context, caseID string) ([]cases.Annotation, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, case_id, kind, author, at, text, supersedes, from_status, to_status, base_version, assignee, priority, decision
+		FROM annotations WHERE case_id = ? ORDER BY at, id`, caseID)
+	if err != nil {
+		return nil, storageErr(err, "cannot read the timeline of case %s", caseID)
+	}
+	defer rows.Close()
+	var out []cases.Annotation
+	for rows.Next() {
+		var a cases.Annotation
+		var kind, from, to, decision string
+		var at int64
+		var prio int
+		if err := rows.Scan(&a.ID, &a.CaseID, &kind, &a.Author, &at, &a.Text, &a.Supersedes, &from, &to, &a.BaseVersion, &a.Assignee, &prio, &decision); err != nil {
+			return nil, storageErr(err, "cannot read the timeline of case %s", caseID)
+		}
+		a.Kind, a.FromStatus, a.ToStatus = cases.AnnotationKind(kind), cases.Status(from), cases.Status(to)
+		a.At, a.Priority = fromMS(at), cases.Priority(prio)
+		if decision != "" {
+			a.Decision = new(cases.Decision)
+			if err := json.Unmarshal([]byte(decision), a.Decision); err != nil {
+				return nil, cases.Errorf(cases.ESTORAGE, "annotation %s: stored decision is damaged", a.ID)
+			}
+		}
+		out = append(out, a)
+	}
+	return out, storageErr(rows.Err(), "cannot read the timeline of case %s", caseID)
+}
+
+// canAct checks that actor is an officer or supervisor of an agency that sees c.
+func canAct(actor cases.Officer, c *cases.Case) error {
+	if !actor.Has(cases.RoleOfficer) && !actor.Has(cases.RoleSupervisor) {
+		return cases.Errorf(cases.EFORBIDDEN, "%s is an auditor: auditors read, they do not change cases", actor.Name)
+	}
+	if actor.Agency != c.OwnerAgency && !slices.Contains(c.SharedWith, actor.Agency) {
+		return cases.Errorf(cases.EFORBIDDEN, "case %s is not shared with %s", c.ID, actor.Agency)
+	}
+	return nil
+}
+
+// CreateCase opens a new case owned by the actor's agency, numbered from this
+// desk's sequence for the year.
+func (s *Store) CreateCase(ctx context.Context, actor cases.Officer, nc cases.NewCase) (*cases.Case, error) {
+	if strings.TrimSpace(nc.Title) == "" {
+		return nil, cases.Errorf(cases.EINVALID, "a case needs a title")
+	}
+	if nc.Priority == 0 {
+		nc.Priority = cases.PriorityNormal
+	}
+	if !nc.Priority.Valid() {
+		return nil, cases.Errorf(cases.EINVALID, "priority %d does not exist", nc.Priority)
+	}
+	if !actor.Has(cases.RoleOfficer) && !actor.Has(cases.RoleSupervisor) {
+		return nil, cases.Errorf(cases.EFORBIDDEN, "%s is an auditor: auditors do not open cases", actor.Name)
+	}
+	var out *cases.Case
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		now := s.clock.Now()
+		key := "case_seq_" + strconv.Itoa(now.Year())
+		cur, err := getMeta(ctx, tx, key)
+		if err != nil {
+			return err
+		}
+		seq, _ := strconv.Atoi(cur)
+		seq++
+		if err := setMeta(ctx, tx, key, strconv.Itoa(seq)); err != nil {
+			return err
+		}
+		c := cases.Case{
+			ID:          cases.CaseNumber(actor.Agency, now.Year(), s.desk, seq),
+			Title:       strings.TrimSpace(nc.Title),
+			Status:      cases.StatusNew,
+			Priority:    nc.Priority,
+			OwnerAgency: actor.Agency,
+			SharedWith:  nc.SharedWith,
+			Assignee:    nc.Assignee,
+			Created:     now,
+			Updated:     now,
+			Due:         nc.Due,
+			SubjectIDs:  nc.SubjectIDs,
+			EncounterID: nc.EncounterID,
+		}
+		ev, err := s.newEvent(actor, cases.EventCaseCreated, c.ID, nil, cases.CaseCreated{Case: c})
+		if err != nil {
+			return err
+		}
+		if err := s.record(ctx, tx, ev, "local"); err != nil {
+			return err
+		}
+		out = &c
+		return nil
+	})
+	if err != nil {
+		return nil, storageErr(err, "cannot open the case")
+	}
+	return out, nil
+}
+
+// annotate loads the case inside the write transaction, lets check build the
+// annotation from its current state, and records it with its event.
+func (s *Store) annotate(ctx context.Context, actor cases.Officer, caseID string, build func(tx *sql.Tx, c *cases.Case, a *cases.Annotation) error) (*cases.Annotation, error) {
+	var out *cases.Annotation
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		c, err := s.caseIn(ctx, tx, caseID)
+		if err != nil {
+			return err
+		}
+		if err := canAct(actor, c); err != nil {
+			return err
+		}
+		a := cases.Annotation{ID: s.ids.New(), CaseID: c.ID, Author: actor.ID, At: s.clock.Now()}
+		if err := build(tx, c, &a); err != nil {
+			return err
+		}
+		ev, err := s.newEvent(actor, cases.EventAnnotationAdded, c.ID, nil, a)
+		if err != nil {
+			return err
+		}
+		if err := s.record(ctx, tx, ev, "local"); err != nil {
+			return err
+		}
+		out = &a
+		return nil
+	})
+	if err != nil {
+		return nil, storageErr(err, "cannot change case %s", caseID)
+	}
+	return out, nil
+}
+
+// AddNote appends a note; with supersedes it is an edit of an earlier note.
+func (s *Store) AddNote(ctx context.Context, actor cases.Officer, caseID, text, supersedes string) (*cases.Annotation, error) {
+	if err := cases.ValidateNote(text); err != nil {
+		return nil, err
+	}
+	return s.annotate(ctx, actor, caseID, func(tx *sql.Tx, c *cases.Case, a *cases.Annotation) error {
+		if supersedes != "" {
+			var kind, author string
+			err := tx.QueryRowContext(ctx, `SELECT kind, author FROM annotations WHERE id = ? AND case_id = ?`, supersedes, c.ID).Scan(&kind, &author)
+			if errors.Is(err, sql.ErrNoRows) {
+				return cases.Errorf(cases.ENOTFOUND, "there is no note %s on case %s to edit", supersedes, c.ID)
+			}
+			if err != nil {
+				return err
+			}
+			if kind != string(cases.AnnNote) {
+				return cases.Errorf(cases.EINVALID, "only notes can be edited; %s is a %s", supersedes, kind)
+			}
+			if author != actor.ID {
+				return cases.Errorf(cases.EFORBIDDEN, "only the author of a note can edit it")
+			}
+		}
+		a.Kind, a.Text, a.Supersedes = cases.AnnNote, text, supersedes
+		return nil
+	})
+}
+
+// ChangeStatus moves the case through the state machine.
+func (s *Store) ChangeStatus(ctx context.Context, actor cases.Officer, caseID string, to cases.Status, reason string) (*cases.Annotation, error) {
+	return s.annotate(ctx, actor, caseID, func(tx *sql.Tx, c *cases.Case, a *cases.Annotation) error {
+		if c.Conflict {
+			return cases.Errorf(cases.ECONFLICT, "case %s is in conflict: two status changes crossed; a supervisor must resolve it first", c.ID)
+		}
+		if err := cases.CheckTransition(c.Status, to, actor.Roles, false); err != nil {
+			return err
+		}
+		a.Kind, a.Text = cases.AnnStatus, strings.TrimSpace(reason)
+		a.FromStatus, a.ToStatus, a.BaseVersion = c.Status, to, c.Version
+		return nil
+	})
+}
+
+// Assign gives the case to an officer of an agency that sees it ("" unassigns).
+// Only supervisors assign.
+func (s *Store) Assign(ctx context.Context, actor cases.Officer, caseID, assignee string) (*cases.Annotation, error) {
+	if !actor.Has(cases.RoleSupervisor) {
+		return nil, cases.Errorf(cases.EFORBIDDEN, "only a supervisor can assign cases")
+	}
+	return s.annotate(ctx, actor, caseID, func(tx *sql.Tx, c *cases.Case, a *cases.Annotation) error {
+		if assignee != "" {
+			o, err := s.officerIn(ctx, tx, assignee)
+			if err != nil {
+				return err
+			}
+			if o.Agency != c.OwnerAgency && !slices.Contains(c.SharedWith, o.Agency) {
+				return cases.Errorf(cases.EINVALID, "%s is with %s, which case %s is not shared with", o.Name, o.Agency, c.ID)
+			}
+			if !o.Has(cases.RoleOfficer) && !o.Has(cases.RoleSupervisor) {
+				return cases.Errorf(cases.EINVALID, "%s is an auditor and cannot work cases", o.Name)
+			}
+		}
+		if assignee == c.Assignee {
+			return cases.Errorf(cases.EINVALID, "case %s is already assigned to that officer", c.ID)
+		}
+		a.Kind, a.Assignee = cases.AnnAssign, assignee
+		return nil
+	})
+}
+
+// SetPriority changes the case's priority. Only supervisors prioritise.
+func (s *Store) SetPriority(ctx context.Context, actor cases.Officer, caseID string, p cases.Priority) (*cases.Annotation, error) {
+	if !p.Valid() {
+		return nil, cases.Errorf(cases.EINVALID, "priority %d does not exist", p)
+	}
+	if !actor.Has(cases.RoleSupervisor) {
+		return nil, cases.Errorf(cases.EFORBIDDEN, "only a supervisor can change a case's priority")
+	}
+	return s.annotate(ctx, actor, caseID, func(tx *sql.Tx, c *cases.Case, a *cases.Annotation) error {
+		if c.Priority == p {
+			return cases.Errorf(cases.EINVALID, "case %s is already %s priority", c.ID, p.Label())
+		}
+		a.Kind, a.Priority = cases.AnnPriority, p
+		return nil
+	})
+}
+
+// RecordDecision records a conclusion on a candidate and moves the case to
+// Decided where the state machine allows it from here.
+func (s *Store) RecordDecision(ctx context.Context, actor cases.Officer, caseID string, d cases.Decision) (*cases.Annotation, error) {
+	if err := d.Validate(); err != nil {
+		return nil, err
+	}
+	return s.annotate(ctx, actor, caseID, func(tx *sql.Tx, c *cases.Case, a *cases.Annotation) error {
+		if c.Conflict {
+			return cases.Errorf(cases.ECONFLICT, "case %s is in conflict: a supervisor must resolve it before a decision is recorded", c.ID)
+		}
+		if err := cases.CheckTransition(c.Status, cases.StatusDecided, actor.Roles, true); err != nil {
+			return err
+		}
+		dd := d
+		a.Kind, a.Text, a.Decision = cases.AnnDecision, d.Justification, &dd
+		a.FromStatus, a.ToStatus, a.BaseVersion = c.Status, cases.StatusDecided, c.Version
+		return nil
+	})
+}
+
+// UpdateCase changes simple fields (title, due date, sharing) of a case.
+// Only the owning agency's supervisors change sharing.
+func (s *Store) UpdateCase(ctx context.Context, actor cases.Officer, u cases.CaseUpdated) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		c, err := s.caseIn(ctx, tx, u.CaseID)
+		if err != nil {
+			return err
+		}
+		if err := canAct(actor, c); err != nil {
+			return err
+		}
+		if u.Title != nil && strings.TrimSpace(*u.Title) == "" {
+			return cases.Errorf(cases.EINVALID, "a case needs a title")
+		}
+		if u.Due != nil && *u.Due != "" {
+			if _, err := time.Parse(time.RFC3339, *u.Due); err != nil {
+				return cases.Errorf(cases.EINVALID, "due date %q is not a date and time", *u.Due)
+			}
+		}
+		if u.SharedWith != nil && (actor.Agency != c.OwnerAgency || !actor.Has(cases.RoleSupervisor)) {
+			return cases.Errorf(cases.EFORBIDDEN, "only a supervisor of %s can change whom case %s is shared with", c.OwnerAgency, c.ID)
+		}
+		ev, err := s.newEvent(actor, cases.EventCaseUpdated, c.ID, nil, u)
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, tx, ev, "local")
+	})
+}

@@ -1,0 +1,252 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/enlace-desk/enlace/cases"
+)
+
+// newEvent builds a local event authored by actor, stamped and signed.
+func (s *Store) newEvent(actor cases.Officer, kind cases.EventKind, caseID string, sharedWith []string, payload any) (cases.Event, error) {
+	body, err := json.Marshal(payload)
+	if err != nil {
+		return cases.Event{}, cases.Wrap(cases.EINTERNAL, err, "cannot encode a %s event", kind)
+	}
+	ev := cases.Event{
+		ID:         s.ids.New(),
+		Author:     actor.ID,
+		Device:     s.device,
+		HLC:        s.hlc.Now(),
+		Kind:       kind,
+		CaseID:     caseID,
+		Agency:     actor.Agency,
+		SharedWith: sharedWith,
+		Payload:    body,
+	}
+	if s.signer != nil {
+		sig, err := s.signer.Sign(actor.ID, ev.SigningBytes())
+		if err != nil {
+			return cases.Event{}, cases.Wrap(cases.EINTERNAL, err, "cannot sign the change as %s", actor.ID)
+		}
+		ev.Signature = sig
+	}
+	return ev, nil
+}
+
+// record applies ev to the tables and appends it to the event log, inside tx.
+// It is the only way anything in the store changes.
+func (s *Store) record(ctx context.Context, tx *sql.Tx, ev cases.Event, origin string) error {
+	if err := s.apply(ctx, tx, ev); err != nil {
+		return err
+	}
+	return insertEvent(ctx, tx, ev, origin)
+}
+
+func insertEvent(ctx context.Context, tx *sql.Tx, ev cases.Event, origin string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO events(id, author, device, hlc, kind, case_id, agency, shared_with, payload, signature, origin)
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		ev.ID, ev.Author, ev.Device, ev.HLC.String(), string(ev.Kind), ev.CaseID, ev.Agency,
+		strings.Join(ev.SharedWith, ","), ev.Payload, nonNil(ev.Signature), origin)
+	return err
+}
+
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+// apply projects one event onto the tables.
+func (s *Store) apply(ctx context.Context, tx *sql.Tx, ev cases.Event) error {
+	switch ev.Kind {
+	case cases.EventCaseCreated:
+		var p cases.CaseCreated
+		if err := decode(ev, &p); err != nil {
+			return err
+		}
+		return insertCase(ctx, tx, &p.Case, ev.HLC)
+	case cases.EventCaseUpdated:
+		var p cases.CaseUpdated
+		if err := decode(ev, &p); err != nil {
+			return err
+		}
+		return updateCase(ctx, tx, &p, ev)
+	case cases.EventAnnotationAdded:
+		var a cases.Annotation
+		if err := decode(ev, &a); err != nil {
+			return err
+		}
+		return applyAnnotation(ctx, tx, &a, ev)
+	case cases.EventSubjectUpserted:
+		var sub cases.Subject
+		if err := decode(ev, &sub); err != nil {
+			return err
+		}
+		return upsertSubject(ctx, tx, &sub)
+	case cases.EventEncounterCreated:
+		var e cases.Encounter
+		if err := decode(ev, &e); err != nil {
+			return err
+		}
+		return insertEncounter(ctx, tx, &e)
+	case cases.EventConflictResolved:
+		var r cases.ConflictResolution
+		if err := decode(ev, &r); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE cases SET status = ?, conflict = 0, version = version + 1, updated = max(updated, ?) WHERE id = ?`,
+			string(r.Status), ev.HLC.WallMS, r.CaseID)
+		return err
+	case cases.EventSeedLoaded:
+		return nil // the seed's rows are written beside its event
+	}
+	return cases.Errorf(cases.EINVALID, "event %s: unknown kind %q", ev.ID, ev.Kind)
+}
+
+func decode(ev cases.Event, v any) error {
+	if err := json.Unmarshal(ev.Payload, v); err != nil {
+		return cases.Errorf(cases.EINVALID, "event %s (%s): payload is not valid: %v", ev.ID, ev.Kind, err)
+	}
+	return nil
+}
+
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
+
+func insertCase(ctx context.Context, tx *sql.Tx, c *cases.Case, h cases.HLC) error {
+	stamp := h.String()
+	_, err := tx.ExecContext(ctx, `INSERT INTO cases(id, title, status, priority, owner_agency, shared_with, assignee, created, updated, due, encounter_id, version, conflict, title_hlc, priority_hlc, due_hlc)
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
+		c.ID, c.Title, string(c.Status), int(c.Priority), c.OwnerAgency, strings.Join(c.SharedWith, ","), c.Assignee,
+		ms(c.Created), ms(c.Updated), ms(c.Due), c.EncounterID, c.Version, stamp, stamp, stamp)
+	if err != nil {
+		return fmt.Errorf("case %s: %w", c.ID, err)
+	}
+	for _, sid := range c.SubjectIDs {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO case_subjects(case_id, subject_id) VALUES(?, ?)`, c.ID, sid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// updateCase applies last-writer-wins by HLC to each field the event sets.
+func updateCase(ctx context.Context, tx *sql.Tx, p *cases.CaseUpdated, ev cases.Event) error {
+	stamp := ev.HLC.String()
+	if p.Title != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE cases SET title = ?, title_hlc = ?, updated = max(updated, ?) WHERE id = ? AND title_hlc < ?`,
+			*p.Title, stamp, ev.HLC.WallMS, p.CaseID, stamp); err != nil {
+			return err
+		}
+	}
+	if p.Due != nil {
+		var due int64
+		if *p.Due != "" {
+			t, err := time.Parse(time.RFC3339, *p.Due)
+			if err != nil {
+				return cases.Errorf(cases.EINVALID, "event %s: due date %q is not RFC 3339", ev.ID, *p.Due)
+			}
+			due = t.UnixMilli()
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE cases SET due = ?, due_hlc = ?, updated = max(updated, ?) WHERE id = ? AND due_hlc < ?`,
+			due, stamp, ev.HLC.WallMS, p.CaseID, stamp); err != nil {
+			return err
+		}
+	}
+	if p.SharedWith != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE cases SET shared_with = ?, updated = max(updated, ?) WHERE id = ?`,
+			strings.Join(p.SharedWith, ","), ev.HLC.WallMS, p.CaseID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func applyAnnotation(ctx context.Context, tx *sql.Tx, a *cases.Annotation, ev cases.Event) error {
+	var decision string
+	if a.Decision != nil {
+		b, err := json.Marshal(a.Decision)
+		if err != nil {
+			return err
+		}
+		decision = string(b)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO annotations(id, case_id, kind, author, at, text, supersedes, from_status, to_status, base_version, assignee, priority, decision, event_id)
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.CaseID, string(a.Kind), a.Author, ms(a.At), a.Text, a.Supersedes, string(a.FromStatus), string(a.ToStatus),
+		a.BaseVersion, a.Assignee, int(a.Priority), decision, ev.ID)
+	if err != nil {
+		return fmt.Errorf("annotation %s on case %s: %w", a.ID, a.CaseID, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("annotation %s on case %s was not stored", a.ID, a.CaseID)
+	}
+	at := ms(a.At)
+	switch a.Kind {
+	case cases.AnnStatus, cases.AnnDecision:
+		if a.ToStatus != "" {
+			_, err = tx.ExecContext(ctx, `UPDATE cases SET status = ?, version = version + 1, updated = max(updated, ?) WHERE id = ?`, string(a.ToStatus), at, a.CaseID)
+		} else {
+			_, err = tx.ExecContext(ctx, `UPDATE cases SET updated = max(updated, ?) WHERE id = ?`, at, a.CaseID)
+		}
+	case cases.AnnAssign:
+		_, err = tx.ExecContext(ctx, `UPDATE cases SET assignee = ?, updated = max(updated, ?) WHERE id = ?`, a.Assignee, at, a.CaseID)
+	case cases.AnnPriority:
+		stamp := ev.HLC.String()
+		_, err = tx.ExecContext(ctx, `UPDATE cases SET priority = CASE WHEN priority_hlc < ? THEN ? ELSE priority END,
+			priority_hlc = max(priority_hlc, ?), updated = max(updated, ?) WHERE id = ?`, stamp, int(a.Priority), stamp, at, a.CaseID)
+	default:
+		_, err = tx.ExecContext(ctx, `UPDATE cases SET updated = max(updated, ?) WHERE id = ?`, at, a.CaseID)
+	}
+	return err
+}
+
+// Events returns the local event log from seq after (exclusive), up to limit.
+func (s *Store) Events(ctx context.Context, after int64, limit int) ([]cases.Event, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT seq, id, author, device, hlc, kind, case_id, agency, shared_with, payload, signature
+		FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, storageErr(err, "cannot read the event log")
+	}
+	defer rows.Close()
+	var out []cases.Event
+	for rows.Next() {
+		var ev cases.Event
+		var seq int64
+		var hlc, kind, shared string
+		if err := rows.Scan(&seq, &ev.ID, &ev.Author, &ev.Device, &hlc, &kind, &ev.CaseID, &ev.Agency, &shared, &ev.Payload, &ev.Signature); err != nil {
+			return nil, storageErr(err, "cannot read the event log")
+		}
+		ev.Kind = cases.EventKind(kind)
+		if ev.HLC, err = cases.ParseHLC(hlc); err != nil {
+			return nil, err
+		}
+		ev.SharedWith = splitList(shared)
+		out = append(out, ev)
+	}
+	return out, storageErr(rows.Err(), "cannot read the event log")
+}
+
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}

@@ -1,0 +1,130 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+
+	"github.com/enlace-desk/enlace/cases"
+)
+
+// Seed is a batch of generated demo data for Load. Its cases and annotations
+// carry their own (past) times and are recorded as events of origin "seed";
+// its subjects are written in bulk beside one seed.loaded event.
+type Seed struct {
+	Seed        int64
+	Author      cases.Officer // who the seed.loaded event names
+	Subjects    []cases.Subject
+	Cases       []cases.Case
+	Annotations []cases.Annotation // in time order
+}
+
+// Load writes a seed batch in one transaction. Seed events stay on the desk:
+// every demo desk generates the same seed itself, so they are never pushed.
+func (s *Store) Load(ctx context.Context, seed *Seed) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := bulkSubjects(ctx, tx, seed.Subjects); err != nil {
+			return err
+		}
+		if len(seed.Subjects) > 0 {
+			ev, err := s.newEvent(seed.Author, cases.EventSeedLoaded, "", nil, cases.SeedLoaded{Seed: seed.Seed, Subjects: len(seed.Subjects), Cases: len(seed.Cases)})
+			if err != nil {
+				return err
+			}
+			if err := s.record(ctx, tx, ev, "seed"); err != nil {
+				return err
+			}
+		}
+		for i := range seed.Cases {
+			c := &seed.Cases[i]
+			ev, err := s.seedEvent(seed.Author, c.OwnerAgency, cases.EventCaseCreated, c.ID, c.Created.UnixMilli(), cases.CaseCreated{Case: *c})
+			if err != nil {
+				return err
+			}
+			if err := s.record(ctx, tx, ev, "seed"); err != nil {
+				return err
+			}
+		}
+		for i := range seed.Annotations {
+			a := &seed.Annotations[i]
+			ev, err := s.seedEvent(cases.Officer{ID: a.Author}, "", cases.EventAnnotationAdded, a.CaseID, a.At.UnixMilli(), a)
+			if err != nil {
+				return err
+			}
+			if err := s.record(ctx, tx, ev, "seed"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return storageErr(err, "cannot load the demo data")
+}
+
+// seedEvent builds an event stamped at the seed's own time, not the clock's.
+func (s *Store) seedEvent(author cases.Officer, agency string, kind cases.EventKind, caseID string, atMS int64, payload any) (cases.Event, error) {
+	body, err := json.Marshal(payload)
+	if err != nil {
+		return cases.Event{}, err
+	}
+	return cases.Event{ID: s.ids.New(), Author: author.ID, Device: s.device, HLC: cases.HLC{WallMS: atMS},
+		Kind: kind, CaseID: caseID, Agency: agency, Payload: body}, nil
+}
+
+// bulkSubjects inserts new subjects with prepared statements.
+func bulkSubjects(ctx context.Context, tx *sql.Tx, subs []cases.Subject) error {
+	if len(subs) == 0 {
+		return nil
+	}
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO subjects(id, given, paternal, maternal, dob, sex, nationalities, category, gang, legal_status, owner_agency, created, updated)
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	alias, err := tx.PrepareContext(ctx, `INSERT INTO subject_aliases(subject_id, ord, name, moniker) VALUES(?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer alias.Close()
+	doc, err := tx.PrepareContext(ctx, `INSERT INTO subject_documents(subject_id, ord, kind, number, country) VALUES(?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer doc.Close()
+	fp, err := tx.PrepareContext(ctx, `INSERT INTO subject_fingerprints(subject_id, position, format, template) VALUES(?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer fp.Close()
+	for i := range subs {
+		sub := &subs[i]
+		if _, err := ins.ExecContext(ctx, sub.ID, strings.Join(sub.Name.Given, " "), sub.Name.Paternal, sub.Name.Maternal, sub.DOB.String(), string(sub.Sex),
+			strings.Join(sub.Nationalities, ","), string(sub.Category), sub.Gang, sub.LegalStatus, sub.OwnerAgency, ms(sub.Created), ms(sub.Updated)); err != nil {
+			return err
+		}
+		for j, a := range sub.Aliases {
+			if _, err := alias.ExecContext(ctx, sub.ID, j, a.Name, boolInt(a.Moniker)); err != nil {
+				return err
+			}
+		}
+		for j, d := range sub.Documents {
+			if _, err := doc.ExecContext(ctx, sub.ID, j, string(d.Kind), NormalizeDocumentNumber(d.Number), d.Country); err != nil {
+				return err
+			}
+		}
+		for _, f := range sub.Fingerprints {
+			if _, err := fp.ExecContext(ctx, sub.ID, f.Position, f.Format, nonNil(f.Template)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// IsEmpty reports whether the store holds no cases and no subjects yet.
+func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM subjects) + (SELECT count(*) FROM cases)`).Scan(&n)
+	return n == 0, storageErr(err, "cannot read the store")
+}
