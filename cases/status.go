@@ -115,7 +115,7 @@ func (e *TransitionError) Error() string {
 	case e.Decision:
 		fmt.Fprintf(&b, "A case moves to %s only when a decision is recorded, with its justification.", e.To.Label())
 	case e.RoleOnly:
-		fmt.Fprintf(&b, "Only a %s can move a case from %s to %s.", roleWords(e.Need), e.From.Label(), e.To.Label())
+		fmt.Fprintf(&b, "Only %s can move a case from %s to %s.", roleWords(e.Need), e.From.Label(), e.To.Label())
 	default:
 		fmt.Fprintf(&b, "A case that is %s cannot move to %s.", e.From.Label(), e.To.Label())
 	}
@@ -131,10 +131,15 @@ func (e *TransitionError) Error() string {
 	return b.String()
 }
 
+// roleWords names roles with their articles: "an officer or a supervisor".
 func roleWords(rs []Role) string {
 	s := make([]string, len(rs))
 	for i, r := range rs {
-		s[i] = string(r)
+		article := "a "
+		if strings.ContainsRune("aeiou", rune(r[0])) {
+			article = "an "
+		}
+		s[i] = article + string(r)
 	}
 	return strings.Join(s, " or ")
 }
