@@ -182,3 +182,58 @@ type StoreHealth struct {
 	Subjects      int
 	PendingEvents int
 }
+
+// SubjectQuery is one subject search as an officer states it.
+type SubjectQuery struct {
+	// Text is what the officer typed: a name in any order, an alias, a
+	// document number (cédula, passport, A-number) or a pasted MRZ.
+	Text string
+	// DOB is evidence: an exact, partial (year, year and month) or swapped
+	// day/month date raises a result; a contradicting one lowers it.
+	DOB PartialDate
+	// DOBToleranceYears widens a year-only comparison (±years).
+	DOBToleranceYears int
+	// Filters: zero values select everything.
+	Sex         Sex
+	Nationality string
+	Category    Category
+	OwnerAgency string
+	Gang        string
+
+	Limit int // results wanted; 0 means DefaultSearchLimit
+
+	Purpose     Purpose
+	PurposeText string
+}
+
+// DefaultSearchLimit is how many results a search returns unless told.
+const DefaultSearchLimit = 50
+
+// SubjectHit is one search result with why it matched.
+type SubjectHit struct {
+	Subject      Subject // without fingerprint templates
+	Fingerprints int     // how many fingers are on file
+	Score        float64 // 0–1; higher is a better match
+	ByName       bool
+	ByDocument   bool
+	Reasons      []string // how the name parts paired, which document matched, DOB evidence
+}
+
+// SearchResult is what a subject search returns.
+type SearchResult struct {
+	Hits []SubjectHit
+	// ReadAs says how the query line was understood: "name", "cédula
+	// 1714307103", "MRZ (TD3 passport)", ...
+	ReadAs string
+	// Notices tell the officer about the query itself: a cédula that breaks a
+	// rule (and which), an MRZ check digit that fails, too many candidates.
+	Notices []string
+	// Candidates is how many records the first stage considered.
+	Candidates int
+	LogID      string // the query-log entry written for this search
+}
+
+// SearchService finds subjects. Every search states a purpose and is logged.
+type SearchService interface {
+	SearchSubjects(ctx context.Context, actor Officer, q SubjectQuery) (*SearchResult, error)
+}

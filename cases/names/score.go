@@ -1,0 +1,603 @@
+package names
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+	"strings"
+
+	"github.com/enlace-desk/enlace/cases"
+)
+
+// DefaultThreshold is the score at or above which two names are taken to
+// belong to the same person. It is the one cut-off for name matching: the
+// store's search and the evaluation both use it.
+const DefaultThreshold = 0.73
+
+// Tuning constants of the scorer (tuned on testdata/pairs-tune.csv only).
+const (
+	minPairSim   = 0.5  // parts less alike than this are never paired
+	crossRole    = 0.8  // a given name paired with a surname keeps this share
+	conflictCost = 2.0  // weight multiplier of a same-role part that disagrees
+	crossCost    = 1.5  // ... of a disagreeing part in the other role
+	genderCost   = 3.0  // ... of a given name against its other-sex form
+	missingCost  = 0.25 // ... of a part the other name simply lacks
+	evidenceUnit = 3.0  // matched weight at which confidence reaches 1-1/e
+	suffixClash  = 0.7  // Jr. against Sr.: the score keeps this share
+	otherReading = 0.95 // a less plausible reading keeps this share
+	initialW     = 1.0  // weight of an initial
+)
+
+// Prepared is a name parsed and weighed once, ready to be scored against
+// many others. It is immutable and safe for concurrent use.
+type Prepared struct {
+	parts    []prepPart
+	readings []roles
+	suffix   string
+}
+
+type prepPart struct {
+	Part
+	code                 string   // Phonetic(Text)
+	letters, codeLetters uint32   // which letters a-z occur in Text and in code
+	names                []uint16 // the given names this part may stand for (itself, or a nickname's targets)
+	wg, ws               float64  // weight as a given name, as a surname
+}
+
+// Prepare parses a structured name (roles from the fields) for scoring.
+// fr may be nil for the built-in frequencies.
+func Prepare(n cases.Name, fr Frequencies) *Prepared {
+	r := FromName(n)
+	parts := append(append([]Part{}, r.Given...), r.Surnames...)
+	if len(parts) > maxParts {
+		parts = parts[:maxParts]
+	}
+	var mask uint16
+	for i, p := range parts {
+		if p.Role == Surname {
+			mask |= 1 << i
+		}
+	}
+	return prepare(parts, []roles{{surname: mask, order: "fields"}}, r.Suffix, fr)
+}
+
+// PrepareText parses a free-text name or query (see [Parse]) for scoring.
+// fr may be nil for the built-in frequencies.
+func PrepareText(s string, fr Frequencies) *Prepared {
+	if fr == nil {
+		fr = defaultTable
+	}
+	parts, rs, suffix := analyse(s, fr)
+	return prepare(parts, rs, suffix, fr)
+}
+
+func prepare(parts []Part, rs []roles, suffix string, fr Frequencies) *Prepared {
+	if fr == nil {
+		fr = defaultTable
+	}
+	p := &Prepared{parts: make([]prepPart, len(parts)), readings: rs, suffix: suffix}
+	for i, part := range parts {
+		pp := prepPart{Part: part, code: Phonetic(part.Text)}
+		pp.letters, pp.codeLetters = letterSet(pp.Text), letterSet(pp.code)
+		if part.Initial {
+			pp.wg, pp.ws = initialW, initialW
+		} else {
+			pp.wg = weightFor(freq(fr, part.Text, false))
+			pp.ws = weightFor(freq(fr, part.Text, true))
+			if id, ok := nameIDs[part.Text]; ok {
+				pp.names = []uint16{id}
+			}
+			if targets := nicknameOf[part.Text]; targets != nil {
+				pp.names = append(pp.names, targets...)
+				if fr.Frequency(part.Text, false) == 0 {
+					// A nickname is as common as its most common reading.
+					w := math.Inf(1)
+					for _, t := range targets {
+						w = math.Min(w, weightFor(freq(fr, idName[t], false)))
+					}
+					pp.wg = w
+				}
+			}
+		}
+		p.parts[i] = pp
+	}
+	return p
+}
+
+// letterSet is the set of letters a-z in s, one bit each.
+func letterSet(s string) uint32 {
+	var m uint32
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'a' && c <= 'z' {
+			m |= 1 << (c - 'a')
+		}
+	}
+	return m
+}
+
+// editsAtLeast is a cheap lower bound on the edit distance between two
+// strings with letter sets x and y: each letter of one that the other lacks
+// takes at least one edit.
+func editsAtLeast(x, y uint32) int {
+	return max(bits.OnesCount32(x&^y), bits.OnesCount32(y&^x))
+}
+
+// freq is a part's frequency in a role, falling back on the other role: a
+// name common in either role is common.
+func freq(fr Frequencies, text string, surname bool) float64 {
+	if f := fr.Frequency(text, surname); f > 0 {
+		return f
+	}
+	return fr.Frequency(text, !surname)
+}
+
+// Parts returns the parts of the most plausible reading, in written order.
+func (p *Prepared) Parts() []Part {
+	out := make([]Part, len(p.parts))
+	for i, pp := range p.parts {
+		out[i] = pp.Part
+		out[i].Role = roleOf(p.readings[0].surname, i)
+	}
+	return out
+}
+
+func roleOf(mask uint16, i int) Role {
+	if mask&(1<<i) != 0 {
+		return Surname
+	}
+	return Given
+}
+
+// How tells how two parts were found alike.
+type How uint8
+
+const (
+	HowNone     How = iota
+	HowExact        // same letters: "vera" = "vera"
+	HowFolded       // same after folding accents and case: "Macías" = "MACIAS"
+	HowAbbrev       // an abbreviation's expansion: "Fco." = "Francisco"
+	HowInitial      // an initial against a name or initial: "J." ~ "José"
+	HowNickname     // a nickname of the name: "Fito" ~ "Adolfo"
+	HowPhonetic     // same Spanish sound key: "Vilamar" ~ "Villamar"
+	HowTypo         // one or two keystrokes apart: "Zambarno" ~ "Zambrano"
+	howGender   How = 1 << 7
+)
+
+func (h How) String() string {
+	switch h &^ howGender {
+	case HowExact:
+		return "exact"
+	case HowFolded:
+		return "exact after folding"
+	case HowAbbrev:
+		return "abbreviation"
+	case HowInitial:
+		return "initial"
+	case HowNickname:
+		return "nickname"
+	case HowPhonetic:
+		return "phonetic"
+	case HowTypo:
+		return "typing error"
+	}
+	return "unpaired"
+}
+
+// compare tells how alike two parts are, ignoring roles. The howGender bit
+// marks male and female forms of a name (Francisco, Francisca), which the
+// aligner refuses to pair when either is read as a given name.
+func compare(x, y *prepPart) (float64, How) {
+	if x.Initial || y.Initial {
+		if x.Text[0] != y.Text[0] {
+			return 0, HowNone
+		}
+		if x.Initial && y.Initial {
+			return 1, HowInitial
+		}
+		return 0.7, HowInitial
+	}
+	if x.Text == y.Text {
+		switch {
+		case x.Abbrev || y.Abbrev:
+			return 0.95, HowAbbrev
+		case x.Written != y.Written && !(x.Compound || y.Compound):
+			return 1, HowFolded
+		}
+		return 1, HowExact
+	}
+	var g How
+	if genderForms(x.Text, y.Text) {
+		g = howGender
+	}
+	for _, a := range x.names {
+		for _, b := range y.names {
+			if a == b {
+				return 0.85, HowNickname | g
+			}
+		}
+	}
+	if x.code == y.code && x.code != "" {
+		return 0.9, HowPhonetic | g
+	}
+	lx, ly := len(x.Text), len(y.Text)
+	L := max(lx, ly)
+	if d := lx - ly; d > 2 || d < -2 || L < 4 {
+		return 0, g
+	}
+	if editsAtLeast(x.letters, y.letters) <= 2 {
+		switch d := osa(x.Text, y.Text); {
+		case d == 1 && L >= 6:
+			return 0.88, HowTypo | g
+		case d == 1:
+			return 0.85, HowTypo | g
+		case d == 2 && L >= 7:
+			return 0.75, HowTypo | g
+		}
+	}
+	if min(len(x.code), len(y.code)) >= 4 && editsAtLeast(x.codeLetters, y.codeLetters) <= 1 && osa(x.code, y.code) == 1 {
+		return 0.8, HowTypo | g
+	}
+	return 0, g
+}
+
+// genderForms reports male and female forms of one name: Francisco and
+// Francisca, Gabriel and Gabriela, José and Josefa, Víctor and Victoria.
+func genderForms(x, y string) bool {
+	if len(x) > len(y) {
+		x, y = y, x
+	}
+	if len(x) < 3 {
+		return false
+	}
+	if len(x) == len(y) {
+		a, b := x[len(x)-1], y[len(y)-1]
+		return x[:len(x)-1] == y[:len(y)-1] && (a == 'a' && b == 'o' || a == 'o' && b == 'a')
+	}
+	rest, ok := strings.CutPrefix(y, x)
+	if ok {
+		return rest == "a" || rest == "fa" || rest == "ia" || rest == "ina"
+	}
+	if x[len(x)-1] == 'o' {
+		rest, ok = strings.CutPrefix(y, x[:len(x)-1])
+		return ok && (rest == "ina" || rest == "ita")
+	}
+	return false
+}
+
+// osa is the optimal-string-alignment (restricted Damerau-Levenshtein)
+// distance between two short ASCII strings; longer strings are cut to 32
+// bytes.
+func osa(a, b string) int {
+	const n = 32
+	if len(a) > n {
+		a = a[:n]
+	}
+	if len(b) > n {
+		b = b[:n]
+	}
+	var rows [3][n + 1]int
+	r0, r1, r2 := &rows[0], &rows[1], &rows[2] // rows i-2, i-1, i
+	for j := 0; j <= len(b); j++ {
+		r1[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		r2[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := min(r1[j]+1, r2[j-1]+1, r1[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, r0[j-2]+1)
+			}
+			r2[j] = v
+		}
+		r0, r1, r2 = r1, r2, r0
+	}
+	return r1[len(b)]
+}
+
+// pairing is one pair of aligned parts.
+type pairing struct {
+	i, j int8
+	sim  float64
+	how  How
+}
+
+// Result is the outcome of comparing two names.
+type Result struct {
+	Score float64 // 0 (nothing alike) to 1 (the same name)
+
+	a, b     *Prepared
+	ra, rb   int // the readings that aligned best
+	pairs    [maxParts]pairing
+	npairs   int
+	conflict [2 * maxParts]int8 // unpaired parts (a's as i, b's as -1-j) that disagree with a part of the other name
+	nconf    int
+}
+
+// Match reports whether the score reaches DefaultThreshold.
+func (r Result) Match() bool { return r.Score >= DefaultThreshold }
+
+// Score compares two prepared names. It aligns their parts whatever the
+// order (given names with given names and surnames with surnames preferred,
+// across roles at a cost), under every plausible reading of each, and
+// weighs each part by its rarity: score = matched weight / (paired weight +
+// disagreeing parts + a small share of parts the other name lacks), scaled
+// down when the matched parts are so common that they prove little.
+// Score(a, b) equals Score(b, a) up to rounding.
+func Score(a, b *Prepared) Result {
+	res := Result{a: a, b: b}
+	n, m := len(a.parts), len(b.parts)
+	if n == 0 || m == 0 {
+		return res
+	}
+	var sims [maxParts][maxParts]float64
+	var hows [maxParts][maxParts]How
+	for i := range a.parts {
+		for j := range b.parts {
+			sims[i][j], hows[i][j] = compare(&a.parts[i], &b.parts[j])
+		}
+	}
+	res.Score = -1
+	var sc alignScratch
+	for ia, ra := range a.readings {
+		for ib, rb := range b.readings {
+			var cand Result
+			s := align(a, b, ra.surname, rb.surname, &sims, &hows, &sc, &cand)
+			if ia > 0 {
+				s *= otherReading
+			}
+			if ib > 0 {
+				s *= otherReading
+			}
+			if s > res.Score {
+				cand.Score, cand.a, cand.b, cand.ra, cand.rb = s, a, b, ia, ib
+				res = cand
+			}
+		}
+	}
+	return res
+}
+
+// alignScratch is the dynamic programme's working memory, zeroed once per
+// Score call rather than once per reading pair.
+type alignScratch struct {
+	dp, next [1 << maxParts]float64
+	choice   [maxParts][1 << maxParts]int8
+}
+
+// align finds the best assignment of a's parts to b's under one reading of
+// each and scores it; it fills the pairs and conflicts of out.
+func align(a, b *Prepared, ma, mb uint16, sims *[maxParts][maxParts]float64, hows *[maxParts][maxParts]How, sc *alignScratch, out *Result) float64 {
+	n, m := len(a.parts), len(b.parts)
+	var wa, wb [maxParts]float64
+	for i := range a.parts {
+		wa[i] = weightIn(&a.parts[i], roleOf(ma, i))
+	}
+	for j := range b.parts {
+		wb[j] = weightIn(&b.parts[j], roleOf(mb, j))
+	}
+	var gain [maxParts][maxParts]float64
+	for i := 0; i < n; i++ {
+		for j := 0; j < m; j++ {
+			s, h := sims[i][j], hows[i][j]
+			sameRole := roleOf(ma, i) == roleOf(mb, j)
+			if s < minPairSim || h&howGender != 0 && (roleOf(ma, i) == Given || roleOf(mb, j) == Given) {
+				gain[i][j] = -1
+				continue
+			}
+			if !sameRole {
+				s *= crossRole
+			}
+			gain[i][j] = s * (wa[i] + wb[j])
+		}
+	}
+	// Exact assignment by dynamic programming over the subsets of b's parts.
+	const none = -1e18
+	full := 1 << m
+	dp, next, choice := &sc.dp, &sc.next, &sc.choice
+	for k := 0; k < full; k++ {
+		dp[k] = none
+	}
+	dp[0] = 0
+	for i := 0; i < n; i++ {
+		for k := 0; k < full; k++ {
+			next[k] = dp[k]
+			choice[i][k] = -1
+		}
+		for k := 0; k < full; k++ {
+			if dp[k] == none {
+				continue
+			}
+			for j := 0; j < m; j++ {
+				if k&(1<<j) != 0 || gain[i][j] < 0 {
+					continue
+				}
+				nk := k | 1<<j
+				if v := dp[k] + gain[i][j]; v > next[nk] {
+					next[nk] = v
+					choice[i][nk] = int8(j)
+				}
+			}
+		}
+		dp, next = next, dp
+	}
+	bestK := 0
+	for k := 1; k < full; k++ {
+		if dp[k] > dp[bestK] {
+			bestK = k
+		}
+	}
+	var pairedA, pairedB uint16
+	matched, paired, evidence := 0.0, 0.0, 0.0
+	k := bestK
+	out.npairs = 0
+	for i := n - 1; i >= 0; i-- {
+		j := choice[i][k]
+		if j < 0 {
+			continue
+		}
+		k &^= 1 << j
+		pairedA |= 1 << i
+		pairedB |= 1 << j
+		g := gain[i][j]
+		matched += g
+		paired += wa[i] + wb[j]
+		evidence += g / 2
+		out.pairs[out.npairs] = pairing{i: int8(i), j: j, sim: g / (wa[i] + wb[j]), how: hows[i][j]}
+		out.npairs++
+	}
+	// Unpaired parts: against an unpaired part of the other name in the same
+	// role they disagree (another maternal surname, another given name);
+	// otherwise the other name simply lacks them.
+	var conflict, cross, missing float64
+	out.nconf = 0
+	var leftA, leftB []int8
+	var bufA, bufB [maxParts]int8
+	for _, role := range [...]Role{Given, Surname} {
+		ua := unpaired(bufA[:0], n, pairedA, ma, role, &wa)
+		ub := unpaired(bufB[:0], m, pairedB, mb, role, &wb)
+		c := min(len(ua), len(ub))
+		for x := 0; x < c; x++ {
+			cost := 1.0
+			if role == Given && hows[ua[x]][ub[x]]&howGender != 0 {
+				cost = genderCost / conflictCost
+			}
+			conflict += cost * (wa[ua[x]] + wb[ub[x]])
+			out.conflict[out.nconf] = ua[x]
+			out.conflict[out.nconf+1] = -1 - ub[x]
+			out.nconf += 2
+		}
+		leftA = append(leftA, ua[c:]...)
+		leftB = append(leftB, ub[c:]...)
+	}
+	c := min(len(leftA), len(leftB))
+	for x := 0; x < c; x++ {
+		cross += wa[leftA[x]] + wb[leftB[x]]
+	}
+	for _, i := range leftA[c:] {
+		missing += wa[i]
+	}
+	for _, j := range leftB[c:] {
+		missing += wb[j]
+	}
+	den := paired + conflictCost*conflict + crossCost*cross + missingCost*missing
+	if den <= 0 {
+		return 0
+	}
+	s := matched / den * (1 - math.Exp(-evidence/evidenceUnit))
+	if a.suffix != "" && b.suffix != "" && a.suffix != b.suffix {
+		s *= suffixClash
+	}
+	return math.Max(0, math.Min(1, s))
+}
+
+// unpaired lists the unpaired parts of one role, heaviest first.
+func unpaired(buf []int8, n int, paired, mask uint16, role Role, w *[maxParts]float64) []int8 {
+	for i := 0; i < n; i++ {
+		if paired&(1<<i) == 0 && roleOf(mask, i) == role {
+			buf = append(buf, int8(i))
+		}
+	}
+	for x := 1; x < len(buf); x++ {
+		for y := x; y > 0 && w[buf[y]] > w[buf[y-1]]; y-- {
+			buf[y], buf[y-1] = buf[y-1], buf[y]
+		}
+	}
+	return buf
+}
+
+func weightIn(p *prepPart, r Role) float64 {
+	if r == Surname {
+		return p.ws
+	}
+	return p.wg
+}
+
+func orderLabel(order string) string {
+	switch order {
+	case "fields":
+		return "its structured fields"
+	case "comma":
+		return "surnames-before-comma order"
+	case "civil":
+		return "civil-registry order (surnames first)"
+	case "everyday":
+		return "everyday order (given names first)"
+	case "single":
+		return "a single word"
+	}
+	return order
+}
+
+// Explanation says, one line per part, how the two names were aligned:
+//
+//	macias = macías: exact after folding (surname)
+//	fito ~ adolfo: nickname (given)
+//	loor ≠ cedeño: surnames disagree
+//	villamar: only in the first name (missing in the second)
+func (r Result) Explanation() []string {
+	if r.a == nil || r.b == nil || len(r.a.parts) == 0 || len(r.b.parts) == 0 {
+		return []string{"nothing to compare: a name is empty"}
+	}
+	ma, mb := r.a.readings[r.ra].surname, r.b.readings[r.rb].surname
+	var out []string
+	out = append(out, fmt.Sprintf("reading: first name in %s, second in %s",
+		orderLabel(r.a.readings[r.ra].order), orderLabel(r.b.readings[r.rb].order)))
+	pairedA, pairedB := uint16(0), uint16(0)
+	for x := r.npairs - 1; x >= 0; x-- {
+		p := r.pairs[x]
+		pa, pb := &r.a.parts[p.i], &r.b.parts[p.j]
+		pairedA |= 1 << p.i
+		pairedB |= 1 << p.j
+		ra, rb := roleOf(ma, int(p.i)), roleOf(mb, int(p.j))
+		sign := "~"
+		if p.how&^howGender == HowExact || p.how&^howGender == HowFolded {
+			sign = "="
+		}
+		line := fmt.Sprintf("%s %s %s: %s", pa.Written, sign, pb.Written, p.how)
+		if pa.Compound || pb.Compound {
+			line += ", written together"
+		}
+		if pa.Particle != pb.Particle {
+			line += fmt.Sprintf(" (particle %q against %q, weak)", pa.Particle, pb.Particle)
+		}
+		if ra == rb {
+			line += fmt.Sprintf(" (%s, %.2f)", ra, p.sim)
+		} else {
+			line += fmt.Sprintf(" (%s against %s, %.2f)", ra, rb, p.sim)
+		}
+		out = append(out, line)
+	}
+	for x := 0; x+1 < r.nconf; x += 2 {
+		i, j := r.conflict[x], -1-r.conflict[x+1]
+		pa, pb := &r.a.parts[i], &r.b.parts[j]
+		role := roleOf(ma, int(i))
+		why := fmt.Sprintf("%s names disagree", role)
+		if role == Surname {
+			why = "surnames disagree"
+		}
+		if _, how := compare(pa, pb); how&howGender != 0 && role == Given {
+			why = "male and female forms of a name"
+		}
+		out = append(out, fmt.Sprintf("%s ≠ %s: %s", pa.Written, pb.Written, why))
+		pairedA |= 1 << i
+		pairedB |= 1 << j
+	}
+	for i := range r.a.parts {
+		if pairedA&(1<<i) == 0 {
+			out = append(out, fmt.Sprintf("%s: only in the first name (%s; counts little)", r.a.parts[i].Written, roleOf(ma, i)))
+		}
+	}
+	for j := range r.b.parts {
+		if pairedB&(1<<j) == 0 {
+			out = append(out, fmt.Sprintf("%s: only in the second name (%s; counts little)", r.b.parts[j].Written, roleOf(mb, j)))
+		}
+	}
+	if r.a.suffix != "" && r.b.suffix != "" && r.a.suffix != r.b.suffix {
+		out = append(out, fmt.Sprintf("suffix %s against %s: perhaps father and son", r.a.suffix, r.b.suffix))
+	}
+	return out
+}
