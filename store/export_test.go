@@ -18,3 +18,24 @@ func (s *Store) LimitPagesForTest(ctx context.Context) error {
 		return err
 	})
 }
+
+// CreateAtVersionForTest makes a store file at an older schema version, as an
+// older Enlace would have left it.
+func CreateAtVersionForTest(ctx context.Context, path string, version int) error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	for _, m := range ms[:version] {
+		if _, err := db.ExecContext(ctx, m.sql); err != nil {
+			return err
+		}
+	}
+	_, err = db.ExecContext(ctx, `PRAGMA user_version = `+strconv.Itoa(version))
+	return err
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/cases/names"
 )
 
 // Seed is a batch of generated demo data for Load. Its cases and annotations
@@ -27,6 +28,7 @@ func (s *Store) Load(ctx context.Context, seed *Seed) error {
 		if err := bulkSubjects(ctx, tx, seed.Subjects); err != nil {
 			return err
 		}
+		s.freq.grown(len(seed.Subjects))
 		if len(seed.Subjects) > 0 {
 			ev, err := s.newEvent(seed.Author, cases.EventSeedLoaded, "", nil, cases.SeedLoaded{Seed: seed.Seed, Subjects: len(seed.Subjects), Cases: len(seed.Cases)})
 			if err != nil {
@@ -92,6 +94,11 @@ func bulkSubjects(ctx context.Context, tx *sql.Tx, subs []cases.Subject) error {
 		return err
 	}
 	defer doc.Close()
+	idx, err := tx.PrepareContext(ctx, `INSERT INTO subject_index(rowid, keys) VALUES(?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer idx.Close()
 	fp, err := tx.PrepareContext(ctx, `INSERT INTO subject_fingerprints(subject_id, position, format, template) VALUES(?, ?, ?, ?)`)
 	if err != nil {
 		return err
@@ -99,8 +106,17 @@ func bulkSubjects(ctx context.Context, tx *sql.Tx, subs []cases.Subject) error {
 	defer fp.Close()
 	for i := range subs {
 		sub := &subs[i]
-		if _, err := ins.ExecContext(ctx, sub.ID, strings.Join(sub.Name.Given, " "), sub.Name.Paternal, sub.Name.Maternal, sub.DOB.String(), string(sub.Sex),
-			strings.Join(sub.Nationalities, ","), string(sub.Category), sub.Gang, sub.LegalStatus, sub.OwnerAgency, ms(sub.Created), ms(sub.Updated)); err != nil {
+		r, err := ins.ExecContext(ctx, sub.ID, strings.Join(sub.Name.Given, " "), sub.Name.Paternal, sub.Name.Maternal, sub.DOB.String(), string(sub.Sex),
+			strings.Join(sub.Nationalities, ","), string(sub.Category), sub.Gang, sub.LegalStatus, sub.OwnerAgency, ms(sub.Created), ms(sub.Updated))
+		if err != nil {
+			return err
+		}
+		rowid, err := r.LastInsertId()
+		if err != nil {
+			return err
+		}
+		folded, phonetic := names.IndexKeys(sub.Name, aliasNames(sub.Aliases))
+		if _, err := idx.ExecContext(ctx, rowid, strings.Join(append(folded, phonetic...), " ")); err != nil {
 			return err
 		}
 		for j, a := range sub.Aliases {

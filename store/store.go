@@ -65,6 +65,8 @@ type Store struct {
 	device string
 	desk   int
 
+	freq frequencies // name-part frequencies for the name scorer
+
 	w  *sql.DB // the single writer connection
 	r  *sql.DB // readers
 	mu sync.Mutex
@@ -103,6 +105,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	s := &Store{path: path, clock: opts.Clock, ids: cases.NewIDs(opts.Clock), signer: opts.Signer, w: w}
+	s.freq.s = s
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
@@ -228,6 +231,12 @@ func SchemaVersion() int {
 	return len(ms)
 }
 
+// afterMigration holds the Go steps that complete a migration, in the same
+// transaction, where SQL alone cannot (computing search keys, say).
+var afterMigration = map[int]func(ctx context.Context, tx *sql.Tx) error{
+	2: reindexSubjects,
+}
+
 type migration struct {
 	version int
 	name    string
@@ -290,6 +299,11 @@ func (s *Store) migrate(ctx context.Context) error {
 		err := s.write(ctx, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+			if step := afterMigration[m.version]; step != nil {
+				if err := step(ctx, tx); err != nil {
+					return fmt.Errorf("migration %s: %w", m.name, err)
+				}
 			}
 			_, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, m.version))
 			return err

@@ -95,6 +95,16 @@ func upsertSubject(ctx context.Context, tx *sql.Tx, sub *cases.Subject) error {
 	if err != nil {
 		return err
 	}
+	var rowid int64
+	if err := tx.QueryRowContext(ctx, `SELECT rowid FROM subjects WHERE id = ?`, sub.ID).Scan(&rowid); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM subject_index WHERE rowid = ?`, rowid); err != nil {
+		return err
+	}
+	if err := indexSubject(ctx, tx, rowid, sub.Name, aliasNames(sub.Aliases)); err != nil {
+		return err
+	}
 	for _, t := range []string{"subject_aliases", "subject_documents", "subject_fingerprints"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE subject_id = ?`, sub.ID); err != nil {
 			return err
