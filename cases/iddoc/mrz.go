@@ -204,13 +204,6 @@ func checkMRZChars(lines []string) error {
 	return nil
 }
 
-// ParseMRZ reads a machine-readable zone, using the current time to choose
-// the century of two-digit years. Callers that hold a cases.Clock use
-// ParseMRZAt.
-func ParseMRZ(text string) (*MRZ, error) {
-	return ParseMRZAt(text, time.Now())
-}
-
 // ParseMRZAt reads a machine-readable zone pasted as text (TD1, TD2, TD3,
 // MRV-A or MRV-B), verifies every check digit, and returns its fields. The
 // birth year's century is chosen so that the birth date is not after now;
