@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"strconv"
+
+	"github.com/enlace-desk/enlace/cases"
 )
 
 // LimitPagesForTest caps the file at its current page count, so the next
@@ -38,4 +40,13 @@ func CreateAtVersionForTest(ctx context.Context, path string, version int) error
 	}
 	_, err = db.ExecContext(ctx, `PRAGMA user_version = `+strconv.Itoa(version))
 	return err
+}
+
+// SubjectAtForBench returns the subject at a row offset, for sampling queries.
+func (s *Store) SubjectAtForBench(ctx context.Context, offset int) (*cases.Subject, error) {
+	var id string
+	if err := s.r.QueryRowContext(ctx, `SELECT id FROM subjects WHERE rowid >= ? ORDER BY rowid LIMIT 1`, offset+1).Scan(&id); err != nil {
+		return nil, err
+	}
+	return s.Subject(ctx, id)
 }

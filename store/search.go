@@ -210,7 +210,8 @@ type hit struct {
 	aliases    []string
 	dob        cases.PartialDate
 	nameScore  float64
-	nameWhy    []string
+	nameAlias  string       // the alias that scored best, if any
+	nameResult names.Result // explained only for the hits shown
 	byName     bool
 	byDocument bool
 	docWhy     []string
@@ -265,6 +266,7 @@ func (s *Store) search(ctx context.Context, tx *sql.Tx, q cases.SubjectQuery) (*
 		query := names.PrepareText(nameText, &s.freq)
 		for _, h := range hits {
 			best := names.Score(query, names.Prepare(h.name, &s.freq))
+			h.nameAlias = ""
 			for _, a := range h.aliases {
 				alias := names.PrepareText(a, &s.freq)
 				if !strings.Contains(strings.TrimSpace(a), " ") {
@@ -272,12 +274,10 @@ func (s *Store) search(ctx context.Context, tx *sql.Tx, q cases.SubjectQuery) (*
 					alias = names.Prepare(cases.Name{Given: []string{a}, Paternal: h.name.Paternal, Maternal: h.name.Maternal}, &s.freq)
 				}
 				if r := names.Score(query, alias); r.Score > best.Score {
-					best = r
-					h.nameWhy = []string{"alias " + a}
+					best, h.nameAlias = r, a
 				}
 			}
-			h.nameScore = best.Score
-			h.nameWhy = append(h.nameWhy, best.Explanation()...)
+			h.nameScore, h.nameResult = best.Score, best
 			h.byName = best.Score >= showFloor
 		}
 	}
@@ -329,7 +329,13 @@ func (s *Store) search(ctx context.Context, tx *sql.Tx, q cases.SubjectQuery) (*
 		if !ok {
 			continue
 		}
-		reasons := append(append([]string{}, h.docWhy...), h.nameWhy...)
+		reasons := append([]string{}, h.docWhy...)
+		if h.nameAlias != "" {
+			reasons = append(reasons, "alias "+h.nameAlias)
+		}
+		if h.byName {
+			reasons = append(reasons, h.nameResult.Explanation()...)
+		}
 		res.Hits = append(res.Hits, cases.SubjectHit{Subject: row.subject, Fingerprints: row.prints, Score: h.score,
 			ByName: h.byName, ByDocument: h.byDocument, Reasons: reasons})
 	}
