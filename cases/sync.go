@@ -1,0 +1,60 @@
+package cases
+
+import "slices"
+
+// StatusMove is one event that bears on a case's status, as a desk knows it
+// once the hub has sequenced it (Seq > 0) or while it is still the desk's own
+// unacknowledged change (Seq == 0).
+type StatusMove struct {
+	Seq        int64  // hub sequence number; 0 while not yet acknowledged
+	Local      int64  // the desk's own log position, to order unacknowledged moves
+	To         Status // the status it moves to
+	Conflict   bool   // the hub marked it in conflict: it does not move the status
+	Resolution bool   // a conflict.resolved event
+}
+
+// ProjectStatus is how every desk computes a case's status, version and
+// conflict flag, so that all desks agree with the hub and with each other
+// whatever order events arrived in. initial and version come from the
+// case.created payload. Moves the hub has sequenced are taken in hub order: a
+// move not in conflict sets the status and bumps the version; a move in
+// conflict sets the conflict flag and nothing else; a resolution sets the
+// status, bumps the version and clears the flag. The desk's own moves the hub
+// has not acknowledged yet are applied on top, tentatively, in the order the
+// desk made them (docs/sync.md, "Projecting status").
+func ProjectStatus(initial Status, version int, moves []StatusMove) (status Status, v int, conflict bool) {
+	ms := slices.Clone(moves)
+	slices.SortStableFunc(ms, func(a, b StatusMove) int {
+		switch {
+		case (a.Seq == 0) != (b.Seq == 0):
+			if a.Seq == 0 {
+				return 1
+			}
+			return -1
+		case a.Seq != b.Seq:
+			if a.Seq < b.Seq {
+				return -1
+			}
+			return 1
+		case a.Local < b.Local:
+			return -1
+		case a.Local > b.Local:
+			return 1
+		}
+		return 0
+	})
+	status, v = initial, version
+	for _, m := range ms {
+		switch {
+		case m.Resolution:
+			status, conflict = m.To, false
+			v++
+		case m.Conflict:
+			conflict = true
+		default:
+			status = m.To
+			v++
+		}
+	}
+	return status, v, conflict
+}

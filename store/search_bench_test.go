@@ -1,0 +1,105 @@
+package store_test
+
+import (
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/enlace-desk/enlace/assets/demo"
+	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/store"
+)
+
+// benchStore opens the store named by ENLACE_BENCH_STORE (for instance one made
+// with `enlace demo --no-ui --subjects 1000000`), or generates a small one.
+func benchStore(b *testing.B) *store.Store {
+	b.Helper()
+	if path := os.Getenv("ENLACE_BENCH_STORE"); path != "" {
+		st, err := store.Open(ctx, path, store.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { st.Close() })
+		return st
+	}
+	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), store.Options{Clock: cases.NewManualClock(epoch)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	if err := demo.Populate(ctx, st, demo.Options{Subjects: 20000, Now: epoch}); err != nil {
+		b.Fatal(err)
+	}
+	return st
+}
+
+// sampleQueries draws subjects from the store and writes their names the
+// ways officers do: in full, surnames first, without the maternal surname,
+// without accents, with a typing error.
+func sampleQueries(b *testing.B, st *store.Store, n int) (nameQueries, docQueries []string) {
+	b.Helper()
+	rng := rand.New(rand.NewPCG(1, 2))
+	h, _ := st.Health(ctx)
+	for len(nameQueries) < n {
+		offset := rng.IntN(max(1, h.Subjects))
+		res, err := st.SubjectAtForBench(ctx, offset)
+		if err != nil {
+			b.Fatal(err)
+		}
+		name := res.Name
+		var q string
+		switch len(nameQueries) % 5 {
+		case 0:
+			q = name.Display()
+		case 1:
+			q = name.Civil()
+		case 2:
+			q = strings.Join(append(append([]string{}, name.Given...), name.Paternal), " ")
+		case 3:
+			q = strings.NewReplacer("á", "a", "é", "e", "í", "i", "ó", "o", "ú", "u", "ñ", "n").Replace(name.Display())
+		case 4:
+			d := []rune(name.Display())
+			i := 1 + rng.IntN(len(d)-2)
+			d[i], d[i+1] = d[i+1], d[i]
+			q = string(d)
+		}
+		nameQueries = append(nameQueries, q)
+		for _, d := range res.Documents {
+			docQueries = append(docQueries, d.Number)
+		}
+	}
+	return nameQueries, docQueries
+}
+
+func benchSearch(b *testing.B, st *store.Store, queries []string) {
+	officer := demo.Officers()[0]
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if _, err := st.SearchSubjects(ctx, officer, cases.SubjectQuery{Text: queries[i%len(queries)], Purpose: cases.PurposeBorder}); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds())/1000, "p95-ms")
+}
+
+func BenchmarkSearchName(b *testing.B) {
+	st := benchStore(b)
+	names, _ := sampleQueries(b, st, 200)
+	benchSearch(b, st, names)
+}
+
+func BenchmarkSearchDocument(b *testing.B) {
+	st := benchStore(b)
+	_, docs := sampleQueries(b, st, 200)
+	benchSearch(b, st, docs)
+}

@@ -1,0 +1,154 @@
+package store_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/store"
+)
+
+// twoDesks returns a US desk and an EC desk with the same directory.
+func twoDesks(t *testing.T) (*store.Store, *store.Store) {
+	t.Helper()
+	us, _, _ := seeded(t)
+	ec, err := store.Open(ctx, filepath.Join(t.TempDir(), "ec.db"), store.Options{DeskNumber: 2, Clock: cases.NewManualClock(epoch)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ec.Close() })
+	for _, a := range []cases.Agency{{Code: "US-CBP", Name: "CBP", Country: "USA"}, {Code: "EC-PN", Name: "PN", Country: "ECU"}} {
+		ec.PutAgency(ctx, a)
+	}
+	for _, o := range allOfficer {
+		ec.PutOfficer(ctx, o)
+	}
+	return us, ec
+}
+
+// relay plays the hub for these unit tests: it numbers what one desk sends
+// and hands it to the other (conflict verdicts are given by the test).
+func relay(t *testing.T, from, to *store.Store, seq *int64, conflict map[string]bool) {
+	t.Helper()
+	evs, err := from.Unsent(ctx, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var acks []store.SyncAck
+	var out []store.SyncEvent
+	for _, ev := range evs {
+		*seq++
+		acks = append(acks, store.SyncAck{EventID: ev.ID, Seq: *seq, Conflict: conflict[ev.ID]})
+		out = append(out, store.SyncEvent{Seq: *seq, Conflict: conflict[ev.ID], Event: ev})
+	}
+	if err := from.Acknowledge(ctx, acks); err != nil {
+		t.Fatal(err)
+	}
+	if err := to.ApplyRemote(ctx, out, *seq); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRemoteEventsApplyOnceAndCursorMoves(t *testing.T) {
+	us, ec := twoDesks(t)
+	c, _ := us.CreateCase(ctx, usOfficer, cases.NewCase{Title: "shared", SharedWith: []string{"EC-PN"}})
+	us.AddNote(ctx, usOfficer, c.ID, "from the US desk", "")
+	var seq int64
+	relay(t, us, ec, &seq, nil)
+	if n, _ := us.Pending(ctx); n != 0 {
+		t.Errorf("%d events still pending after acknowledgement", n)
+	}
+	anns, err := ec.Annotations(ctx, c.ID)
+	if err != nil || len(anns) != 1 || anns[0].Text != "from the US desk" {
+		t.Fatalf("EC desk timeline: %v %v", anns, err)
+	}
+	if cur, _ := ec.SyncCursor(ctx); cur != seq {
+		t.Errorf("cursor %d, want %d", cur, seq)
+	}
+	// The same page again (a lost reply, a retry) applies nothing twice.
+	evs, _ := ec.Events(ctx, 0, 100)
+	var again []store.SyncEvent
+	for i, ev := range evs {
+		again = append(again, store.SyncEvent{Seq: int64(i + 1), Event: ev})
+	}
+	if err := ec.ApplyRemote(ctx, again, seq); err != nil {
+		t.Fatal(err)
+	}
+	if anns, _ := ec.Annotations(ctx, c.ID); len(anns) != 1 {
+		t.Errorf("re-delivery duplicated the note: %d annotations", len(anns))
+	}
+	// Remote events never go back out.
+	if n, _ := ec.Pending(ctx); n != 0 {
+		t.Errorf("the EC desk would re-send %d remote events", n)
+	}
+}
+
+func TestEventsForAnUnknownCaseWaitForIt(t *testing.T) {
+	us, ec := twoDesks(t)
+	c, _ := us.CreateCase(ctx, usOfficer, cases.NewCase{Title: "late", SharedWith: []string{"EC-PN"}})
+	us.AddNote(ctx, usOfficer, c.ID, "note before the case arrives", "")
+	us.ChangeStatus(ctx, usOfficer, c.ID, cases.StatusInReview, "")
+	evs, _ := us.Unsent(ctx, 100)
+	// Deliver the annotations in one page and the creation in the next.
+	if err := ec.ApplyRemote(ctx, []store.SyncEvent{{Seq: 2, Event: evs[1]}, {Seq: 3, Event: evs[2]}}, 3); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ec.Case(ctx, c.ID); cases.ErrorCode(err) != cases.ENOTFOUND {
+		t.Fatalf("case should not exist yet: %v", err)
+	}
+	if err := ec.ApplyRemote(ctx, []store.SyncEvent{{Seq: 1, Event: evs[0]}}, 3); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ec.Case(ctx, c.ID)
+	if err != nil || got.Status != cases.StatusInReview {
+		t.Fatalf("after the creation arrived: %+v %v", got, err)
+	}
+	if anns, _ := ec.Annotations(ctx, c.ID); len(anns) != 2 {
+		t.Errorf("parked annotations not applied: %d", len(anns))
+	}
+}
+
+func TestCrossedStatusChangesConflictAndResolve(t *testing.T) {
+	us, ec := twoDesks(t)
+	usSupervisor := usSuper
+	c, _ := us.CreateCase(ctx, usOfficer, cases.NewCase{Title: "crossed", SharedWith: []string{"EC-PN"}})
+	us.ChangeStatus(ctx, usOfficer, c.ID, cases.StatusInReview, "")
+	var seq int64
+	relay(t, us, ec, &seq, nil)
+
+	// Offline, both desks move the case from In review.
+	mine, err := us.ChangeStatus(ctx, usOfficer, c.ID, cases.StatusEscalated, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ec.RecordDecision(ctx, ecOfficer, c.ID, cases.Decision{Conclusion: cases.Exclusion, CandidateID: "s", Justification: "different pattern"}); err != nil {
+		t.Fatal(err)
+	}
+	// The hub takes EC's first; US's move, based on the same version, is in conflict.
+	relay(t, ec, us, &seq, nil)
+	evs, _ := us.Unsent(ctx, 10)
+	relay(t, us, ec, &seq, map[string]bool{evs[0].ID: true})
+	_ = mine
+	for name, st := range map[string]*store.Store{"US": us, "EC": ec} {
+		got, _ := st.Case(ctx, c.ID)
+		if got.Status != cases.StatusDecided || !got.Conflict {
+			t.Errorf("%s desk: status %s conflict %v, want Decided in conflict", name, got.Status, got.Conflict)
+		}
+	}
+	if _, err := us.ChangeStatus(ctx, usOfficer, c.ID, cases.StatusClosed, ""); cases.ErrorCode(err) != cases.ECONFLICT {
+		t.Errorf("moving a case in conflict: %v", err)
+	}
+	if err := us.ResolveConflict(ctx, usOfficer, c.ID, cases.StatusEscalated, "x"); cases.ErrorCode(err) != cases.EFORBIDDEN {
+		t.Errorf("officer resolving: %v", err)
+	}
+	if err := us.ResolveConflict(ctx, usSupervisor, c.ID, cases.StatusEscalated, "The exclusion needs a second examiner."); err != nil {
+		t.Fatal(err)
+	}
+	relay(t, us, ec, &seq, nil)
+	for name, st := range map[string]*store.Store{"US": us, "EC": ec} {
+		got, _ := st.Case(ctx, c.ID)
+		if got.Status != cases.StatusEscalated || got.Conflict {
+			t.Errorf("%s desk after resolution: status %s conflict %v", name, got.Status, got.Conflict)
+		}
+	}
+}
