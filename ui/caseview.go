@@ -1,0 +1,354 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/enlace-desk/enlace/cases"
+)
+
+// caseView is one case: its facts, the subjects involved and the timeline,
+// scrollable as one page; the officer acts on it from here.
+type caseView struct {
+	app *app
+	id  string
+
+	loaded   bool
+	err      error
+	c        *cases.Case
+	subjects []cases.Subject
+	timeline []cases.Annotation
+
+	offset        int
+	width, height int
+	lines         []string // the page drawn for linesWidth
+	linesWidth    int
+	linesDark     bool
+}
+
+func newCaseView(a *app, id string) *caseView { return &caseView{app: a, id: id} }
+
+// Title is the case number.
+func (v *caseView) Title() string { return v.id }
+
+// Capturing: the case view takes no text itself.
+func (v *caseView) Capturing() bool { return false }
+
+type caseMsg struct {
+	id       string
+	c        *cases.Case
+	subjects []cases.Subject
+	timeline []cases.Annotation
+	err      error
+}
+
+// Init loads the case.
+func (v *caseView) Init() tea.Cmd { return v.load() }
+
+func (v *caseView) load() tea.Cmd {
+	a, id := v.app, v.id
+	return func() tea.Msg {
+		c, err := a.store.Case(a.ctx, id)
+		if err != nil {
+			return caseMsg{id: id, err: err}
+		}
+		subjects, err := a.store.CaseSubjects(a.ctx, id)
+		if err != nil {
+			return caseMsg{id: id, err: err}
+		}
+		timeline, err := a.store.Annotations(a.ctx, id)
+		return caseMsg{id: id, c: c, subjects: subjects, timeline: timeline, err: err}
+	}
+}
+
+// Update handles keys, the wheel, and the case (re)loading.
+func (v *caseView) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case caseMsg:
+		if msg.id != v.id {
+			return nil
+		}
+		v.loaded = true
+		v.err = msg.err
+		if msg.err == nil {
+			v.c, v.subjects, v.timeline = msg.c, msg.subjects, msg.timeline
+		}
+		v.lines = nil
+		return nil
+	case changedMsg:
+		if msg.caseID == v.id {
+			return v.load()
+		}
+		return nil
+	case directoryMsg, tickMsg:
+		v.lines = nil
+		return nil
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			v.scroll(-wheelStep)
+		case tea.MouseWheelDown:
+			v.scroll(wheelStep)
+		}
+		return nil
+	case tea.KeyPressMsg:
+		return v.key(msg)
+	}
+	return nil
+}
+
+func (v *caseView) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := v.app.keys
+	switch {
+	case key.Matches(msg, k.Back):
+		return pop(v)
+	case key.Matches(msg, k.Up):
+		v.scroll(-1)
+	case key.Matches(msg, k.Down):
+		v.scroll(1)
+	case key.Matches(msg, k.PageUp):
+		v.scroll(-max(v.height-1, 1))
+	case key.Matches(msg, k.PageDown):
+		v.scroll(max(v.height-1, 1))
+	case key.Matches(msg, k.Top):
+		v.offset = 0
+	case key.Matches(msg, k.Bottom):
+		v.offset = len(v.lines)
+	}
+	if v.c == nil {
+		return nil
+	}
+	switch {
+	case key.Matches(msg, k.AddNote):
+		return push(newNoteEditor(v.app, v.c.ID))
+	case key.Matches(msg, k.ChangeStatus):
+		return v.changeStatus()
+	case key.Matches(msg, k.Assign):
+		if !v.app.officer.Has(cases.RoleSupervisor) {
+			return failure("Only a supervisor assigns cases.")
+		}
+		return push(newAssignPicker(v.app, v.c))
+	case key.Matches(msg, k.SetPriority):
+		if !v.app.officer.Has(cases.RoleSupervisor) {
+			return failure("Only a supervisor sets priorities.")
+		}
+		return push(newPriorityPicker(v.app, v.c))
+	}
+	return nil
+}
+
+// changeStatus opens the status picker with the moves the officer may make,
+// or says why there are none.
+func (v *caseView) changeStatus() tea.Cmd {
+	roles := v.app.officer.Roles
+	allowed := cases.AllowedTransitions(v.c.Status, roles, true)
+	if len(allowed) == 0 {
+		for _, t := range cases.Transitions() {
+			if t.From == v.c.Status {
+				return failure(cases.ErrorMessage(cases.CheckTransition(t.From, t.To, roles, t.ByDecision)))
+			}
+		}
+		return failure(fmt.Sprintf("A case that is %s cannot move to any other status.", v.c.Status.Label()))
+	}
+	return push(newStatusPicker(v.app, v.c, v.subjects, allowed))
+}
+
+func (v *caseView) scroll(d int) {
+	v.offset = max(min(v.offset+d, len(v.lines)-v.height), 0)
+}
+
+// View draws the visible part of the page.
+func (v *caseView) View(width, height int) string {
+	v.width, v.height = width, height
+	st := v.app.styles
+	switch {
+	case !v.loaded:
+		return st.Muted.Render(" Loading " + v.id + "…")
+	case v.c == nil:
+		return st.Danger.Render(" " + v.id + ": " + cases.ErrorMessage(v.err))
+	}
+	if v.lines == nil || v.linesWidth != width || v.linesDark != st.Dark {
+		v.lines = strings.Split(v.page(width), "\n")
+		v.linesWidth, v.linesDark = width, st.Dark
+	}
+	v.offset = max(min(v.offset, len(v.lines)-height), 0)
+	end := min(v.offset+height, len(v.lines))
+	out := v.lines[v.offset:end]
+	if len(v.lines) > height && height > 1 {
+		// Say where in the page we are, on the last line.
+		out = slices.Clone(out)
+		more := fmt.Sprintf(" ↕ %d–%d of %d lines ", v.offset+1, end, len(v.lines))
+		out[len(out)-1] = pad(out[len(out)-1], max(width-len([]rune(more)), 0)) + st.Muted.Render(more)
+	}
+	return strings.Join(out, "\n")
+}
+
+// page renders the whole case at width.
+func (v *caseView) page(width int) string {
+	st := v.app.styles
+	c := v.c
+	now := v.app.clock.Now()
+	var b strings.Builder
+	line := func(s string) { b.WriteString(s); b.WriteByte('\n') }
+
+	line(st.Section.Render(" "+c.ID) + "  " + st.Author.Render(truncate(c.Title, max(width-len(c.ID)-4, 1))))
+
+	assignee := v.app.officerName(c.Assignee)
+	if assignee == "" {
+		assignee = "unassigned"
+	}
+	shared := strings.Join(c.SharedWith, ", ")
+	if shared == "" {
+		shared = "not shared"
+	}
+	due, overdue := "none", st.Text.Render("no")
+	if !c.Due.IsZero() {
+		due = date(c.Due)
+		if c.Overdue(now) {
+			overdue = st.Overdue.Render("! overdue by " + age(now, c.Due))
+		}
+	}
+	facts := [][2]string{
+		{"Status", st.statusStyle(c.Status).Render(c.Status.Label())},
+		{"Priority", st.priorityStyle(c.Priority).Render(c.Priority.Label())},
+		{"Owner", st.Text.Render(c.OwnerAgency)},
+		{"Shared with", st.Text.Render(shared)},
+		{"Assignee", st.Text.Render(assignee)},
+		{"Due", st.Text.Render(due)},
+		{"Created", st.Text.Render(stamp(c.Created))},
+		{"Updated", st.Text.Render(stamp(c.Updated))},
+		{"Overdue", overdue},
+	}
+	cols := 1
+	if width >= 90 {
+		cols = 3
+	} else if width >= 60 {
+		cols = 2
+	}
+	cellW := (width - 1) / cols
+	for i := 0; i < len(facts); i += cols {
+		var row strings.Builder
+		row.WriteByte(' ')
+		for j := i; j < min(i+cols, len(facts)); j++ {
+			cell := st.Label.Render(pad(facts[j][0], 12)) + facts[j][1]
+			row.WriteString(pad(cell, cellW))
+		}
+		line(row.String())
+	}
+	if c.Conflict {
+		line(st.Conflict.Render(" ⚠ Conflict: two status changes crossed; a supervisor must resolve it."))
+	}
+
+	line("")
+	line(st.Section.Render(fmt.Sprintf(" Subjects (%d)", len(v.subjects))))
+	if len(v.subjects) == 0 {
+		line(st.Muted.Render("   No subject is linked to this case."))
+	}
+	for _, s := range v.subjects {
+		line("  • " + st.Author.Render(s.Name.Display()) + "  " + st.Muted.Render(s.Name.Civil()))
+		var facts []string
+		if !s.DOB.IsZero() {
+			facts = append(facts, "born "+s.DOB.String())
+		}
+		for _, d := range s.Documents {
+			doc := d.Kind.Label() + " " + d.Number
+			if d.Country != "" {
+				doc += " (" + d.Country + ")"
+			}
+			facts = append(facts, doc)
+		}
+		facts = append(facts, s.Category.Label())
+		for _, l := range wrapLines(strings.Join(facts, " · "), width-4) {
+			line("    " + st.Text.Render(l))
+		}
+	}
+
+	line("")
+	line(st.Section.Render(fmt.Sprintf(" Timeline (%d)", len(v.timeline))))
+	if len(v.timeline) == 0 {
+		line(st.Muted.Render("   Nothing recorded yet."))
+	}
+	superseded := map[string]bool{}
+	for _, a := range v.timeline {
+		if a.Supersedes != "" {
+			superseded[a.Supersedes] = true
+		}
+	}
+	for _, a := range v.timeline {
+		kind := a.Kind.Label()
+		if a.Supersedes != "" {
+			kind += " (edited)"
+		}
+		head := "  " + st.Time.Render(stamp(a.At)) + "  " + st.Kind.Render(kind) + "  " + st.Author.Render(v.app.officerName(a.Author))
+		textStyle := st.Text
+		if superseded[a.ID] {
+			head += "  " + st.Muted.Render("superseded by a later edit")
+			textStyle = st.Superseded
+		}
+		line(truncate(head, width))
+		for _, l := range wrapLines(v.describe(a), width-6) {
+			line("      " + textStyle.Render(l))
+		}
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// describe says in words what an annotation records.
+func (v *caseView) describe(a cases.Annotation) string {
+	var s string
+	switch a.Kind {
+	case cases.AnnStatus:
+		s = fmt.Sprintf("%s → %s.", a.FromStatus.Label(), a.ToStatus.Label())
+	case cases.AnnAssign:
+		if a.Assignee == "" {
+			s = "Unassigned."
+		} else {
+			s = "Assigned to " + v.app.officerName(a.Assignee) + "."
+		}
+	case cases.AnnPriority:
+		s = "Priority set to " + a.Priority.Label() + "."
+	case cases.AnnDecision:
+		if d := a.Decision; d != nil {
+			s = fmt.Sprintf("%s on %s: %s", d.Conclusion.Label(), v.subjectName(d.CandidateID), d.Justification)
+		}
+	}
+	if a.Text != "" && !(a.Kind == cases.AnnDecision && a.Decision != nil && a.Text == a.Decision.Justification) {
+		if s != "" {
+			s += " "
+		}
+		s += a.Text
+	}
+	return s
+}
+
+func (v *caseView) subjectName(id string) string {
+	for _, s := range v.subjects {
+		if s.ID == id {
+			return s.Name.Display()
+		}
+	}
+	return id
+}
+
+// wrapLines word-wraps plain text to width, keeping the writer's own line
+// breaks.
+func wrapLines(s string, width int) []string {
+	return strings.Split(ansi.Wrap(s, max(width, 10), ""), "\n")
+}
+
+// Help lists the case view's keys. Assigning and prioritising are shown
+// only to supervisors, the only ones who may.
+func (v *caseView) Help() ([]key.Binding, [][]key.Binding) {
+	k := v.app.keys
+	acts := []key.Binding{k.AddNote, k.ChangeStatus}
+	if v.app.officer.Has(cases.RoleSupervisor) {
+		acts = append(acts, k.Assign, k.SetPriority)
+	}
+	short := append(slices.Clone(acts), k.Down, k.Back)
+	return short, [][]key.Binding{acts, {k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}}
+}

@@ -1,0 +1,445 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textarea"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/enlace-desk/enlace/cases"
+)
+
+// dialogWidth is the widest a dialog box grows.
+const dialogWidth = 72
+
+// box draws a dialog's frame with its title, content and key hints, no wider
+// than the screen allows.
+func box(a *app, width int, title, content, hints string) string {
+	st := a.styles
+	inner := min(dialogWidth, width-4)
+	body := st.DialogTitle.Render(truncate(title, inner)) + "\n\n" + content + "\n\n" + st.Muted.Render(truncate(hints, inner))
+	return st.Dialog.Width(inner + 4).Render(body)
+}
+
+// hintText writes key hints as one line: "ctrl+s save · esc cancel".
+func hintText(bs ...key.Binding) string {
+	parts := make([]string, len(bs))
+	for i, b := range bs {
+		parts[i] = b.Help().Key + " " + b.Help().Desc
+	}
+	return strings.Join(parts, " · ")
+}
+
+// picker is a vertical list of choices with a cursor: the body of the
+// status, assignment and priority dialogs.
+type picker struct {
+	choices []string
+	cursor  int
+}
+
+func (p *picker) move(d int) {
+	if len(p.choices) > 0 {
+		p.cursor = (p.cursor + d + len(p.choices)) % len(p.choices)
+	}
+}
+
+func (p *picker) view(st *Styles, width int) string {
+	lines := make([]string, len(p.choices))
+	for i, c := range p.choices {
+		if i == p.cursor {
+			lines[i] = st.ChoiceActive.Render(pad("▸ "+c, width))
+		} else {
+			lines[i] = st.Choice.Render(pad("  "+c, width))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// pickerKey moves p on up/down (arrows, and j/k unless typing) and reports
+// whether the key was one of them.
+func pickerKey(k *KeyMap, p *picker, msg tea.KeyPressMsg, typing bool) bool {
+	s := msg.String()
+	switch {
+	case s == "up" || !typing && key.Matches(msg, k.Up):
+		p.move(-1)
+	case s == "down" || !typing && key.Matches(msg, k.Down):
+		p.move(1)
+	default:
+		return false
+	}
+	return true
+}
+
+// noteEditor writes a note on a case: a multi-line editor; ctrl+s saves,
+// esc cancels, and an empty note is refused with a message.
+type noteEditor struct {
+	app    *app
+	caseID string
+	editor textarea.Model
+}
+
+func newNoteEditor(a *app, caseID string) *noteEditor {
+	ed := textarea.New()
+	ed.ShowLineNumbers = false
+	ed.Placeholder = "What did you find, ask or decide?"
+	ed.CharLimit = cases.MaxNoteBytes
+	ed.SetStyles(a.styles.Textarea)
+	ed.SetHeight(8)
+	return &noteEditor{app: a, caseID: caseID, editor: ed}
+}
+
+func (e *noteEditor) isDialog()       {}
+func (e *noteEditor) Title() string   { return "Note" }
+func (e *noteEditor) Capturing() bool { return true }
+func (e *noteEditor) Init() tea.Cmd   { return e.editor.Focus() }
+
+func (e *noteEditor) Update(msg tea.Msg) tea.Cmd {
+	k := e.app.keys
+	if msg, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(msg, k.Cancel):
+			return pop(e)
+		case key.Matches(msg, k.Save):
+			text := e.editor.Value()
+			if err := cases.ValidateNote(text); err != nil {
+				return failure(cases.ErrorMessage(err))
+			}
+			a, id := e.app, e.caseID
+			return func() tea.Msg {
+				_, err := a.store.AddNote(a.ctx, a.officer, id, text, "")
+				return changedMsg{from: e, caseID: id, done: "Note added to " + id + ".", err: err}
+			}
+		}
+		var cmd tea.Cmd
+		e.editor, cmd = e.editor.Update(msg)
+		return cmd
+	}
+	if _, ok := msg.(tea.KeyMsg); ok {
+		return nil
+	}
+	// Cursor and paste messages belong to the editor too.
+	var cmd tea.Cmd
+	e.editor, cmd = e.editor.Update(msg)
+	return cmd
+}
+
+func (e *noteEditor) View(width, height int) string {
+	inner := min(dialogWidth, width-4)
+	e.editor.SetWidth(inner)
+	e.editor.SetHeight(max(min(8, height-8), 2))
+	k := e.app.keys
+	return box(e.app, width, "Add a note to "+e.caseID, e.editor.View(), hintText(k.Save, k.Cancel))
+}
+
+func (e *noteEditor) Help() ([]key.Binding, [][]key.Binding) {
+	k := e.app.keys
+	return []key.Binding{k.Save, k.Cancel}, [][]key.Binding{{k.Save, k.Cancel}}
+}
+
+// statusPicker offers the moves the state machine allows the officer from
+// the case's status, with an optional reason. A move made by a decision
+// opens the decision form instead.
+type statusPicker struct {
+	app      *app
+	c        *cases.Case
+	subjects []cases.Subject
+	moves    []cases.Transition
+	list     picker
+	reason   textinput.Model
+}
+
+func newStatusPicker(a *app, c *cases.Case, subjects []cases.Subject, moves []cases.Transition) *statusPicker {
+	p := &statusPicker{app: a, c: c, subjects: subjects, moves: moves}
+	for _, t := range moves {
+		label := fmt.Sprintf("%-10s %s", t.To.Label(), t.Verb)
+		if t.ByDecision {
+			label += " …" // opens the decision form
+		}
+		p.list.choices = append(p.list.choices, label)
+	}
+	p.reason = textinput.New()
+	p.reason.Prompt = "Reason: "
+	p.reason.Placeholder = "optional"
+	p.reason.SetStyles(a.styles.TextInput)
+	return p
+}
+
+func (p *statusPicker) isDialog()       {}
+func (p *statusPicker) Title() string   { return "Status" }
+func (p *statusPicker) Capturing() bool { return true }
+func (p *statusPicker) Init() tea.Cmd   { return p.reason.Focus() }
+
+func (p *statusPicker) Update(msg tea.Msg) tea.Cmd {
+	k := p.app.keys
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	switch {
+	case key.Matches(kp, k.Cancel):
+		return pop(p)
+	case pickerKey(k, &p.list, kp, true):
+		return nil
+	case key.Matches(kp, k.Confirm):
+		t := p.moves[p.list.cursor]
+		if t.ByDecision {
+			if len(p.subjects) == 0 {
+				return failure("This case has no subject: a decision must name the candidate it concerns.")
+			}
+			f := newDecisionForm(p.app, p.c, p.subjects)
+			return replace(p, f)
+		}
+		a, id, to, reason := p.app, p.c.ID, t.To, strings.TrimSpace(p.reason.Value())
+		return func() tea.Msg {
+			_, err := a.store.ChangeStatus(a.ctx, a.officer, id, to, reason)
+			return changedMsg{from: p, caseID: id, done: fmt.Sprintf("%s is now %s.", id, to.Label()), err: err}
+		}
+	}
+	var cmd tea.Cmd
+	p.reason, cmd = p.reason.Update(kp)
+	return cmd
+}
+
+func (p *statusPicker) View(width, height int) string {
+	inner := min(dialogWidth, width-4)
+	p.reason.SetWidth(inner - 10)
+	k := p.app.keys
+	content := p.list.view(p.app.styles, inner) + "\n\n" + p.reason.View()
+	return box(p.app, width, fmt.Sprintf("Move %s from %s to…", p.c.ID, p.c.Status.Label()), content,
+		"↑/↓ choose · "+hintText(k.Confirm, k.Cancel))
+}
+
+func (p *statusPicker) Help() ([]key.Binding, [][]key.Binding) {
+	k := p.app.keys
+	return []key.Binding{k.Up, k.Down, k.Confirm, k.Cancel}, [][]key.Binding{{k.Up, k.Down, k.Confirm, k.Cancel}}
+}
+
+// decisionForm records a decision: the conclusion, the candidate it
+// concerns (one of the case's subjects) and a required justification.
+type decisionForm struct {
+	app        *app
+	c          *cases.Case
+	subjects   []cases.Subject
+	field      int // 0 conclusion, 1 candidate, 2 justification
+	conclusion int // index in cases.Conclusions
+	candidate  picker
+	text       textarea.Model
+}
+
+const decisionFields = 3
+
+func newDecisionForm(a *app, c *cases.Case, subjects []cases.Subject) *decisionForm {
+	f := &decisionForm{app: a, c: c, subjects: subjects}
+	for _, s := range subjects {
+		f.candidate.choices = append(f.candidate.choices, s.Name.Display()+"  "+s.Name.Civil())
+	}
+	f.text = textarea.New()
+	f.text.ShowLineNumbers = false
+	f.text.Placeholder = "What did the comparison show?"
+	f.text.CharLimit = cases.MaxNoteBytes
+	f.text.SetStyles(a.styles.Textarea)
+	f.text.SetHeight(4)
+	return f
+}
+
+func (f *decisionForm) isDialog()       {}
+func (f *decisionForm) Title() string   { return "Decision" }
+func (f *decisionForm) Capturing() bool { return true }
+func (f *decisionForm) Init() tea.Cmd   { return nil }
+
+func (f *decisionForm) focus(field int) tea.Cmd {
+	f.field = (field + decisionFields) % decisionFields
+	if f.field == 2 {
+		return f.text.Focus()
+	}
+	f.text.Blur()
+	return nil
+}
+
+func (f *decisionForm) Update(msg tea.Msg) tea.Cmd {
+	k := f.app.keys
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	switch {
+	case key.Matches(kp, k.Cancel):
+		return pop(f)
+	case key.Matches(kp, k.NextField):
+		return f.focus(f.field + 1)
+	case key.Matches(kp, k.PrevField):
+		return f.focus(f.field - 1)
+	case key.Matches(kp, k.Save):
+		d := cases.Decision{
+			Conclusion:    cases.Conclusions[f.conclusion],
+			Justification: strings.TrimSpace(f.text.Value()),
+		}
+		if f.candidate.cursor < len(f.subjects) {
+			d.CandidateID = f.subjects[f.candidate.cursor].ID
+		}
+		if err := d.Validate(); err != nil {
+			return failure(cases.ErrorMessage(err))
+		}
+		a, id := f.app, f.c.ID
+		return func() tea.Msg {
+			_, err := a.store.RecordDecision(a.ctx, a.officer, id, d)
+			return changedMsg{from: f, caseID: id, done: fmt.Sprintf("Decision recorded on %s: %s.", id, d.Conclusion.Label()), err: err}
+		}
+	}
+	switch f.field {
+	case 0:
+		switch {
+		case key.Matches(kp, k.Left), kp.String() == "up":
+			f.conclusion = (f.conclusion + len(cases.Conclusions) - 1) % len(cases.Conclusions)
+		case key.Matches(kp, k.Right), kp.String() == "down":
+			f.conclusion = (f.conclusion + 1) % len(cases.Conclusions)
+		}
+	case 1:
+		pickerKey(k, &f.candidate, kp, false)
+	case 2:
+		var cmd tea.Cmd
+		f.text, cmd = f.text.Update(kp)
+		return cmd
+	}
+	return nil
+}
+
+func (f *decisionForm) View(width, height int) string {
+	st := f.app.styles
+	inner := min(dialogWidth, width-4)
+	f.text.SetWidth(inner)
+	label := func(i int, s string) string {
+		if i == f.field {
+			return st.FieldActive.Render("▸ " + s)
+		}
+		return st.Label.Render("  " + s)
+	}
+	var concl []string
+	for i, c := range cases.Conclusions {
+		if i == f.conclusion {
+			concl = append(concl, st.ChoiceActive.Render("["+c.Label()+"]"))
+		} else {
+			concl = append(concl, st.Choice.Render(" "+c.Label()+" "))
+		}
+	}
+	var b strings.Builder
+	b.WriteString(label(0, "Conclusion") + "\n  " + strings.Join(concl, " ") + "\n\n")
+	b.WriteString(label(1, "Candidate") + "\n" + f.candidate.view(st, inner) + "\n\n")
+	b.WriteString(label(2, "Justification (required)") + "\n" + f.text.View())
+	k := f.app.keys
+	return box(f.app, width, "Record a decision on "+f.c.ID, b.String(),
+		"tab next field · ←/→ ↑/↓ change · "+hintText(k.Save, k.Cancel))
+}
+
+func (f *decisionForm) Help() ([]key.Binding, [][]key.Binding) {
+	k := f.app.keys
+	return []key.Binding{k.NextField, k.Left, k.Save, k.Cancel}, [][]key.Binding{{k.NextField, k.PrevField, k.Left, k.Save, k.Cancel}}
+}
+
+// choicePicker is a plain one-choice dialog: assignment and priority.
+type choicePicker struct {
+	app   *app
+	title string
+	name  string
+	list  picker
+	apply func(i int) tea.Cmd
+}
+
+func (p *choicePicker) isDialog()       {}
+func (p *choicePicker) Title() string   { return p.name }
+func (p *choicePicker) Capturing() bool { return false }
+func (p *choicePicker) Init() tea.Cmd   { return nil }
+
+func (p *choicePicker) Update(msg tea.Msg) tea.Cmd {
+	k := p.app.keys
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	switch {
+	case key.Matches(kp, k.Cancel):
+		return pop(p)
+	case pickerKey(k, &p.list, kp, false):
+	case key.Matches(kp, k.Confirm):
+		return p.apply(p.list.cursor)
+	}
+	return nil
+}
+
+func (p *choicePicker) View(width, height int) string {
+	inner := min(dialogWidth, width-4)
+	list := p.list
+	// Show a window of the list around the cursor when it is long.
+	rows := max(height-8, 3)
+	content := list.view(p.app.styles, inner)
+	if len(list.choices) > rows {
+		start := max(min(list.cursor-rows/2, len(list.choices)-rows), 0)
+		sub := picker{choices: list.choices[start : start+rows], cursor: list.cursor - start}
+		content = sub.view(p.app.styles, inner)
+	}
+	k := p.app.keys
+	return box(p.app, width, p.title, content, "↑/↓ choose · "+hintText(k.Confirm, k.Cancel))
+}
+
+func (p *choicePicker) Help() ([]key.Binding, [][]key.Binding) {
+	k := p.app.keys
+	return []key.Binding{k.Up, k.Down, k.Confirm, k.Cancel}, [][]key.Binding{{k.Up, k.Down, k.Confirm, k.Cancel}}
+}
+
+// newAssignPicker offers the agency's officers, and nobody.
+func newAssignPicker(a *app, c *cases.Case) *choicePicker {
+	var officers []cases.Officer
+	for _, o := range a.officers {
+		if o.Agency == a.agency.Code && !(len(o.Roles) == 1 && o.Has(cases.RoleAuditor)) {
+			officers = append(officers, o)
+		}
+	}
+	slices.SortFunc(officers, func(x, y cases.Officer) int {
+		return strings.Compare(x.Name+"\x00"+x.ID, y.Name+"\x00"+y.ID)
+	})
+	p := &choicePicker{app: a, name: "Assign", title: "Assign " + c.ID + " to…"}
+	for i, o := range officers {
+		p.list.choices = append(p.list.choices, fmt.Sprintf("%s (%s)", o.Name, o.ID))
+		if o.ID == c.Assignee {
+			p.list.cursor = i
+		}
+	}
+	p.list.choices = append(p.list.choices, "Nobody: unassign")
+	if c.Assignee == "" {
+		p.list.cursor = len(officers)
+	}
+	p.apply = func(i int) tea.Cmd {
+		id, to, who := c.ID, "", "nobody"
+		if i < len(officers) {
+			to, who = officers[i].ID, officers[i].Name
+		}
+		return func() tea.Msg {
+			_, err := a.store.Assign(a.ctx, a.officer, id, to)
+			return changedMsg{from: p, caseID: id, done: fmt.Sprintf("%s assigned to %s.", id, who), err: err}
+		}
+	}
+	return p
+}
+
+// newPriorityPicker offers every priority.
+func newPriorityPicker(a *app, c *cases.Case) *choicePicker {
+	p := &choicePicker{app: a, name: "Priority", title: "Priority of " + c.ID}
+	for i, pr := range cases.Priorities {
+		p.list.choices = append(p.list.choices, pr.Label())
+		if pr == c.Priority {
+			p.list.cursor = i
+		}
+	}
+	p.apply = func(i int) tea.Cmd {
+		id, pr := c.ID, cases.Priorities[i]
+		return func() tea.Msg {
+			_, err := a.store.SetPriority(a.ctx, a.officer, id, pr)
+			return changedMsg{from: p, caseID: id, done: fmt.Sprintf("%s priority set to %s.", id, pr.Label()), err: err}
+		}
+	}
+	return p
+}

@@ -1,0 +1,45 @@
+// Package ui is the liaison officer's terminal workstation: the case queue,
+// the case view and the dialogs that change a case, drawn with Bubble Tea v2,
+// Bubbles v2 and Lip Gloss v2.
+//
+// It talks to the desk only through the domain's interfaces (cases.Store and
+// a sync-state function) and must not import package store (its tests do, to
+// run against a real file); it never touches SQL, files or the network, and
+// reads time only from Config.Clock.
+//
+// # Architecture
+//
+// One root Model owns the terminal: its size, the theme, focus, the frame
+// (header, message line, status bar, help bar) and a stack of screens. The
+// queue is the bottom of the stack; Enter pushes a case view; the case view
+// pushes dialogs (note editor, status picker, decision form, assignment and
+// priority pickers). Esc pops.
+//
+// A screen is anything that implements Screen:
+//
+//	type Screen interface {
+//		Title() string                   // its name in the header path
+//		Init() tea.Cmd                   // run once when pushed
+//		Update(msg tea.Msg) tea.Cmd      // handle a message
+//		View(width, height int) string   // draw into exactly width×height cells
+//		Help() ([]key.Binding, [][]key.Binding) // short and full help
+//		Capturing() bool                 // taking text: q types, does not quit
+//	}
+//
+// Key presses and mouse events go to the top screen only (mouse Y is made
+// relative to the body, so row 0 is the first line under the header); every
+// other message (data loaded, a case changed, a tick) goes to every screen on
+// the stack, and each ignores what is not its own. Screens change the stack
+// and the message line by returning commands that yield pushMsg, popMsg,
+// replaceMsg and noticeMsg; changes to the store are made in commands that
+// yield changedMsg, after which the root reloads the status bar and every
+// screen reloads what it shows. A screen that also implements the dialog
+// interface is drawn over the screen beneath it instead of replacing it.
+//
+// A later screen (subject search, subject view, fingerprint review, sync,
+// encounters) plugs in by implementing Screen over the shared *app (store,
+// officer, clock, the one KeyMap, the one Styles) and being pushed.
+//
+// There is one KeyMap (keys.go), feeding the help bar; one Styles sheet per
+// theme (styles.go) built from one palette (palette.go).
+package ui

@@ -1,0 +1,94 @@
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap is every key binding of the workstation. It is the only place keys
+// are named: screens match against it and the help bar is generated from it.
+type KeyMap struct {
+	// Everywhere.
+	Quit      key.Binding
+	ForceQuit key.Binding
+	Help      key.Binding
+	Back      key.Binding
+
+	// Moving in lists and pages.
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+	Open     key.Binding
+
+	// Case queue.
+	Find         key.Binding // start the incremental filter
+	FindKeep     key.Binding // keep the filter and leave the input
+	FindClear    key.Binding // clear the filter and leave the input
+	Mine         key.Binding
+	Unassigned   key.Binding
+	StatusFilter key.Binding
+	Overdue      key.Binding
+	ClearFilters key.Binding
+	SortColumn   key.Binding // 1–7: sort by that column; again flips
+	SortReverse  key.Binding
+
+	// Case view.
+	AddNote      key.Binding
+	ChangeStatus key.Binding
+	Assign       key.Binding
+	SetPriority  key.Binding
+
+	// Dialogs and editors.
+	Confirm   key.Binding
+	Save      key.Binding
+	Cancel    key.Binding
+	NextField key.Binding
+	PrevField key.Binding
+	Left      key.Binding
+	Right     key.Binding
+}
+
+// DefaultKeyMap returns the workstation's key bindings.
+func DefaultKeyMap() *KeyMap {
+	b := func(keys []string, helpKey, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKey, desc))
+	}
+	return &KeyMap{
+		Quit:      b([]string{"q"}, "q", "quit"),
+		ForceQuit: b([]string{"ctrl+c"}, "ctrl+c", "quit"),
+		Help:      b([]string{"?"}, "?", "help"),
+		Back:      b([]string{"esc"}, "esc", "back"),
+
+		Up:       b([]string{"up", "k"}, "↑/k", "up"),
+		Down:     b([]string{"down", "j"}, "↓/j", "down"),
+		PageUp:   b([]string{"pgup", "ctrl+u"}, "pgup", "page up"),
+		PageDown: b([]string{"pgdown", "ctrl+d", "space"}, "pgdn", "page down"),
+		Top:      b([]string{"home", "g"}, "g", "top"),
+		Bottom:   b([]string{"end", "G"}, "G", "bottom"),
+		Open:     b([]string{"enter"}, "enter", "open case"),
+
+		Find:         b([]string{"/"}, "/", "find id or title"),
+		FindKeep:     b([]string{"enter"}, "enter", "keep filter"),
+		FindClear:    b([]string{"esc"}, "esc", "clear filter"),
+		Mine:         b([]string{"m"}, "m", "mine"),
+		Unassigned:   b([]string{"u"}, "u", "unassigned"),
+		StatusFilter: b([]string{"s"}, "s", "status filter"),
+		Overdue:      b([]string{"o"}, "o", "overdue"),
+		ClearFilters: b([]string{"x"}, "x", "clear filters"),
+		SortColumn:   b([]string{"1", "2", "3", "4", "5", "6", "7"}, "1-7", "sort by column"),
+		SortReverse:  b([]string{"r"}, "r", "reverse sort"),
+
+		AddNote:      b([]string{"n"}, "n", "add note"),
+		ChangeStatus: b([]string{"t"}, "t", "change status"),
+		Assign:       b([]string{"a"}, "a", "assign"),
+		SetPriority:  b([]string{"p"}, "p", "priority"),
+
+		Confirm:   b([]string{"enter"}, "enter", "choose"),
+		Save:      b([]string{"ctrl+s"}, "ctrl+s", "save"),
+		Cancel:    b([]string{"esc"}, "esc", "cancel"),
+		NextField: b([]string{"tab"}, "tab", "next field"),
+		PrevField: b([]string{"shift+tab"}, "shift+tab", "previous field"),
+		Left:      b([]string{"left", "h"}, "←/→", "change"),
+		Right:     b([]string{"right", "l"}, "←/→", "change"),
+	}
+}

@@ -1,0 +1,806 @@
+package ui
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/enlace-desk/enlace/cases"
+)
+
+// column is one column of the case queue, in display order; the number keys
+// 1–7 sort by them in this order.
+type column int
+
+const (
+	colID column = iota
+	colTitle
+	colStatus
+	colPriority
+	colAssignee
+	colAge
+	colDue
+	numColumns
+)
+
+var columnNames = [numColumns]string{"ID", "Title", "Status", "Priority", "Assignee", "Age", "Due"}
+
+// Fixed widths of the queue's columns, in cells.
+const (
+	markerWidth    = 2 // "▸ " on the selected row
+	statusWidth    = 9 // "In review"
+	priorityWidth  = 9 // "Priority▼"
+	assigneeWidth  = 16
+	assigneeMin    = 8
+	ageWidth       = 4
+	dueWidth       = 10 // 2026-03-14
+	flagsWidth     = 2  // "!" overdue, "⚠" conflict
+	titleMin       = 12
+	titleComfort   = 20
+	queueTopLines  = 2 // the summary line and the column headings
+	wheelStep      = 3
+	idWidthDefault = 17
+)
+
+// queueFilter is what the officer has narrowed the queue to.
+type queueFilter struct {
+	mine, unassigned, overdue bool
+	status                    cases.Status // "" for every status
+	text                      string       // lower-cased; matches ID or title
+}
+
+// queue is the case queue screen: every case summary loaded once, with
+// indexes kept for sorting and filtering, and only the visible rows drawn.
+type queue struct {
+	app *app
+
+	loaded  bool
+	loadErr error
+
+	all    []cases.CaseSummary
+	search []string         // lower-cased "ID title" per case, for the text filter
+	byID   map[string]int32 // case ID → index in all
+	idW    int              // widest case ID
+
+	// orders[c][d] lists every case index sorted by column c, ascending for
+	// d = 0 and descending for d = 1, ties by case number, cases with an
+	// empty value (no due date, no assignee) last. Built when first needed,
+	// dropped when the data changes.
+	orders [numColumns][2][]int32
+
+	filter  queueFilter
+	sortCol column
+	desc    bool
+	view    []int32 // the cases shown, in order
+
+	typing bool
+	input  textinput.Model
+
+	cursor, offset int
+	width, height  int
+	now            time.Time
+
+	// rows caches each unselected row's rendering for the current layout.
+	rows     map[int32]string
+	rowsKey  rowsKey
+	layout   layout
+	layoutOf int // width the layout was computed for
+}
+
+type rowsKey struct {
+	width int
+	dark  bool
+	now   time.Time
+}
+
+// maxCachedRows bounds the row cache; scrolling far drops it and starts over.
+const maxCachedRows = 2048
+
+// layout is the width of each visible column for a screen width.
+type layout struct {
+	width [numColumns]int // 0 hides the column
+}
+
+func newQueue(a *app) *queue {
+	in := textinput.New()
+	in.Prompt = "/ "
+	in.Placeholder = "case number or title"
+	in.SetStyles(a.styles.TextInput)
+	q := &queue{app: a, input: in, sortCol: colPriority, desc: true, idW: idWidthDefault, rows: map[int32]string{}}
+	q.now = a.clock.Now()
+	return q
+}
+
+// Title names the screen.
+func (q *queue) Title() string { return "Queue" }
+
+// Capturing reports whether the "/" filter is taking text.
+func (q *queue) Capturing() bool { return q.typing }
+
+type casesMsg struct {
+	list []cases.CaseSummary
+	err  error
+}
+
+type summaryMsg struct {
+	id   string
+	list []cases.CaseSummary
+	err  error
+}
+
+// Init loads every case summary.
+func (q *queue) Init() tea.Cmd {
+	a := q.app
+	return func() tea.Msg {
+		list, err := a.store.Cases(a.ctx, cases.CaseFilter{Agency: a.officer.Agency})
+		return casesMsg{list, err}
+	}
+}
+
+// setCases replaces the whole queue.
+func (q *queue) setCases(list []cases.CaseSummary) {
+	q.all = list
+	q.search = make([]string, len(list))
+	q.byID = make(map[string]int32, len(list))
+	q.idW = idWidthDefault
+	for i := range list {
+		q.search[i] = strings.ToLower(list[i].ID + " " + list[i].Title)
+		q.byID[list[i].ID] = int32(i)
+		q.idW = max(q.idW, lipgloss.Width(list[i].ID))
+	}
+	q.loaded = true
+	q.invalidate()
+	q.refilter(false)
+}
+
+// invalidate drops the sort indexes and cached rows after data changed.
+func (q *queue) invalidate() {
+	q.orders = [numColumns][2][]int32{}
+	clear(q.rows)
+}
+
+// Update handles keys, the mouse, and data arriving.
+func (q *queue) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case casesMsg:
+		if msg.err != nil {
+			q.loadErr = msg.err
+			q.loaded = true
+			return failure("Cannot load the case queue: " + cases.ErrorMessage(msg.err))
+		}
+		q.setCases(msg.list)
+		return nil
+	case changedMsg:
+		a, id := q.app, msg.caseID
+		return func() tea.Msg {
+			list, err := a.store.Cases(a.ctx, cases.CaseFilter{Agency: a.officer.Agency, Text: id})
+			return summaryMsg{id, list, err}
+		}
+	case summaryMsg:
+		if msg.err == nil {
+			q.updateSummary(msg.id, msg.list)
+		}
+		return nil
+	case directoryMsg:
+		q.orders[colAssignee] = [2][]int32{}
+		clear(q.rows)
+		if q.sortCol == colAssignee {
+			q.refilter(false)
+		}
+		return nil
+	case tickMsg:
+		q.now = q.app.clock.Now()
+		clear(q.rows)
+		if q.filter.overdue {
+			q.refilter(false)
+		}
+		return nil
+	case tea.KeyPressMsg:
+		return q.key(msg)
+	case tea.MouseClickMsg:
+		if msg.Button != tea.MouseLeft {
+			return nil
+		}
+		row := msg.Y - queueTopLines
+		if row < 0 || q.offset+row >= len(q.view) {
+			return nil
+		}
+		if q.offset+row == q.cursor {
+			return q.open()
+		}
+		q.cursor = q.offset + row
+		return nil
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			q.move(-wheelStep)
+		case tea.MouseWheelDown:
+			q.move(wheelStep)
+		}
+		return nil
+	}
+	return nil
+}
+
+// updateSummary puts the fresh summary of one case in place after a change.
+func (q *queue) updateSummary(id string, list []cases.CaseSummary) {
+	for _, s := range list {
+		if s.ID != id {
+			continue
+		}
+		if i, ok := q.byID[id]; ok {
+			q.all[i] = s
+			q.search[i] = strings.ToLower(s.ID + " " + s.Title)
+		} else {
+			q.byID[id] = int32(len(q.all))
+			q.all = append(q.all, s)
+			q.search = append(q.search, strings.ToLower(s.ID+" "+s.Title))
+		}
+		q.invalidate()
+		q.refilter(false)
+		return
+	}
+}
+
+func (q *queue) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := q.app.keys
+	if q.typing {
+		switch {
+		case key.Matches(msg, k.FindClear):
+			q.typing = false
+			q.input.Blur()
+			q.input.SetValue("")
+			q.setText("")
+			return nil
+		case key.Matches(msg, k.FindKeep):
+			q.typing = false
+			q.input.Blur()
+			return nil
+		case msg.String() == "up":
+			q.move(-1)
+			return nil
+		case msg.String() == "down":
+			q.move(1)
+			return nil
+		}
+		var cmd tea.Cmd
+		q.input, cmd = q.input.Update(msg)
+		q.setText(q.input.Value())
+		return cmd
+	}
+	switch {
+	case key.Matches(msg, k.Up):
+		q.move(-1)
+	case key.Matches(msg, k.Down):
+		q.move(1)
+	case key.Matches(msg, k.PageUp):
+		q.move(-q.visibleRows())
+	case key.Matches(msg, k.PageDown):
+		q.move(q.visibleRows())
+	case key.Matches(msg, k.Top):
+		q.move(-len(q.view))
+	case key.Matches(msg, k.Bottom):
+		q.move(len(q.view))
+	case key.Matches(msg, k.Open):
+		return q.open()
+	case key.Matches(msg, k.Find):
+		q.typing = true
+		q.input.SetValue(q.filter.text)
+		q.input.CursorEnd()
+		return q.input.Focus()
+	case key.Matches(msg, k.Mine):
+		q.filter.mine = !q.filter.mine
+		q.filter.unassigned = false
+		q.refilter(false)
+	case key.Matches(msg, k.Unassigned):
+		q.filter.unassigned = !q.filter.unassigned
+		q.filter.mine = false
+		q.refilter(false)
+	case key.Matches(msg, k.StatusFilter):
+		q.filter.status = nextStatus(q.filter.status)
+		q.refilter(false)
+	case key.Matches(msg, k.Overdue):
+		q.filter.overdue = !q.filter.overdue
+		q.refilter(false)
+	case key.Matches(msg, k.ClearFilters), key.Matches(msg, k.Back) && q.filter != (queueFilter{}):
+		q.filter = queueFilter{}
+		q.input.SetValue("")
+		q.refilter(false)
+	case key.Matches(msg, k.SortColumn):
+		c := column(msg.String()[0] - '1')
+		if c == q.sortCol {
+			q.desc = !q.desc
+		} else {
+			q.sortCol, q.desc = c, c == colPriority
+		}
+		q.refilter(false)
+	case key.Matches(msg, k.SortReverse):
+		q.desc = !q.desc
+		q.refilter(false)
+	}
+	return nil
+}
+
+// nextStatus cycles the status filter: every status, then none.
+func nextStatus(s cases.Status) cases.Status {
+	if s == "" {
+		return cases.Statuses[0]
+	}
+	i := slices.Index(cases.Statuses, s)
+	if i < 0 || i == len(cases.Statuses)-1 {
+		return ""
+	}
+	return cases.Statuses[i+1]
+}
+
+// setText applies the incremental filter as the officer types.
+func (q *queue) setText(text string) {
+	text = strings.ToLower(strings.TrimSpace(text))
+	if text == q.filter.text {
+		return
+	}
+	narrower := strings.Contains(text, q.filter.text)
+	q.filter.text = text
+	q.refilter(narrower)
+}
+
+func (q *queue) open() tea.Cmd {
+	if q.cursor < 0 || q.cursor >= len(q.view) {
+		return nil
+	}
+	return push(newCaseView(q.app, q.all[q.view[q.cursor]].ID))
+}
+
+func (q *queue) move(d int) {
+	q.cursor = max(min(q.cursor+d, len(q.view)-1), 0)
+}
+
+func (q *queue) visibleRows() int { return max(q.height-queueTopLines, 1) }
+
+// match reports whether case i passes the filter.
+func (q *queue) match(i int32) bool {
+	c := &q.all[i]
+	f := &q.filter
+	switch {
+	case f.mine && c.Assignee != q.app.officer.ID,
+		f.unassigned && c.Assignee != "",
+		f.status != "" && c.Status != f.status,
+		f.overdue && !c.Overdue(q.now),
+		f.text != "" && !strings.Contains(q.search[i], f.text):
+		return false
+	}
+	return true
+}
+
+// refilter rebuilds the list of shown cases, keeping the cursor on the same
+// case when it is still shown. With narrower set, the filter only got
+// stricter, so the current list is filtered in place.
+func (q *queue) refilter(narrower bool) {
+	var current int32 = -1
+	if q.cursor >= 0 && q.cursor < len(q.view) {
+		current = q.view[q.cursor]
+	}
+	if narrower && q.view != nil {
+		out := q.view[:0]
+		for _, i := range q.view {
+			if q.match(i) {
+				out = append(out, i)
+			}
+		}
+		q.view = out
+	} else {
+		order := q.order(q.sortCol, q.desc)
+		if q.view == nil || cap(q.view) < len(q.all) {
+			q.view = make([]int32, 0, len(q.all))
+		}
+		q.view = q.view[:0]
+		for _, i := range order {
+			if q.match(i) {
+				q.view = append(q.view, i)
+			}
+		}
+	}
+	q.cursor = 0
+	if current >= 0 {
+		if j := slices.Index(q.view, current); j >= 0 {
+			q.cursor = j
+		}
+	}
+	q.offset = min(q.offset, max(len(q.view)-1, 0))
+}
+
+// order returns the index for column c in the given direction, building
+// it if needed. Ties go by case number, ascending, in both directions.
+func (q *queue) order(c column, desc bool) []int32 {
+	d := 0
+	if desc {
+		d = 1
+	}
+	if q.orders[c][d] != nil {
+		return q.orders[c][d]
+	}
+	n := len(q.all)
+	byID := q.orders[colID][0]
+	if byID == nil {
+		byID = make([]int32, n)
+		for i := range byID {
+			byID[i] = int32(i)
+		}
+		slices.SortFunc(byID, func(x, y int32) int { return strings.Compare(q.all[x].ID, q.all[y].ID) })
+		q.orders[colID][0] = byID
+	}
+	rank := make([]int32, n) // case index → position by case number
+	for r, i := range byID {
+		rank[i] = int32(r)
+	}
+	var idx []int32
+	switch c {
+	case colID:
+		idx = slices.Clone(byID)
+		if desc {
+			slices.Reverse(idx)
+		}
+	case colTitle, colAssignee:
+		text := make([]string, n)
+		for i := range q.all {
+			if c == colTitle {
+				text[i] = q.all[i].Title
+			} else {
+				text[i] = q.app.officerName(q.all[i].Assignee)
+			}
+		}
+		idx = slices.Clone(byID)
+		slices.SortStableFunc(idx, func(x, y int32) int {
+			ex, ey := text[x] == "", text[y] == ""
+			switch {
+			case ex != ey && ex:
+				return 1
+			case ex != ey:
+				return -1
+			}
+			r := strings.Compare(text[x], text[y])
+			if desc {
+				r = -r
+			}
+			return r
+		})
+	default:
+		idx = q.orderByNumber(c, desc, byID, rank)
+	}
+	q.orders[c][d] = idx
+	return idx
+}
+
+// orderByNumber sorts by a column whose value is a number (status in
+// workflow order, priority, creation or due time) by packing empty flag,
+// value and rank by case number into one uint64 and sorting those.
+func (q *queue) orderByNumber(c column, desc bool, byID, rank []int32) []int32 {
+	const (
+		rankBits = 24 // 16 million cases
+		valBits  = 63 - rankBits
+		maxVal   = 1<<valBits - 1 // seconds: good until the year 19,400
+	)
+	n := len(q.all)
+	value := func(s *cases.CaseSummary) (v int64, empty bool) {
+		switch c {
+		case colStatus:
+			v = int64(slices.Index(cases.Statuses, s.Status))
+		case colPriority:
+			v = int64(s.Priority)
+		case colAge: // youngest first
+			v = maxVal - s.Created.Unix()
+		case colDue:
+			empty = s.Due.IsZero()
+			v = s.Due.Unix()
+		}
+		v = max(min(v, maxVal), 0)
+		if desc {
+			v = maxVal - v
+		}
+		return v, empty
+	}
+	if n >= 1<<rankBits {
+		// Too many to pack: sort by comparison, slower but the same order.
+		idx := slices.Clone(byID)
+		slices.SortStableFunc(idx, func(x, y int32) int {
+			vx, ex := value(&q.all[x])
+			vy, ey := value(&q.all[y])
+			if ex != ey {
+				if ex {
+					return 1
+				}
+				return -1
+			}
+			return cmp.Compare(vx, vy)
+		})
+		return idx
+	}
+	keys := make([]uint64, n)
+	for i := range q.all {
+		v, empty := value(&q.all[i])
+		k := uint64(v)<<rankBits | uint64(rank[i])
+		if empty {
+			k |= 1 << 63
+		}
+		keys[i] = k
+	}
+	slices.Sort(keys)
+	idx := make([]int32, n)
+	for j, k := range keys {
+		idx[j] = byID[k&(1<<rankBits-1)]
+	}
+	return idx
+}
+
+// computeLayout shares the width among the columns: the title takes what is
+// left; when that is too little the assignee narrows, then the age and the
+// assignee are hidden, then the case number is cut.
+func (q *queue) computeLayout(w int) layout {
+	var l layout
+	l.width = [numColumns]int{q.idW, 0, statusWidth, priorityWidth, assigneeWidth, ageWidth, dueWidth}
+	rest := func() int {
+		used := markerWidth + flagsWidth
+		for c, cw := range l.width {
+			if column(c) != colTitle && cw > 0 {
+				used += cw + 1
+			}
+		}
+		return w - used - 1
+	}
+	if rest() < titleComfort {
+		l.width[colAssignee] = assigneeMin
+	}
+	if rest() < titleMin {
+		l.width[colAge] = 0
+	}
+	if rest() < titleMin {
+		l.width[colAssignee] = 0
+	}
+	// Very narrow: drop the priority, the status and the due date in turn,
+	// then cut the case number.
+	for _, c := range []column{colPriority, colStatus, colDue} {
+		if rest() < titleMin {
+			l.width[c] = 0
+		}
+	}
+	if r := rest(); r < titleMin {
+		l.width[colID] = max(l.width[colID]-(titleMin-r), 6)
+	}
+	l.width[colTitle] = max(rest(), 1)
+	return l
+}
+
+// View draws the summary line, the column headings and the visible rows.
+func (q *queue) View(width, height int) string {
+	q.width, q.height = width, height
+	st := q.app.styles
+	if !q.loaded {
+		return st.Muted.Render(" Loading cases…")
+	}
+	if q.loadErr != nil {
+		return st.Danger.Render(" The case queue could not be loaded: " + cases.ErrorMessage(q.loadErr))
+	}
+	if q.layoutOf != width {
+		q.layout, q.layoutOf = q.computeLayout(width), width
+	}
+	if k := (rowsKey{width, st.Dark, q.now}); k != q.rowsKey || len(q.rows) > maxCachedRows {
+		clear(q.rows)
+		q.rowsKey = k
+	}
+
+	rows := q.visibleRows()
+	if q.cursor < q.offset {
+		q.offset = q.cursor
+	}
+	if q.cursor >= q.offset+rows {
+		q.offset = q.cursor - rows + 1
+	}
+	q.offset = max(min(q.offset, len(q.view)-rows), 0)
+
+	var b strings.Builder
+	b.Grow((rows + 2) * (width + 64))
+	b.WriteString(q.summaryLine(width))
+	b.WriteByte('\n')
+	b.WriteString(q.headings())
+	if len(q.view) == 0 {
+		b.WriteString("\n\n")
+		if len(q.all) == 0 {
+			b.WriteString(st.Muted.Render("  No cases on this desk yet."))
+		} else {
+			b.WriteString(st.Muted.Render("  No case matches these filters: x clears them."))
+		}
+		return b.String()
+	}
+	end := min(q.offset+rows, len(q.view))
+	for j := q.offset; j < end; j++ {
+		b.WriteByte('\n')
+		i := q.view[j]
+		if j == q.cursor {
+			b.WriteString(q.renderRow(i, true))
+			continue
+		}
+		r, ok := q.rows[i]
+		if !ok {
+			r = q.renderRow(i, false)
+			q.rows[i] = r
+		}
+		b.WriteString(r)
+	}
+	return b.String()
+}
+
+// summaryLine says how many cases are shown, which filters apply and the
+// sort; or, while typing after "/", shows the filter input.
+func (q *queue) summaryLine(width int) string {
+	st := q.app.styles
+	right := fmt.Sprintf("sort %s %s ", columnNames[q.sortCol], arrow(q.desc))
+	var left string
+	if q.typing {
+		right = fmt.Sprintf("%s of %s · ", thousands(len(q.view)), thousands(len(q.all))) + right
+		q.input.SetWidth(max(width-lipgloss.Width(right)-12, 10))
+		left = " " + q.input.View()
+	} else {
+		parts := []string{st.Section.Render(" Cases ") + st.Text.Render(fmt.Sprintf("%s of %s", thousands(len(q.view)), thousands(len(q.all))))}
+		for _, f := range q.filterWords() {
+			parts = append(parts, st.FilterPrompt.Render(f))
+		}
+		left = strings.Join(parts, st.Muted.Render(" · "))
+	}
+	gap := max(width-lipgloss.Width(left)-lipgloss.Width(right), 1)
+	return left + strings.Repeat(" ", gap) + st.Muted.Render(right)
+}
+
+// filterWords names the active filters.
+func (q *queue) filterWords() []string {
+	var out []string
+	f := q.filter
+	if f.mine {
+		out = append(out, "mine")
+	}
+	if f.unassigned {
+		out = append(out, "unassigned")
+	}
+	if f.status != "" {
+		out = append(out, "status: "+f.status.Label())
+	}
+	if f.overdue {
+		out = append(out, "overdue")
+	}
+	if f.text != "" {
+		out = append(out, fmt.Sprintf("“%s”", f.text))
+	}
+	return out
+}
+
+func arrow(desc bool) string {
+	if desc {
+		return "▼"
+	}
+	return "▲"
+}
+
+// headings draws the column titles, marking the sorted one.
+func (q *queue) headings() string {
+	st := q.app.styles
+	var b strings.Builder
+	b.WriteString(strings.Repeat(" ", markerWidth))
+	for c := range numColumns {
+		w := q.layout.width[c]
+		if w == 0 {
+			continue
+		}
+		name := columnNames[c]
+		style := st.ColumnHeader
+		if c == q.sortCol {
+			if lipgloss.Width(name)+1 > w {
+				name = truncate(name, w-1)
+			}
+			name += arrow(q.desc)
+			style = st.ColumnSorted
+		}
+		if c == colAge {
+			b.WriteString(style.Render(padLeft(name, w)))
+		} else {
+			b.WriteString(style.Render(pad(name, w)))
+		}
+		b.WriteByte(' ')
+	}
+	return b.String()
+}
+
+// renderRow draws one case. The selected row is drawn in one style with the
+// "▸" marker so it shows without colour.
+func (q *queue) renderRow(i int32, selected bool) string {
+	st := q.app.styles
+	c := &q.all[i]
+	overdue := c.Overdue(q.now)
+	flags := ""
+	if overdue {
+		flags += "!"
+	}
+	if c.Conflict {
+		flags += "⚠"
+	}
+	cells := [numColumns]string{
+		colID:       c.ID,
+		colTitle:    c.Title,
+		colStatus:   c.Status.Label(),
+		colPriority: c.Priority.Label(),
+		colAssignee: q.app.officerName(c.Assignee),
+		colAge:      age(q.now, c.Created),
+		colDue:      date(c.Due),
+	}
+	var b strings.Builder
+	if selected {
+		b.WriteString("▸ ")
+		for col, w := range q.layout.width {
+			if w == 0 {
+				continue
+			}
+			if column(col) == colAge {
+				b.WriteString(padLeft(cells[col], w))
+			} else {
+				b.WriteString(pad(cells[col], w))
+			}
+			b.WriteByte(' ')
+		}
+		b.WriteString(pad(flags, flagsWidth))
+		return st.Selected.Render(b.String())
+	}
+	b.WriteString("  ")
+	for col, w := range q.layout.width {
+		if w == 0 {
+			continue
+		}
+		var text string
+		if column(col) == colAge {
+			text = padLeft(cells[col], w)
+		} else {
+			text = pad(cells[col], w)
+		}
+		style := st.Cell
+		switch column(col) {
+		case colStatus:
+			style = st.statusStyle(c.Status)
+		case colPriority:
+			style = st.priorityStyle(c.Priority)
+		case colAssignee, colAge:
+			style = st.Muted
+		case colDue:
+			if overdue {
+				style = st.Overdue
+			}
+		}
+		b.WriteString(style.Render(text))
+		b.WriteByte(' ')
+	}
+	if overdue {
+		b.WriteString(st.Overdue.Render("!"))
+	}
+	if c.Conflict {
+		b.WriteString(st.Conflict.Render("⚠"))
+	}
+	return b.String()
+}
+
+// Help lists the queue's keys.
+func (q *queue) Help() ([]key.Binding, [][]key.Binding) {
+	k := q.app.keys
+	if q.typing {
+		return []key.Binding{k.FindKeep, k.FindClear},
+			[][]key.Binding{{k.FindKeep, k.FindClear}}
+	}
+	return []key.Binding{k.Open, k.Find, k.Mine, k.Unassigned, k.StatusFilter, k.Overdue, k.ClearFilters, k.SortColumn, k.SortReverse},
+		[][]key.Binding{
+			{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open},
+			{k.Find, k.Mine, k.Unassigned, k.StatusFilter, k.Overdue, k.ClearFilters},
+			{k.SortColumn, k.SortReverse},
+		}
+}

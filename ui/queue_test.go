@@ -1,0 +1,272 @@
+package ui
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/enlace-desk/enlace/cases"
+)
+
+// syntheticQueue builds a queue over n generated summaries, without a store:
+// the queue's indexes, filters and drawing work on plain values.
+func syntheticQueue(tb testing.TB, n int) (*queue, *app) {
+	tb.Helper()
+	now := time.Date(2026, 3, 16, 10, 0, 0, 0, time.UTC)
+	a := &app{
+		clock:   cases.NewManualClock(now),
+		officer: officer,
+		keys:    DefaultKeyMap(),
+		styles:  NewStyles(true),
+		officers: map[string]cases.Officer{
+			officer.ID: officer, supervisor.ID: supervisor,
+		},
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	words := []string{"fingerprint", "hit", "alias", "passport", "extradition", "review", "gang", "border",
+		"Huaquillas", "Guayaquil", "deportee", "flight", "merge", "record", "cédula", "request"}
+	assignees := []string{"", officer.ID, supervisor.ID}
+	list := make([]cases.CaseSummary, n)
+	for i := range list {
+		title := make([]string, 3+r.IntN(5))
+		for j := range title {
+			title[j] = words[r.IntN(len(words))]
+		}
+		c := cases.CaseSummary{
+			ID:       cases.CaseNumber("EC-PN", 2026, 1+i/10000, i%10000),
+			Title:    strings.Join(title, " "),
+			Status:   cases.Statuses[r.IntN(len(cases.Statuses))],
+			Priority: cases.Priorities[r.IntN(len(cases.Priorities))],
+			Assignee: assignees[r.IntN(len(assignees))],
+			Created:  now.Add(-time.Duration(r.IntN(400*24)) * time.Hour),
+			Conflict: r.IntN(50) == 0,
+		}
+		c.Updated = c.Created
+		if r.IntN(3) > 0 {
+			c.Due = now.Add(time.Duration(r.IntN(60*24)-30*24) * time.Hour)
+		}
+		list[i] = c
+	}
+	q := newQueue(a)
+	q.setCases(list)
+	return q, a
+}
+
+func TestQueueFiltersMatchBruteForce(t *testing.T) {
+	q, a := syntheticQueue(t, 5000)
+	now := a.clock.Now()
+	check := func(name string, keep func(c cases.CaseSummary) bool) {
+		t.Helper()
+		var want []string
+		for _, c := range q.all {
+			if keep(c) {
+				want = append(want, c.ID)
+			}
+		}
+		var got []string
+		for _, i := range q.view {
+			got = append(got, q.all[i].ID)
+		}
+		slices.Sort(want)
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: %d shown, %d expected", name, len(got), len(want))
+		}
+	}
+	press := func(keys ...string) {
+		for _, k := range keys {
+			q.Update(keyPress(k))
+		}
+	}
+	check("no filter", func(cases.CaseSummary) bool { return true })
+	press("m")
+	check("mine", func(c cases.CaseSummary) bool { return c.Assignee == officer.ID })
+	press("u")
+	check("unassigned", func(c cases.CaseSummary) bool { return c.Assignee == "" })
+	press("s", "s", "s")
+	check("unassigned escalated", func(c cases.CaseSummary) bool {
+		return c.Assignee == "" && c.Status == cases.StatusEscalated
+	})
+	press("x", "o")
+	check("overdue", func(c cases.CaseSummary) bool { return c.Overdue(now) })
+	press("x", "/")
+	for _, typed := range []string{"g", "ga", "gan", "gang", "gang ", "gang h", "gang hi"} {
+		press(typed[len(typed)-1:])
+		check("text "+typed, func(c cases.CaseSummary) bool {
+			return strings.Contains(strings.ToLower(c.ID+" "+c.Title), strings.TrimSpace(typed))
+		})
+	}
+	press("backspace", "backspace", "backspace", "backspace", "backspace")
+	check("text after backspace", func(c cases.CaseSummary) bool {
+		return strings.Contains(strings.ToLower(c.ID+" "+c.Title), "ga")
+	})
+	press("esc")
+	check("text cleared", func(cases.CaseSummary) bool { return true })
+	press("/")
+	q.input.SetValue("")
+	press("0", "1", "0", "0", "4", "2", "enter")
+	check("by number", func(c cases.CaseSummary) bool { return strings.Contains(c.ID, "010042") })
+	if q.typing {
+		t.Error("enter did not leave the filter input")
+	}
+}
+
+func TestQueueSortOrders(t *testing.T) {
+	q, _ := syntheticQueue(t, 3000)
+	less := map[column]func(a, b cases.CaseSummary) int{
+		colID:       func(a, b cases.CaseSummary) int { return strings.Compare(a.ID, b.ID) },
+		colTitle:    func(a, b cases.CaseSummary) int { return strings.Compare(a.Title, b.Title) },
+		colPriority: func(a, b cases.CaseSummary) int { return int(a.Priority - b.Priority) },
+		colAge:      func(a, b cases.CaseSummary) int { return b.Created.Compare(a.Created) },
+		colDue:      func(a, b cases.CaseSummary) int { return a.Due.Compare(b.Due) },
+	}
+	for col, cmp := range less {
+		for _, desc := range []bool{false, true} {
+			q.sortCol, q.desc = col, desc
+			q.refilter(false)
+			emptySeen := false
+			for j := 1; j < len(q.view); j++ {
+				a, b := q.all[q.view[j-1]], q.all[q.view[j]]
+				if col == colDue {
+					if a.Due.IsZero() {
+						emptySeen = true
+					}
+					if emptySeen && !b.Due.IsZero() {
+						t.Fatalf("%s desc=%v: a case without due date sorts before one with", columnNames[col], desc)
+					}
+					if a.Due.IsZero() || b.Due.IsZero() {
+						continue
+					}
+				}
+				r := cmp(a, b)
+				if desc {
+					r = -r
+				}
+				if r > 0 || r == 0 && a.ID > b.ID {
+					t.Fatalf("%s desc=%v: %s before %s", columnNames[col], desc, a.ID, b.ID)
+				}
+			}
+		}
+	}
+}
+
+func TestQueueLayoutShrinks(t *testing.T) {
+	q, _ := syntheticQueue(t, 10)
+	for _, w := range []int{40, 60, 80, 100, 120, 200} {
+		l := q.computeLayout(w)
+		total := markerWidth + flagsWidth
+		for _, cw := range l.width {
+			if cw > 0 {
+				total += cw + 1
+			}
+		}
+		if total > w {
+			t.Errorf("width %d: columns take %d", w, total)
+		}
+		if l.width[colTitle] < 1 {
+			t.Errorf("width %d: no room for the title", w)
+		}
+		out := q.View(w, 10)
+		for i, line := range strings.Split(out, "\n") {
+			if n := ansi.StringWidth(line); n > w {
+				t.Errorf("width %d: line %d is %d wide", w, i, n)
+			}
+		}
+	}
+	if l := q.computeLayout(80); l.width[colAssignee] != assigneeMin || l.width[colTitle] < titleMin {
+		t.Errorf("at 80 columns: %+v", l.width)
+	}
+}
+
+func TestQueueMouse(t *testing.T) {
+	q, _ := syntheticQueue(t, 100)
+	q.View(100, 20)
+	q.Update(tea.MouseClickMsg{X: 5, Y: queueTopLines + 4, Button: tea.MouseLeft})
+	if q.cursor != 4 {
+		t.Fatalf("click on the fifth row selected row %d", q.cursor)
+	}
+	q.Update(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
+	q.Update(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
+	if q.cursor != 4+2*wheelStep {
+		t.Fatalf("wheel moved to %d", q.cursor)
+	}
+	q.Update(tea.MouseClickMsg{X: 5, Y: 0, Button: tea.MouseLeft}) // the summary line
+	if q.cursor != 4+2*wheelStep {
+		t.Fatalf("a click above the rows moved the cursor to %d", q.cursor)
+	}
+	// Clicking the selected row opens it.
+	cmd := q.Update(tea.MouseClickMsg{X: 5, Y: queueTopLines + q.cursor - q.offset, Button: tea.MouseLeft})
+	if cmd == nil {
+		t.Fatal("a click on the selected row did nothing")
+	}
+	if msg, ok := cmd().(pushMsg); !ok || msg.screen.Title() != q.all[q.view[q.cursor]].ID {
+		t.Fatalf("a click on the selected row gave %#v", msg)
+	}
+}
+
+// TestSelectionWithoutColour checks that with NO_COLOR (the Ascii profile,
+// which drops every colour) the selected row and the marks still show.
+func TestSelectionWithoutColour(t *testing.T) {
+	q, a := syntheticQueue(t, 200)
+	*a.styles = *NewStyles(true).withoutColour()
+	frame := q.View(120, 30)
+	var b strings.Builder
+	w := &colorprofile.Writer{Forward: &b, Profile: colorprofile.Ascii}
+	fmt.Fprint(w, frame)
+	out := b.String()
+	if strings.Contains(out, "38;2;") || strings.Contains(out, "48;2;") {
+		t.Fatal("colours survived the Ascii profile")
+	}
+	raw := strings.Split(out, "\n")[queueTopLines+q.cursor-q.offset]
+	if !strings.Contains(raw, "\x1b[1;7m") && !strings.Contains(raw, "\x1b[7;1m") {
+		t.Errorf("selected row not in reverse video without colour: %q", raw)
+	}
+	lines := strings.Split(ansi.Strip(out), "\n")
+	selected := lines[queueTopLines+q.cursor-q.offset]
+	if !strings.HasPrefix(selected, "▸ ") {
+		t.Errorf("selected row has no marker: %q", selected)
+	}
+	marked := 0
+	for _, l := range lines[queueTopLines:] {
+		if strings.HasSuffix(strings.TrimRight(l, " "), "!") || strings.Contains(l, "⚠") {
+			marked++
+		}
+	}
+	if marked == 0 {
+		t.Error("no overdue or conflict mark without colour")
+	}
+}
+
+func TestFormat(t *testing.T) {
+	now := time.Date(2026, 3, 16, 10, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		d    time.Duration
+		want string
+	}{{30 * time.Second, "now"}, {45 * time.Minute, "45m"}, {5 * time.Hour, "5h"}, {47 * time.Hour, "47h"},
+		{3 * 24 * time.Hour, "3d"}, {20 * 24 * time.Hour, "2w"}, {800 * 24 * time.Hour, "2y"}} {
+		if got := age(now, now.Add(-tc.d)); got != tc.want {
+			t.Errorf("age(%s) = %q, want %q", tc.d, got, tc.want)
+		}
+	}
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 100000: "100,000", 1234567: "1,234,567", -4200: "-4,200"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+	if got := pad("Fingerprint hit", 8); got != "Fingerp…" {
+		t.Errorf("pad cut to %q", got)
+	}
+	if got := padLeft("3d", 4); got != "  3d" {
+		t.Errorf("padLeft gave %q", got)
+	}
+	if got := fit("a\nb\nc", 3, 2); got != "a  \nb  " {
+		t.Errorf("fit gave %q", got)
+	}
+}

@@ -1,0 +1,527 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/enlace-desk/enlace/cases"
+)
+
+// Config is what the workstation needs from its caller.
+type Config struct {
+	Store   cases.Store
+	Officer cases.Officer // who is logged in
+	Agency  cases.Agency
+	Clock   cases.Clock // the one clock: ages, overdue, timestamps
+	// Theme is "auto" (ask the terminal for its background), "dark" or
+	// "light"; "" means "auto".
+	Theme string
+	// Sync reports the exchange's state for the status bar. Nil, or a state
+	// with Configured false, shows "no exchange configured".
+	Sync func() cases.SyncState
+}
+
+// Themes the Config accepts.
+const (
+	ThemeAuto  = "auto"
+	ThemeDark  = "dark"
+	ThemeLight = "light"
+)
+
+// refreshEvery is how often the status bar re-reads the store and the sync
+// state, and the queue re-reads the clock for ages and overdue marks.
+const refreshEvery = 15 * time.Second
+
+// Screen is one page of the workstation on the root model's stack. See the
+// package documentation for how messages reach it.
+type Screen interface {
+	// Title names the screen in the header's path: "Queue", a case number.
+	Title() string
+	// Init runs once when the screen is pushed.
+	Init() tea.Cmd
+	// Update handles a message and returns a command, or nil.
+	Update(msg tea.Msg) tea.Cmd
+	// View draws the screen into exactly width × height cells.
+	View(width, height int) string
+	// Help lists the bindings for the help bar (short) and for full help
+	// on "?" (grouped in columns).
+	Help() (short []key.Binding, full [][]key.Binding)
+	// Capturing reports whether the screen is taking text, so that "q" and
+	// "?" are typed rather than acted on.
+	Capturing() bool
+}
+
+// dialog marks a Screen drawn over the screen beneath it, centred, rather than
+// replacing it.
+type dialog interface {
+	Screen
+	isDialog()
+}
+
+// app is what every screen shares (soft-serve's Common): the store, who is
+// at the desk, the clock, the key map and the style sheet.
+type app struct {
+	ctx     context.Context
+	store   cases.Store
+	officer cases.Officer
+	agency  cases.Agency
+	clock   cases.Clock
+	keys    *KeyMap
+	styles  *Styles
+	// officers is the directory, by ID, loaded once at start.
+	officers map[string]cases.Officer
+}
+
+// officerName is how an officer ID is shown: the name when known.
+func (a *app) officerName(id string) string {
+	if id == "" {
+		return ""
+	}
+	if o, ok := a.officers[id]; ok && o.Name != "" {
+		return o.Name
+	}
+	return id
+}
+
+// Messages between screens and the root.
+type (
+	pushMsg    struct{ screen Screen }
+	popMsg     struct{ from Screen } // pop from, if it is on top
+	replaceMsg struct{ from, with Screen }
+	noticeMsg  struct {
+		text string
+		err  bool
+	}
+	// changedMsg reports a change made to a case: the root pops the dialog
+	// that made it (from) on success, shows the outcome, and every screen
+	// reloads what it shows of the case.
+	changedMsg struct {
+		from   Screen
+		caseID string
+		done   string // what was done, for the message line
+		err    error
+	}
+	healthMsg struct {
+		health cases.StoreHealth
+		err    error
+	}
+	directoryMsg struct {
+		officers []cases.Officer
+		err      error
+	}
+	tickMsg struct{}
+)
+
+func push(s Screen) tea.Cmd { return func() tea.Msg { return pushMsg{s} } }
+func pop(from Screen) tea.Cmd {
+	return func() tea.Msg { return popMsg{from} }
+}
+func replace(from, with Screen) tea.Cmd {
+	return func() tea.Msg { return replaceMsg{from, with} }
+}
+func notice(format string, args ...any) tea.Cmd {
+	text := fmt.Sprintf(format, args...)
+	return func() tea.Msg { return noticeMsg{text: text} }
+}
+func failure(text string) tea.Cmd {
+	return func() tea.Msg { return noticeMsg{text: text, err: true} }
+}
+
+// Model is the root tea.Model: it owns the frame, focus and the screen stack.
+type Model struct {
+	app      *app
+	theme    string
+	sync     func() cases.SyncState
+	stack    []Screen
+	width    int
+	height   int
+	fullHelp bool
+	help     help.Model
+
+	health    cases.StoreHealth
+	healthErr error
+	syncState cases.SyncState
+
+	message    string
+	messageErr bool
+
+	dark     bool // the theme in use
+	noColour bool // the terminal shows no colour (NO_COLOR, dumb terminal)
+}
+
+// New returns the root model for cfg, with the case queue on its stack.
+func New(cfg Config) *Model {
+	theme := cfg.Theme
+	if theme == "" {
+		theme = ThemeAuto
+	}
+	clock := cfg.Clock
+	if clock == nil {
+		clock = cases.SystemClock{}
+	}
+	a := &app{
+		ctx:      context.Background(),
+		store:    cfg.Store,
+		officer:  cfg.Officer,
+		agency:   cfg.Agency,
+		clock:    clock,
+		keys:     DefaultKeyMap(),
+		styles:   NewStyles(theme != ThemeLight),
+		officers: map[string]cases.Officer{},
+	}
+	m := &Model{app: a, theme: theme, sync: cfg.Sync, width: 80, height: 24, dark: theme != ThemeLight}
+	m.help = help.New()
+	m.help.Styles = a.styles.Help
+	m.stack = []Screen{newQueue(a)}
+	m.readSync()
+	return m
+}
+
+// Run runs the workstation on the terminal until the officer quits (q,
+// ctrl+c) or ctx is done, and restores the terminal either way.
+func Run(ctx context.Context, cfg Config) error {
+	switch cfg.Theme {
+	case "", ThemeAuto, ThemeDark, ThemeLight:
+	default:
+		return fmt.Errorf("theme %q: use auto, dark or light", cfg.Theme)
+	}
+	if cfg.Store == nil {
+		return errors.New("ui: no store")
+	}
+	m := New(cfg)
+	m.app.ctx = ctx
+	_, err := tea.NewProgram(m, tea.WithContext(ctx)).Run()
+	if err != nil && ctx.Err() != nil && errors.Is(err, tea.ErrProgramKilled) {
+		return nil // asked to stop: not a failure
+	}
+	return err
+}
+
+// Init loads the directory and the status bar and starts the queue.
+func (m *Model) Init() tea.Cmd {
+	// The directory first, so the queue shows officers' names from its
+	// first frame.
+	cmds := []tea.Cmd{tea.Sequence(m.loadDirectory(), m.top().Init()), m.loadHealth(), tick()}
+	if m.theme == ThemeAuto {
+		cmds = append(cmds, tea.RequestBackgroundColor)
+	}
+	return tea.Batch(cmds...)
+}
+
+func tick() tea.Cmd {
+	return tea.Tick(refreshEvery, func(time.Time) tea.Msg { return tickMsg{} })
+}
+
+func (m *Model) loadHealth() tea.Cmd {
+	a := m.app
+	return func() tea.Msg {
+		h, err := a.store.Health(a.ctx)
+		return healthMsg{h, err}
+	}
+}
+
+func (m *Model) loadDirectory() tea.Cmd {
+	a := m.app
+	return func() tea.Msg {
+		o, err := a.store.Officers(a.ctx)
+		return directoryMsg{o, err}
+	}
+}
+
+func (m *Model) readSync() {
+	if m.sync == nil {
+		m.syncState = cases.SyncState{}
+		return
+	}
+	m.syncState = m.sync()
+}
+
+func (m *Model) top() Screen { return m.stack[len(m.stack)-1] }
+
+// Update routes one message: frame messages here, input to the top screen,
+// everything else to every screen.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.help.SetWidth(msg.Width)
+		return m, nil
+
+	case tea.BackgroundColorMsg:
+		if m.theme == ThemeAuto {
+			m.dark = msg.IsDark()
+			m.restyle()
+		}
+		return m, nil
+	case tea.ColorProfileMsg:
+		m.noColour = msg.Profile == colorprofile.ASCII || msg.Profile == colorprofile.NoTTY
+		m.restyle()
+		return m, nil
+
+	case tea.KeyPressMsg:
+		m.message, m.messageErr = "", false
+		k := m.app.keys
+		switch {
+		case key.Matches(msg, k.ForceQuit):
+			return m, tea.Quit
+		case m.top().Capturing():
+			// typing: every other key belongs to the screen
+		case key.Matches(msg, k.Quit):
+			return m, tea.Quit
+		case key.Matches(msg, k.Help):
+			m.fullHelp = !m.fullHelp
+			return m, nil
+		}
+		cmd := m.top().Update(msg)
+		return m, cmd
+
+	case tea.MouseClickMsg:
+		msg.Y -= headerHeight
+		return m, m.top().Update(msg)
+	case tea.MouseWheelMsg:
+		msg.Y -= headerHeight
+		return m, m.top().Update(msg)
+	case tea.MouseMsg:
+		return m, nil
+
+	case pushMsg:
+		m.stack = append(m.stack, msg.screen)
+		return m, msg.screen.Init()
+	case popMsg:
+		if len(m.stack) > 1 && (msg.from == nil || msg.from == m.top()) {
+			m.stack = m.stack[:len(m.stack)-1]
+		}
+		return m, nil
+	case replaceMsg:
+		if msg.from == m.top() {
+			m.stack[len(m.stack)-1] = msg.with
+			return m, msg.with.Init()
+		}
+		return m, nil
+	case noticeMsg:
+		m.message, m.messageErr = msg.text, msg.err
+		return m, nil
+
+	case changedMsg:
+		if msg.err != nil {
+			// The dialog stays open so the officer can correct it or cancel.
+			m.message, m.messageErr = cases.ErrorMessage(msg.err), true
+			return m, nil
+		}
+		if msg.from != nil && msg.from == m.top() && len(m.stack) > 1 {
+			m.stack = m.stack[:len(m.stack)-1]
+		}
+		m.message, m.messageErr = msg.done, false
+		m.readSync()
+		return m, tea.Batch(m.loadHealth(), m.broadcast(msg))
+
+	case healthMsg:
+		m.health, m.healthErr = msg.health, msg.err
+		return m, nil
+	case directoryMsg:
+		if msg.err != nil {
+			m.message, m.messageErr = "Officers directory: "+cases.ErrorMessage(msg.err), true
+		}
+		for _, o := range msg.officers {
+			m.app.officers[o.ID] = o
+		}
+		return m, m.broadcast(msg)
+	case tickMsg:
+		m.readSync()
+		return m, tea.Batch(tick(), m.loadHealth(), m.broadcast(msg))
+	}
+	return m, m.broadcast(msg)
+}
+
+// broadcast gives msg to every screen on the stack.
+func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, s := range m.stack {
+		if cmd := s.Update(msg); cmd != nil {
+			cmds = append(cmds, cmd)
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+// restyle rebuilds the style sheet for the theme and the terminal.
+func (m *Model) restyle() {
+	s := NewStyles(m.dark)
+	if m.noColour {
+		s = s.withoutColour()
+	}
+	*m.app.styles = *s // screens hold the same pointer
+	m.help.Styles = s.Help
+}
+
+// headerHeight is the number of lines above the body.
+const headerHeight = 1
+
+// View draws the frame around the top screen (and, for a dialog, the screen
+// beneath it).
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.Render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "Enlace — " + m.top().Title()
+	return v
+}
+
+// Render draws the whole screen as text: the View's content.
+func (m *Model) Render() string {
+	w, h := max(m.width, 20), max(m.height, 6)
+	short, full := m.top().Help()
+	var helpView string
+	if m.fullHelp {
+		helpView = m.help.FullHelpView(append(full, m.globalHelp()))
+	} else {
+		// Help and quit first, so a narrow terminal still shows them.
+		helpView = m.help.ShortHelpView(append([]key.Binding{m.app.keys.Help, m.quitBinding()}, short...))
+	}
+	helpLines := strings.Count(helpView, "\n") + 1
+	bodyHeight := max(h-headerHeight-2-helpLines, 1)
+
+	var body string
+	top := m.top()
+	if _, ok := top.(dialog); ok && len(m.stack) > 1 {
+		under := m.stack[len(m.stack)-2].View(w, bodyHeight)
+		box := top.View(w, bodyHeight)
+		bw, bh := lipgloss.Width(box), lipgloss.Height(box)
+		x, y := max((w-bw)/2, 0), max((bodyHeight-bh)/2, 0)
+		body = lipgloss.NewCompositor(
+			lipgloss.NewLayer(under),
+			lipgloss.NewLayer(box).X(x).Y(y).Z(1),
+		).Render()
+	} else {
+		body = top.View(w, bodyHeight)
+	}
+	body = fit(body, w, bodyHeight)
+
+	var b strings.Builder
+	b.WriteString(m.header(w))
+	b.WriteByte('\n')
+	b.WriteString(body)
+	b.WriteByte('\n')
+	b.WriteString(m.messageLine(w))
+	b.WriteByte('\n')
+	b.WriteString(m.statusBar(w))
+	b.WriteByte('\n')
+	b.WriteString(fit(helpView, w, helpLines))
+	return b.String()
+}
+
+func (m *Model) quitBinding() key.Binding {
+	if m.top().Capturing() {
+		return m.app.keys.ForceQuit
+	}
+	return m.app.keys.Quit
+}
+
+func (m *Model) globalHelp() []key.Binding {
+	k := m.app.keys
+	return []key.Binding{k.Help, k.Back, k.Quit, k.ForceQuit}
+}
+
+// header is the top line: where the officer is, and who they are.
+func (m *Model) header(w int) string {
+	st := m.app.styles
+	path := "Enlace"
+	for _, s := range m.stack {
+		if _, ok := s.(dialog); ok {
+			continue
+		}
+		path += " › " + s.Title()
+	}
+	o := m.app.officer
+	who := o.Name
+	if who == "" {
+		who = o.ID
+	}
+	left := " " + path
+	right := fmt.Sprintf("%s · %s · %s ", who, m.app.agency.Code, rolesOrNone(o))
+	if m.app.agency.Name != "" {
+		long := fmt.Sprintf("%s · %s %s · %s ", who, m.app.agency.Code, m.app.agency.Name, rolesOrNone(o))
+		if lipgloss.Width(left)+lipgloss.Width(long)+1 <= w {
+			right = long
+		}
+	}
+	if lipgloss.Width(left)+lipgloss.Width(right)+1 > w {
+		right = truncate(right, max(w-lipgloss.Width(left)-1, 0))
+	}
+	gap := max(w-lipgloss.Width(left)-lipgloss.Width(right), 0)
+	return truncate(st.HeaderTitle.Render(left)+st.Header.Render(strings.Repeat(" ", gap))+st.HeaderDim.Render(right), w)
+}
+
+func rolesOrNone(o cases.Officer) string {
+	if len(o.Roles) == 0 {
+		return "no role"
+	}
+	return o.RoleLabel()
+}
+
+// messageLine shows the outcome of the last action, or an error.
+func (m *Model) messageLine(w int) string {
+	if m.message == "" {
+		return strings.Repeat(" ", w)
+	}
+	st := m.app.styles.Notice
+	prefix := ""
+	if m.messageErr {
+		st, prefix = m.app.styles.Failure, "✗ "
+	}
+	return st.Render(pad(prefix+m.message, w))
+}
+
+// statusBar states the store's and the exchange's condition.
+func (m *Model) statusBar(w int) string {
+	st := m.app.styles
+	var left string
+	if m.healthErr != nil {
+		left = st.StatusWarn.Render(" store: " + cases.ErrorMessage(m.healthErr))
+	} else {
+		h := m.health
+		left = st.StatusBar.Render(fmt.Sprintf(" %s · %s · %s",
+			count(h.Cases, "case", "cases"), count(h.Subjects, "subject", "subjects"),
+			count(h.PendingEvents, "pending event", "pending events")))
+	}
+	right := m.syncText() + st.StatusBar.Render(" ")
+	gap := max(w-lipgloss.Width(left)-lipgloss.Width(right), 1)
+	return truncate(left+st.StatusBar.Render(strings.Repeat(" ", gap))+right, w)
+}
+
+func (m *Model) syncText() string {
+	st := m.app.styles
+	s := m.syncState
+	if !s.Configured {
+		return st.StatusDim.Render("no exchange configured")
+	}
+	var parts []string
+	if s.Connected {
+		parts = append(parts, st.StatusGood.Render("● connected"))
+	} else {
+		off := "○ offline"
+		if s.LastError != "" {
+			off += ": " + truncate(s.LastError, 30)
+		}
+		parts = append(parts, st.StatusWarn.Render(off))
+	}
+	if s.LastSync.IsZero() {
+		parts = append(parts, st.StatusBar.Render("never synced"))
+	} else {
+		parts = append(parts, st.StatusBar.Render("last sync "+ago(m.app.clock.Now(), s.LastSync)))
+	}
+	parts = append(parts, st.StatusBar.Render(thousands(s.Pending)+" to send"))
+	if s.Conflicts > 0 {
+		parts = append(parts, st.StatusWarn.Render(fmt.Sprintf("⚠ %d in conflict", s.Conflicts)))
+	}
+	return strings.Join(parts, st.StatusBar.Render(" · "))
+}
