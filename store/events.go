@@ -88,7 +88,11 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, ev cases.Event) error {
 		if err := decode(ev, &sub); err != nil {
 			return err
 		}
-		return upsertSubject(ctx, tx, &sub)
+		keys, err := upsertSubject(ctx, tx, &sub)
+		if err == nil {
+			s.freq.added(keys)
+		}
+		return err
 	case cases.EventEncounterCreated:
 		var e cases.Encounter
 		if err := decode(ev, &e); err != nil {

@@ -20,7 +20,7 @@ var _ cases.SearchService = (*Store)(nil)
 // Search tuning, stated once.
 const (
 	// maxCandidates bounds the first stage: how many records the re-rank sees.
-	maxCandidates = 1500
+	maxCandidates = 1000
 	// enoughCandidates stops relaxing the full-text query once reached.
 	enoughCandidates = 60
 	// showFloor is the lowest name score shown as a possible match: below the
@@ -43,10 +43,11 @@ const (
 )
 
 // indexSubject writes a subject's search keys under its rowid.
-func indexSubject(ctx context.Context, tx *sql.Tx, rowid int64, n cases.Name, aliases []string) error {
+func indexSubject(ctx context.Context, tx *sql.Tx, rowid int64, n cases.Name, aliases []string) ([]string, error) {
 	folded, phonetic := names.IndexKeys(n, aliases)
-	_, err := tx.ExecContext(ctx, `INSERT INTO subject_index(rowid, keys) VALUES(?, ?)`, rowid, strings.Join(append(folded, phonetic...), " "))
-	return err
+	keys := append(folded, phonetic...)
+	_, err := tx.ExecContext(ctx, `INSERT INTO subject_index(rowid, keys) VALUES(?, ?)`, rowid, strings.Join(keys, " "))
+	return keys, err
 }
 
 func aliasNames(as []cases.Alias) []string {
@@ -89,7 +90,7 @@ func reindexSubjects(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	for _, e := range all {
-		if err := indexSubject(ctx, tx, e.rowid, e.name, e.aliases); err != nil {
+		if _, err := indexSubject(ctx, tx, e.rowid, e.name, e.aliases); err != nil {
 			return err
 		}
 	}
@@ -101,48 +102,78 @@ func reindexSubjects(ctx context.Context, tx *sql.Tx) error {
 // part and cached; they drift slowly, so the cache is only cleared when the
 // number of subjects has grown by a tenth.
 type frequencies struct {
-	s     *Store
-	mu    sync.RWMutex
-	m     map[string]float64
-	total int
+	s      *Store
+	mu     sync.RWMutex
+	docs_  map[string]int // index key → subjects whose keys hold it
+	total  int            // subjects
+	loaded bool
 }
 
+// Frequency implements names.Frequencies.
 func (f *frequencies) Frequency(part string, surname bool) float64 {
-	f.mu.RLock()
-	v, ok := f.m[part]
-	f.mu.RUnlock()
-	if ok {
-		return v
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.m == nil {
-		f.m = map[string]float64{}
-	}
-	if f.total == 0 {
-		if err := f.s.r.QueryRow(`SELECT count(*) FROM subjects`).Scan(&f.total); err != nil || f.total == 0 {
-			return 0
-		}
-	}
-	if f.total < minFrequencySample {
+	docs, total := f.count(part)
+	if total < minFrequencySample {
 		return names.DefaultFrequencies().Frequency(part, surname)
 	}
-	var docs int
-	if err := f.s.r.QueryRow(`SELECT doc FROM subject_index_vocab WHERE term = ?`, part).Scan(&docs); err != nil {
-		docs = 0
-	}
-	v = float64(docs) / float64(f.total)
-	f.m[part] = v
-	return v
+	return float64(docs) / float64(total)
 }
 
-// grown tells the cache that n subjects were added.
-func (f *frequencies) grown(n int) {
+// count returns how many subjects' index keys hold key, and how many
+// subjects there are. The index's vocabulary is read once, on first use.
+func (f *frequencies) count(key string) (int, int) {
+	f.mu.RLock()
+	if f.loaded {
+		n, total := f.docs_[key], f.total
+		f.mu.RUnlock()
+		return n, total
+	}
+	f.mu.RUnlock()
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.total > 0 && n*10 >= f.total {
-		f.m, f.total = nil, 0
+	if !f.loaded {
+		f.load()
 	}
+	return f.docs_[key], f.total
+}
+
+func (f *frequencies) load() {
+	f.docs_, f.total, f.loaded = map[string]int{}, 0, true
+	if err := f.s.r.QueryRow(`SELECT count(*) FROM subjects`).Scan(&f.total); err != nil {
+		return
+	}
+	rows, err := f.s.r.Query(`SELECT term, doc FROM subject_index_vocab`)
+	if err != nil {
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var term string
+		var n int
+		if rows.Scan(&term, &n) == nil {
+			f.docs_[term] = n
+		}
+	}
+}
+
+// added counts a new subject's keys (after its transaction commits, at worst
+// a little early: frequencies are weights, not facts).
+func (f *frequencies) added(keys []string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.loaded {
+		return
+	}
+	f.total++
+	for _, k := range keys {
+		f.docs_[k]++
+	}
+}
+
+// reset drops the counts after a bulk load; they are read again on next use.
+func (f *frequencies) reset() {
+	f.mu.Lock()
+	f.docs_, f.total, f.loaded = nil, 0, false
+	f.mu.Unlock()
 }
 
 // SearchSubjects runs a subject search: documents by exact number, names by
@@ -156,7 +187,7 @@ func (s *Store) SearchSubjects(ctx context.Context, actor cases.Officer, q cases
 	if err := cases.ValidatePurpose(q.Purpose, q.PurposeText); err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(q.Text) == "" && q.DOB.IsZero() {
+	if strings.TrimSpace(q.Text) == "" {
 		return nil, cases.Errorf(cases.EINVALID, "type a name, a document number or an MRZ to search")
 	}
 	if q.Limit <= 0 {
@@ -227,8 +258,6 @@ func (s *Store) search(ctx context.Context, tx *sql.Tx, q cases.SubjectQuery) (*
 	switch rec.Kind {
 	case iddoc.KindName:
 		nameText, res.ReadAs = strings.TrimSpace(q.Text), "name"
-	case iddoc.KindEmpty:
-		res.ReadAs = "date of birth"
 	case iddoc.KindMRZ:
 		res.ReadAs = "MRZ"
 		if rec.MRZ != nil {
@@ -249,37 +278,48 @@ func (s *Store) search(ctx context.Context, tx *sql.Tx, q cases.SubjectQuery) (*
 			return nil, err
 		}
 	}
-	if nameText != "" {
-		n, capped, err := s.nameCandidates(ctx, tx, nameText, hits)
-		if err != nil {
-			return nil, err
-		}
-		res.Candidates = n
-		if capped {
-			res.Notices = append(res.Notices, fmt.Sprintf("More than %d records share these name parts; add a surname, a date of birth or a filter to narrow the search.", maxCandidates))
-		}
-	}
 	if err := s.loadHits(ctx, tx, hits, q); err != nil {
 		return nil, err
 	}
 	if nameText != "" {
 		query := names.PrepareText(nameText, &s.freq)
 		for _, h := range hits {
-			best := names.Score(query, names.Prepare(h.name, &s.freq))
-			h.nameAlias = ""
-			for _, a := range h.aliases {
-				alias := names.PrepareText(a, &s.freq)
-				if !strings.Contains(strings.TrimSpace(a), " ") {
-					// A moniker stands for the given names: "Fito Macías Villamar".
-					alias = names.Prepare(cases.Name{Given: []string{a}, Paternal: h.name.Paternal, Maternal: h.name.Maternal}, &s.freq)
-				}
-				if r := names.Score(query, alias); r.Score > best.Score {
-					best, h.nameAlias = r, a
-				}
-			}
-			h.nameScore, h.nameResult = best.Score, best
-			h.byName = best.Score >= showFloor
+			s.scoreName(query, h)
 		}
+		// Widen the candidates tier by tier; stop once a tier has brought a
+		// name that matches, or enough candidates, or the cap.
+		found := 0
+		seen := map[int64]bool{}
+		for r := range hits {
+			seen[r] = true
+		}
+		for _, tier := range s.namePlan(nameText) {
+			fresh := map[int64]*hit{}
+			for _, expr := range tier {
+				n, err := s.ftsInto(ctx, tx, expr, maxCandidates-found, seen, fresh)
+				if err != nil {
+					return nil, err
+				}
+				found += n
+			}
+			if err := s.loadHits(ctx, tx, fresh, q); err != nil {
+				return nil, err
+			}
+			matched := false
+			for r, h := range fresh {
+				s.scoreName(query, h)
+				hits[r] = h
+				matched = matched || h.nameScore >= names.DefaultThreshold
+			}
+			if found >= maxCandidates {
+				res.Notices = append(res.Notices, fmt.Sprintf("More than %d records share these name parts; add a surname, a date of birth or a filter to narrow the search.", maxCandidates))
+				break
+			}
+			if matched || found >= enoughCandidates {
+				break
+			}
+		}
+		res.Candidates = found
 	}
 	out := make([]*hit, 0, len(hits))
 	for _, h := range hits {
@@ -290,8 +330,6 @@ func (s *Store) search(ctx context.Context, tx *sql.Tx, q cases.SubjectQuery) (*
 			h.score = scoreDocOnly
 		case h.byName:
 			h.score = scoreNameScale * h.nameScore
-		case nameText == "" && !dob.IsZero() && rec.Kind == iddoc.KindEmpty:
-			h.score = 0.5 // a date-of-birth-only search: the date decides below
 		default:
 			continue
 		}
@@ -370,56 +408,73 @@ func (s *Store) findDocument(ctx context.Context, tx *sql.Tx, d cases.Document, 
 	return rows.Err()
 }
 
-// nameCandidates runs the first stage: full-text queries over folded and
-// phonetic keys, relaxed step by step (every part; every part by prefix;
-// all parts but one; single parts) until enough candidates are found.
-func (s *Store) nameCandidates(ctx context.Context, tx *sql.Tx, text string, hits map[int64]*hit) (int, bool, error) {
-	var groups, prefixed []string
+// namePlan plans the first stage: full-text queries over folded and
+// phonetic keys. Each query part becomes a group of alternative keys (the
+// part, its phonetic key, the names a nickname stands for). Intersecting the
+// long lists of common parts is what costs time in FTS5, so the plan starts
+// from the rarest parts (their document counts come from the vocabulary) and
+// lets the re-rank judge the rest. Parts with no known key (a typing error)
+// take part only through their prefix. The plan relaxes step by step (the
+// two rarest parts; the same with prefixes; other pairs of rare parts; the
+// rarest part alone when its list is short); search runs it until enough
+// candidates are found.
+func (s *Store) namePlan(text string) [][]string {
+	type group struct {
+		expr, prefixed string
+		docs           int
+	}
+	var known, unknown []group
 	for _, w := range strings.Fields(names.Fold(text)) {
 		folded, phonetic := names.QueryKeys(w)
 		alts := append(folded, phonetic...)
 		if len(alts) == 0 {
 			continue // a particle or an initial: the re-rank weighs it
 		}
-		groups = append(groups, orGroup(alts))
-		if len(w) > typoPrefix+1 {
-			alts = append(alts, w[:typoPrefix]+"*")
+		g := group{expr: orGroup(alts)}
+		for _, a := range alts {
+			n, _ := s.freq.count(a)
+			g.docs += n
 		}
-		prefixed = append(prefixed, orGroup(alts))
+		withPrefix := alts
+		if len(w) > typoPrefix+1 {
+			withPrefix = append(append([]string{}, alts...), w[:typoPrefix]+"*")
+		}
+		g.prefixed = orGroup(withPrefix)
+		if g.docs == 0 {
+			unknown = append(unknown, g)
+		} else {
+			known = append(known, g)
+		}
 	}
-	if len(groups) == 0 {
-		return 0, false, nil
-	}
+	sort.SliceStable(known, func(i, j int) bool { return known[i].docs < known[j].docs })
 	var tiers [][]string
-	tiers = append(tiers, []string{strings.Join(groups, " AND ")})
-	tiers = append(tiers, []string{strings.Join(prefixed, " AND ")})
-	if len(groups) >= 3 {
-		var t []string
-		for skip := range prefixed {
-			t = append(t, strings.Join(append(append([]string{}, prefixed[:skip]...), prefixed[skip+1:]...), " AND "))
+	and := func(gs ...string) string { return strings.Join(gs, " AND ") }
+	switch {
+	case len(known) >= 2:
+		tiers = append(tiers, []string{and(known[0].expr, known[1].expr)})
+		t := []string{and(known[0].prefixed, known[1].prefixed)}
+		for _, u := range unknown {
+			t = append(t, and(known[0].expr, u.prefixed))
 		}
 		tiers = append(tiers, t)
-	}
-	if len(groups) == 2 {
-		tiers = append(tiers, []string{prefixed[0], prefixed[1]})
-	}
-	found := 0
-	for _, tier := range tiers {
-		for _, expr := range tier {
-			n, err := s.ftsInto(ctx, tx, expr, maxCandidates-found, hits)
-			if err != nil {
-				return found, false, err
-			}
-			found += n
-			if found >= maxCandidates {
-				return found, true, nil
-			}
+		if len(known) >= 3 {
+			tiers = append(tiers, []string{and(known[0].expr, known[2].expr), and(known[1].expr, known[2].expr)})
 		}
-		if found >= enoughCandidates {
-			break
+		if known[0].docs <= maxCandidates {
+			tiers = append(tiers, []string{known[0].expr})
+		}
+	case len(known) == 1:
+		t := []string{known[0].expr}
+		for _, u := range unknown {
+			t = append([]string{and(known[0].expr, u.prefixed)}, t...)
+		}
+		tiers = append(tiers, t)
+	default:
+		for _, u := range unknown {
+			tiers = append(tiers, []string{u.prefixed})
 		}
 	}
-	return found, false, nil
+	return tiers
 }
 
 func orGroup(alts []string) string {
@@ -434,7 +489,10 @@ func orGroup(alts []string) string {
 	return "(" + strings.Join(q, " OR ") + ")"
 }
 
-func (s *Store) ftsInto(ctx context.Context, tx *sql.Tx, expr string, limit int, hits map[int64]*hit) (int, error) {
+func (s *Store) ftsInto(ctx context.Context, tx *sql.Tx, expr string, limit int, seen map[int64]bool, fresh map[int64]*hit) (int, error) {
+	if limit <= 0 {
+		return 0, nil
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT rowid FROM subject_index WHERE subject_index MATCH ? LIMIT ?`, expr, limit)
 	if err != nil {
 		return 0, fmt.Errorf("full-text query %s: %w", expr, err)
@@ -446,8 +504,9 @@ func (s *Store) ftsInto(ctx context.Context, tx *sql.Tx, expr string, limit int,
 		if err := rows.Scan(&rowid); err != nil {
 			return n, err
 		}
-		if hits[rowid] == nil {
-			hits[rowid] = &hit{rowid: rowid}
+		if !seen[rowid] {
+			seen[rowid] = true
+			fresh[rowid] = &hit{rowid: rowid}
 			n++
 		}
 	}
@@ -541,6 +600,24 @@ func dobEvidence(want, have cases.PartialDate, tolYears int) (float64, string, b
 		return 0.01, fmt.Sprintf("born %s: within %d years", have.String(), tolYears), true
 	}
 	return -0.15, "born " + have.String() + ": another date of birth", false
+}
+
+// scoreName re-ranks one candidate against the query: its name, and each
+// alias (a moniker standing for the given names).
+func (s *Store) scoreName(query *names.Prepared, h *hit) {
+	best := names.Score(query, names.Prepare(h.name, &s.freq))
+	h.nameAlias = ""
+	for _, a := range h.aliases {
+		alias := names.PrepareText(a, &s.freq)
+		if !strings.Contains(strings.TrimSpace(a), " ") {
+			alias = names.Prepare(cases.Name{Given: []string{a}, Paternal: h.name.Paternal, Maternal: h.name.Maternal}, &s.freq)
+		}
+		if r := names.Score(query, alias); r.Score > best.Score {
+			best, h.nameAlias = r, a
+		}
+	}
+	h.nameScore, h.nameResult = best.Score, best
+	h.byName = best.Score >= showFloor
 }
 
 type subjectRow struct {

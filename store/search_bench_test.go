@@ -78,15 +78,19 @@ func sampleQueries(b *testing.B, st *store.Store, n int) (nameQueries, docQuerie
 func benchSearch(b *testing.B, st *store.Store, queries []string) {
 	officer := demo.Officers()[0]
 	lat := make([]time.Duration, 0, b.N)
+	candidates := 0
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
-		if _, err := st.SearchSubjects(ctx, officer, cases.SubjectQuery{Text: queries[i%len(queries)], Purpose: cases.PurposeBorder}); err != nil {
+		res, err := st.SearchSubjects(ctx, officer, cases.SubjectQuery{Text: queries[i%len(queries)], Purpose: cases.PurposeBorder})
+		if err != nil {
 			b.Fatal(err)
 		}
 		lat = append(lat, time.Since(start))
+		candidates += res.Candidates
 	}
 	b.StopTimer()
+	b.ReportMetric(float64(candidates)/float64(b.N), "candidates/op")
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds())/1000, "p95-ms")

@@ -28,7 +28,7 @@ func (s *Store) Load(ctx context.Context, seed *Seed) error {
 		if err := bulkSubjects(ctx, tx, seed.Subjects); err != nil {
 			return err
 		}
-		s.freq.grown(len(seed.Subjects))
+		s.freq.reset()
 		if len(seed.Subjects) > 0 {
 			ev, err := s.newEvent(seed.Author, cases.EventSeedLoaded, "", nil, cases.SeedLoaded{Seed: seed.Seed, Subjects: len(seed.Subjects), Cases: len(seed.Cases)})
 			if err != nil {

@@ -84,7 +84,8 @@ func subjectScope(ctx context.Context, tx *sql.Tx, subjectID, owner string) ([]s
 }
 
 // upsertSubject writes a subject's rows, replacing any earlier version.
-func upsertSubject(ctx context.Context, tx *sql.Tx, sub *cases.Subject) error {
+// It returns the subject's search keys.
+func upsertSubject(ctx context.Context, tx *sql.Tx, sub *cases.Subject) ([]string, error) {
 	_, err := tx.ExecContext(ctx, `INSERT INTO subjects(id, given, paternal, maternal, dob, sex, nationalities, category, gang, legal_status, owner_agency, created, updated)
 		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(id) DO UPDATE SET given = excluded.given, paternal = excluded.paternal, maternal = excluded.maternal,
@@ -93,41 +94,42 @@ func upsertSubject(ctx context.Context, tx *sql.Tx, sub *cases.Subject) error {
 		sub.ID, strings.Join(sub.Name.Given, " "), sub.Name.Paternal, sub.Name.Maternal, sub.DOB.String(), string(sub.Sex),
 		strings.Join(sub.Nationalities, ","), string(sub.Category), sub.Gang, sub.LegalStatus, sub.OwnerAgency, ms(sub.Created), ms(sub.Updated))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var rowid int64
 	if err := tx.QueryRowContext(ctx, `SELECT rowid FROM subjects WHERE id = ?`, sub.ID).Scan(&rowid); err != nil {
-		return err
+		return nil, err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM subject_index WHERE rowid = ?`, rowid); err != nil {
-		return err
+		return nil, err
 	}
-	if err := indexSubject(ctx, tx, rowid, sub.Name, aliasNames(sub.Aliases)); err != nil {
-		return err
+	keys, err := indexSubject(ctx, tx, rowid, sub.Name, aliasNames(sub.Aliases))
+	if err != nil {
+		return nil, err
 	}
 	for _, t := range []string{"subject_aliases", "subject_documents", "subject_fingerprints"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE subject_id = ?`, sub.ID); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	for i, a := range sub.Aliases {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO subject_aliases(subject_id, ord, name, moniker) VALUES(?, ?, ?, ?)`, sub.ID, i, a.Name, boolInt(a.Moniker)); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	for i, d := range sub.Documents {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO subject_documents(subject_id, ord, kind, number, country) VALUES(?, ?, ?, ?, ?)`,
 			sub.ID, i, string(d.Kind), NormalizeDocumentNumber(d.Number), d.Country); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	for _, f := range sub.Fingerprints {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO subject_fingerprints(subject_id, position, format, template) VALUES(?, ?, ?, ?)`,
 			sub.ID, f.Position, f.Format, nonNil(f.Template)); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return keys, nil
 }
 
 // NormalizeDocumentNumber is the form document numbers are stored and looked
