@@ -1,0 +1,75 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/store"
+)
+
+func TestDemoCreatesThenReusesTheStore(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "demo")
+	var out, errOut bytes.Buffer
+	args := []string{"demo", "--data-dir", dir, "--no-ui", "--subjects", "300", "--cases", "40"}
+	if err := run(ctx, args, &out, &errOut); err != nil {
+		t.Fatalf("demo: %v\n%s", err, errOut.String())
+	}
+	if !strings.Contains(errOut.String(), "demo store ready") {
+		t.Errorf("no completion line: %q", errOut.String())
+	}
+	st, err := store.Open(ctx, filepath.Join(dir, dataFileName), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := st.Health(ctx)
+	statuses := map[cases.Status]int{}
+	all, _ := st.Cases(ctx, cases.CaseFilter{})
+	for _, c := range all {
+		statuses[c.Status]++
+	}
+	def, _ := st.DefaultOfficer(ctx)
+	st.Close()
+	if h.Subjects != 300 || h.Cases != 40 {
+		t.Errorf("store holds %d subjects and %d cases, want 300 and 40", h.Subjects, h.Cases)
+	}
+	if len(statuses) < 5 {
+		t.Errorf("demo cases cover only %v", statuses)
+	}
+	if def != "ec.mrodriguez" {
+		t.Errorf("default officer %q", def)
+	}
+
+	errOut.Reset()
+	if err := run(ctx, args, &out, &errOut); err != nil {
+		t.Fatalf("second demo: %v", err)
+	}
+	if !strings.Contains(errOut.String(), "reusing the demo store") {
+		t.Errorf("second run should reuse the store, said %q", errOut.String())
+	}
+}
+
+func TestUnknownOfficerIsRefusedWithTheKnownOnes(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "demo")
+	var out, errOut bytes.Buffer
+	err := run(ctx, []string{"demo", "--data-dir", dir, "--subjects", "10", "--cases", "2", "--as", "nobody"}, &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), `no officer "nobody"`) || !strings.Contains(err.Error(), "us.mbrown") {
+		t.Errorf("got %v", err)
+	}
+}
+
+func TestWorkstationWithoutStoreSaysWhatToDo(t *testing.T) {
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"--data-dir", t.TempDir()}, &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "enlace demo") {
+		t.Errorf("got %v", err)
+	}
+	if err := run(context.Background(), []string{"--theme", "pink"}, &out, &errOut); err == nil || !strings.Contains(err.Error(), "--theme") {
+		t.Errorf("bad theme: %v", err)
+	}
+}

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/store"
+	"github.com/enlace-desk/enlace/ui"
+)
+
+// dataFileName is the store's file inside a data directory.
+const dataFileName = "enlace.db"
+
+// defaultDataDir is where the workstation keeps its store when --data-dir is
+// not given: $XDG_DATA_HOME/enlace, else ~/.local/share/enlace.
+func defaultDataDir() string {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "enlace")
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".local", "share", "enlace")
+	}
+	return "enlace-data"
+}
+
+// sessionFlags are the flags shared by the workstation and the demo.
+type sessionFlags struct {
+	dataDir string
+	as      string
+	theme   string
+}
+
+func (f *sessionFlags) register(fs *flag.FlagSet, defaultDir string) {
+	fs.StringVar(&f.dataDir, "data-dir", defaultDir, "directory of the local store")
+	fs.StringVar(&f.as, "as", "", "log in as this officer (an officer ID such as ec.mrodriguez)")
+	fs.StringVar(&f.theme, "theme", "auto", "colour theme: auto, dark or light")
+}
+
+func (f *sessionFlags) check() error {
+	switch f.theme {
+	case "auto", "dark", "light":
+		return nil
+	}
+	return usageError("--theme must be auto, dark or light, not %q", f.theme)
+}
+
+func runWorkstation(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("enlace", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var sf sessionFlags
+	sf.register(fs, defaultDataDir())
+	if err := fs.Parse(args); err != nil {
+		return usageError("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return usageError("unexpected argument %q; run `enlace help`", fs.Arg(0))
+	}
+	if err := sf.check(); err != nil {
+		return err
+	}
+	path := filepath.Join(sf.dataDir, dataFileName)
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("no store at %s; run `enlace demo` for a demo store, or pass --data-dir", path)
+	}
+	st, err := store.Open(ctx, path, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return openSession(ctx, st, sf)
+}
+
+// openSession resolves the officer and runs the TUI on an open store.
+func openSession(ctx context.Context, st *store.Store, sf sessionFlags) error {
+	id := sf.as
+	if id == "" {
+		var err error
+		if id, err = st.DefaultOfficer(ctx); err != nil {
+			return err
+		}
+		if id == "" {
+			return usageError("say who you are with --as OFFICER")
+		}
+	}
+	officer, err := st.Officer(ctx, id)
+	if err != nil {
+		return unknownOfficer(ctx, st, id)
+	}
+	agency, err := findAgency(ctx, st, officer.Agency)
+	if err != nil {
+		return err
+	}
+	return ui.Run(ctx, ui.Config{Store: st, Officer: *officer, Agency: agency, Clock: st.Clock(), Theme: sf.theme})
+}
+
+func unknownOfficer(ctx context.Context, st *store.Store, id string) error {
+	officers, err := st.Officers(ctx)
+	if err != nil {
+		return err
+	}
+	var known []string
+	for _, o := range officers {
+		known = append(known, fmt.Sprintf("%s (%s, %s)", o.ID, o.Agency, o.RoleLabel()))
+	}
+	return usageError("there is no officer %q in this store; known officers: %s", id, strings.Join(known, ", "))
+}
+
+func findAgency(ctx context.Context, st *store.Store, code string) (cases.Agency, error) {
+	agencies, err := st.Agencies(ctx)
+	if err != nil {
+		return cases.Agency{}, err
+	}
+	for _, a := range agencies {
+		if a.Code == code {
+			return a, nil
+		}
+	}
+	return cases.Agency{}, fmt.Errorf("agency %s of the officer is missing from the store's directory", code)
+}
