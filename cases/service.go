@@ -155,14 +155,35 @@ func ValidatePurpose(p Purpose, text string) error {
 	return Errorf(EINVALID, "%q is not a recognised search purpose", p)
 }
 
-// SyncState is what the status bar says about the exchange.
+// SyncState is what the status bar and the sync screen say about the
+// exchange.
 type SyncState struct {
 	Configured bool
+	HubURL     string
 	Connected  bool
-	LastSync   time.Time
-	Pending    int // local events not yet acknowledged by the hub
-	Conflicts  int // cases in conflict awaiting a supervisor
+	LastSync   time.Time // last round that completed
+	Pending    int       // local events not yet acknowledged by the hub
+	Conflicts  int       // cases in conflict awaiting a supervisor
+	Rejected   int       // local events the hub refused
 	LastError  string
+	Rounds     []SyncRound // recent rounds, newest first
+}
+
+// SyncRound is one sync round as the sync screen lists it.
+type SyncRound struct {
+	Started  time.Time
+	Duration time.Duration
+	Pushed   int // events sent and acknowledged
+	Rejected int // events the hub refused in this round
+	Pulled   int // events received and applied
+	Err      string
+}
+
+// ConflictService settles cases whose status changes crossed between desks.
+type ConflictService interface {
+	// ResolveConflict sets the status a case in conflict should have; only
+	// supervisors may, and the reason is required. It is itself an event.
+	ResolveConflict(ctx context.Context, actor Officer, caseID string, status Status, reason string) error
 }
 
 // Store is the whole local store as the UI sees it.
@@ -170,6 +191,8 @@ type Store interface {
 	CaseService
 	SubjectService
 	DirectoryService
+	SearchService
+	ConflictService
 	// Health describes the store for the status bar: path, schema version, size.
 	Health(ctx context.Context) (StoreHealth, error)
 }

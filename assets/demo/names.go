@@ -84,3 +84,25 @@ var provinceWeights = []struct{ code, weight int }{
 	{9, 26}, {17, 18}, {13, 11}, {7, 5}, {12, 5}, {8, 4}, {23, 3}, {18, 3}, {6, 3}, {1, 4},
 	{10, 3}, {11, 3}, {24, 2}, {5, 2}, {4, 1}, {2, 1}, {3, 1}, {14, 1}, {15, 1}, {16, 1}, {19, 1}, {20, 1}, {21, 1}, {22, 1}, {30, 1},
 }
+
+// moreSurnames widens the long tail: Ecuador has thousands of surnames, and
+// a gallery where a handful cover everyone is neither realistic nor a fair
+// test of search.
+var moreSurnames = []string{
+	"Acosta", "Aguilar", "Alarcón", "Albán", "Almeida", "Alvarado", "Amores", "Araujo", "Arévalo", "Arias",
+	"Armijos", "Arroyo", "Ávila", "Balseca", "Baquerizo", "Barragán", "Barrera", "Barreto", "Bastidas", "Batallas",
+	"Becerra", "Bedón", "Beltrán", "Borja", "Bustamante", "Bustos", "Cabrera", "Calderón", "Calle", "Camacho",
+	"Campoverde", "Cando", "Carrasco", "Carrera", "Carrión", "Castro", "Cazar", "Cedillo", "Celi", "Chamorro",
+	"Chancay", "Chango", "Chasi", "Chicango", "Chimbo", "Chuquimarca", "Cisneros", "Coello", "Collaguazo", "Coronel",
+	"Correa", "Cuenca", "Cueva", "Dávila", "Durán", "Echeverría", "Encalada", "Enríquez", "Escobar", "Espín",
+	"Falconí", "Fierro", "Figueroa", "Fuentes", "Gaibor", "Gallardo", "Gallegos", "Galarza", "Garcés", "Garzón",
+	"Gavilanes", "Gordillo", "Granda", "Guaranda", "Guerra", "Guevara", "Guillén", "Haro", "Heredia", "Iñiguez",
+	"Jácome", "Játiva", "Jurado", "Lara", "Larrea", "Ledesma", "León", "Lituma", "Llerena", "Loaiza",
+	"Lozada", "Luna", "Maldonado", "Manzano", "Mejía", "Meneses", "Merino", "Miranda", "Molina", "Moncayo",
+	"Montaño", "Montenegro", "Montero", "Mora", "Moreno", "Muñoz", "Narváez", "Navas", "Noboa", "Núñez",
+	"Ochoa", "Ordóñez", "Orellana", "Ortega", "Pacheco", "Padilla", "Paz", "Peña", "Peñafiel", "Pesántez",
+	"Pineda", "Pinos", "Pinto", "Proaño", "Puente", "Quezada", "Quintero", "Quiroz", "Ramos", "Recalde",
+	"Riofrío", "Robalino", "Rojas", "Rosales", "Rosero", "Ruales", "Saltos", "Samaniego", "Sarango", "Serrano",
+	"Sisalema", "Sosa", "Tapia", "Tenorio", "Terán", "Toledo", "Tobar", "Troya", "Unda", "Uquillas",
+	"Urgilés", "Valarezo", "Vallejo", "Vásconez", "Velasco", "Velasteguí", "Viteri", "Vivanco", "Yumbo", "Zurita",
+}

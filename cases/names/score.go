@@ -25,6 +25,10 @@ const (
 	evidenceUnit = 3.0  // matched weight at which confidence reaches 1-1/e
 	suffixClash  = 0.7  // Jr. against Sr.: the score keeps this share
 	otherReading = 0.95 // a less plausible reading keeps this share
+	// secondOnly: a lone surname usually stands for the paternal one; when it
+	// pairs with the other name's maternal surname while the paternal goes
+	// unpaired, the score keeps this share.
+	secondOnly = 0.96
 	initialW     = 1.0  // weight of an initial
 )
 
@@ -491,7 +495,32 @@ func align(a, b *Prepared, ma, mb uint16, sims *[maxParts][maxParts]float64, how
 	if a.suffix != "" && b.suffix != "" && a.suffix != b.suffix {
 		s *= suffixClash
 	}
+	if loneSurnameIsSecond(n, ma, pairedA, m, mb, pairedB) || loneSurnameIsSecond(m, mb, pairedB, n, ma, pairedA) {
+		s *= secondOnly
+	}
 	return math.Max(0, math.Min(1, s))
+}
+
+// loneSurnameIsSecond reports whether the one paired surname of the first
+// name pairs with the second surname of the other, whose first is unpaired.
+func loneSurnameIsSecond(n int, ma, pairedA uint16, m int, mb, pairedB uint16) bool {
+	var sa, sb [2]int
+	na, nb := surnames(n, ma, &sa), surnames(m, mb, &sb)
+	return na == 1 && nb >= 2 && pairedA&(1<<sa[0]) != 0 && pairedB&(1<<sb[0]) == 0 && pairedB&(1<<sb[1]) != 0
+}
+
+// surnames counts the surname parts of a name and notes the first two.
+func surnames(n int, mask uint16, idx *[2]int) int {
+	count := 0
+	for i := 0; i < n; i++ {
+		if roleOf(mask, i) == Surname {
+			if count < 2 {
+				idx[count] = i
+			}
+			count++
+		}
+	}
+	return count
 }
 
 // unpaired lists the unpaired parts of one role, heaviest first.

@@ -249,3 +249,12 @@ func BenchmarkPrepare(b *testing.B) {
 		_ = PrepareText(benchPairs[i%len(benchPairs)][i/len(benchPairs)%2], nil)
 	}
 }
+
+func TestLoneSurnameLeansPaternal(t *testing.T) {
+	q := PrepareText("Fito Macías", nil)
+	paternal := Score(q, Prepare(cases.Name{Given: []string{"Fito"}, Paternal: "Macías", Maternal: "Castillo"}, nil))
+	maternal := Score(q, Prepare(cases.Name{Given: []string{"Fito"}, Paternal: "Castillo", Maternal: "Macías"}, nil))
+	if paternal.Score <= maternal.Score {
+		t.Errorf("a lone surname should lean to the paternal one: paternal %.3f, maternal %.3f", paternal.Score, maternal.Score)
+	}
+}
