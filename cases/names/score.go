@@ -29,7 +29,7 @@ const (
 	// pairs with the other name's maternal surname while the paternal goes
 	// unpaired, the score keeps this share.
 	secondOnly = 0.96
-	initialW     = 1.0  // weight of an initial
+	initialW   = 1.0 // weight of an initial
 )
 
 // Prepared is a name parsed and weighed once, ready to be scored against
