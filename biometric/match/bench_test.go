@@ -1,0 +1,86 @@
+package match
+
+import (
+	"context"
+	"fmt"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/enlace-desk/enlace/biometric"
+	"github.com/enlace-desk/enlace/internal/shareddata"
+)
+
+func fvcForms(b *testing.B) []*Form {
+	byF, err := LoadFVC(shareddata.Path(b, "fvc2002", "DB1_B"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var forms []*Form
+	for f := 101; f <= 110; f++ {
+		for _, t := range byF[f] {
+			forms = append(forms, Prepare(t))
+		}
+	}
+	return forms
+}
+
+// cpuTime is the CPU time the process has used, all threads.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkCompare is one 1:1 comparison, a probe against many candidates.
+func BenchmarkCompare(b *testing.B) {
+	forms := fvcForms(b)
+	ms := make([]*Matcher, len(forms))
+	for i := range forms {
+		ms[i] = NewMatcher(forms[i])
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for i := 0; i < b.N; i++ {
+		ms[(i/len(forms))%len(ms)].Compare(forms[i%len(forms)])
+	}
+	b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
+}
+
+// BenchmarkSearch searches a gallery of the FVC2002 DB1–DB4 templates
+// repeated to N single-finger subjects.
+func BenchmarkSearch(b *testing.B) {
+	var all []*biometric.Template
+	for _, db := range []string{"DB1_B", "DB2_B", "DB3_B", "DB4_B"} {
+		byF, err := LoadFVC(shareddata.Path(b, "fvc2002", db))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, ts := range byF {
+			all = append(all, ts...)
+		}
+	}
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			g := NewGallery()
+			for i := 0; i < n; i++ {
+				g.Add(fmt.Sprint(i), []Finger{{Position: 0, Template: all[i%len(all)]}})
+			}
+			st := g.Stats()
+			b.ResetTimer()
+			cpu0 := cpuTime()
+			for i := 0; i < b.N; i++ {
+				g.Search(context.Background(), []Finger{{Template: all[(i*37)%len(all)]}}, 10)
+			}
+			cpu := cpuTime() - cpu0
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "templates/s")
+			// CPU time is less sensitive to other load on the machine than
+			// wall time: templates per CPU-second is what one core does.
+			b.ReportMetric(float64(n)*float64(b.N)/cpu.Seconds(), "templates/cpu-s")
+			b.ReportMetric(float64(st.Bytes)/float64(st.Fingers), "B/template")
+		})
+	}
+}

@@ -1,0 +1,440 @@
+package match
+
+import (
+	"context"
+	"math"
+	"runtime"
+	"sort"
+	"sync"
+
+	"github.com/enlace-desk/enlace/biometric"
+)
+
+// Finger is one finger of a subject or a probe: its position (1–10 as
+// ANSI/NIST, 0 unknown) and its template.
+type Finger struct {
+	Position int
+	Template *biometric.Template
+}
+
+// FingerScore is the comparison of one probe finger with one of the
+// candidate's fingers.
+type FingerScore struct {
+	Position int     // the candidate finger's position
+	Score    float64 // 1:1 similarity
+	FMR      float64 // its estimated false match rate
+	Pairs    []Pair  // paired minutiae (probe, candidate template indexes)
+}
+
+// Candidate is one subject a search returns.
+type Candidate struct {
+	SubjectID string
+	Score     float64 // fused evidence: -log10 of FMR, higher is stronger
+	FMR       float64 // estimated false match rate of the fused comparison
+	Band      Band
+	PerFinger []FingerScore
+}
+
+// Fuse combines the false match rates of independent finger comparisons
+// into one (Fisher's method: the probability that the product of k uniform
+// rates is at most the observed product).
+func Fuse(fmrs []float64) float64 {
+	if len(fmrs) == 0 {
+		return 1
+	}
+	logx := 0.0
+	for _, f := range fmrs {
+		f = math.Max(f, minFMR)
+		logx += math.Log(math.Min(f, 1))
+	}
+	// P = x * sum_{j<k} (-ln x)^j / j!
+	sum, term := 0.0, 1.0
+	for j := 0; j < len(fmrs); j++ {
+		if j > 0 {
+			term *= -logx / float64(j)
+		}
+		sum += term
+	}
+	p := math.Exp(logx) * sum
+	return math.Min(math.Max(p, 1e-300), 1)
+}
+
+// FuseScores compares a probe (one to ten fingers) with a subject's fingers
+// finger by finger, position by position, and fuses the result. A probe
+// finger of unknown position (0) is compared with every subject finger; its
+// best score counts, its FMR multiplied by the number of comparisons.
+func FuseScores(probe, subject []Finger) (score, fmr float64, per []FingerScore) {
+	var gf []galleryFinger
+	for _, sf := range subject {
+		if sf.Template != nil {
+			gf = append(gf, galleryFinger{sf.Position, Prepare(sf.Template)})
+		}
+	}
+	var fmrs []float64
+	for _, pf := range probe {
+		if pf.Template == nil {
+			continue
+		}
+		best, tried := bestFinger(NewMatcher(Prepare(pf.Template)), pf.Position, gf, true)
+		if tried > 0 {
+			per = append(per, best)
+			fmrs = append(fmrs, best.FMR)
+		}
+	}
+	fmr = Fuse(fmrs)
+	return -math.Log10(fmr), fmr, per
+}
+
+// bestFinger compares one probe finger with the subject fingers at its
+// position (all of them when the position is unknown) and returns the best,
+// its FMR multiplied by the number of comparisons, and how many were made.
+func bestFinger(m *Matcher, position int, fingers []galleryFinger, detail bool) (FingerScore, int) {
+	var best FingerScore
+	tried := 0
+	for _, f := range fingers {
+		if position != 0 && f.position != position {
+			continue
+		}
+		tried++
+		var r Result
+		if detail {
+			r = m.CompareDetail(f.form)
+		} else {
+			r.Score = m.Compare(f.form)
+		}
+		if tried == 1 || r.Score > best.Score {
+			best = FingerScore{Position: f.position, Score: r.Score, Pairs: r.Pairs}
+		}
+	}
+	if tried > 0 {
+		best.FMR = math.Min(1, FMR(best.Score)*float64(tried))
+	}
+	return best, tried
+}
+
+// galleryFinger is one enrolled finger in its comparison form.
+type galleryFinger struct {
+	position int
+	form     *Form
+}
+
+type subject struct {
+	id      string
+	fingers []galleryFinger
+}
+
+// Gallery is an in-memory 1:N index of subjects. It is safe for concurrent
+// use: subjects can be added and removed while searches run (a search sees
+// the gallery as it was when it started or later).
+type Gallery struct {
+	mu       sync.RWMutex
+	subjects []*subject
+	byID     map[string]int
+}
+
+// NewGallery returns an empty gallery.
+func NewGallery() *Gallery {
+	return &Gallery{byID: map[string]int{}}
+}
+
+// Add enrolls a subject's fingers, replacing any earlier enrollment of the
+// same ID. Fingers without a template are skipped.
+func (g *Gallery) Add(subjectID string, fingers []Finger) {
+	s := &subject{id: subjectID}
+	for _, f := range fingers {
+		if f.Template == nil {
+			continue
+		}
+		s.fingers = append(s.fingers, galleryFinger{position: f.Position, form: Prepare(f.Template)})
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if i, ok := g.byID[subjectID]; ok {
+		g.subjects[i] = s
+		return
+	}
+	g.byID[subjectID] = len(g.subjects)
+	g.subjects = append(g.subjects, s)
+}
+
+// Remove withdraws a subject; it reports whether the subject was enrolled.
+func (g *Gallery) Remove(subjectID string) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	i, ok := g.byID[subjectID]
+	if !ok {
+		return false
+	}
+	last := len(g.subjects) - 1
+	g.subjects[i] = g.subjects[last]
+	g.byID[g.subjects[i].id] = i
+	g.subjects[last] = nil
+	g.subjects = g.subjects[:last]
+	delete(g.byID, subjectID)
+	return true
+}
+
+// Len is the number of enrolled subjects.
+func (g *Gallery) Len() int {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	return len(g.subjects)
+}
+
+// Stats are the gallery's size and memory.
+type Stats struct {
+	Subjects, Fingers int
+	Bytes             int // comparison forms
+}
+
+// Stats counts the gallery.
+func (g *Gallery) Stats() Stats {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	var st Stats
+	st.Subjects = len(g.subjects)
+	for _, s := range g.subjects {
+		st.Fingers += len(s.fingers)
+		for _, f := range s.fingers {
+			st.Bytes += f.form.Bytes()
+		}
+	}
+	return st
+}
+
+// The shortlist of a search: the subjects the screen ranks highest, which
+// are then compared in full. At least shortlistMin subjects (the whole
+// gallery when it is smaller) or shortlistFrac of the gallery.
+const (
+	shortlistMin  = 200
+	shortlistFrac = 0.03
+)
+
+// shortlistLen is how many subjects of a gallery of n pass the screen.
+func shortlistLen(n, topN int) int {
+	return max(shortlistMin, topN, int(math.Ceil(shortlistFrac*float64(n))))
+}
+
+// Search returns the topN subjects most similar to the probe, best first,
+// with fused and per-finger scores. It runs in two stages on
+// runtime.GOMAXPROCS(0) workers: a quick screen of every enrolled subject
+// (see Matcher.screen) picks a shortlist (shortlistLen), and only the
+// shortlist is compared in full and ranked by the full fused score. It
+// stops early, returning what it has, when ctx is cancelled.
+func (g *Gallery) Search(ctx context.Context, probe []Finger, topN int) []Candidate {
+	return g.search(ctx, probe, topN, -1)
+}
+
+// search is Search with a shortlist of k subjects: k < 0 takes
+// shortlistLen, k = 0 compares every subject in full.
+func (g *Gallery) search(ctx context.Context, probe []Finger, topN int, k int) []Candidate {
+	var pfs []probeFinger
+	for _, f := range probe {
+		if f.Template == nil {
+			continue
+		}
+		pfs = append(pfs, probeFinger{f.Position, Prepare(f.Template)})
+	}
+	if len(pfs) == 0 || topN <= 0 {
+		return nil
+	}
+	g.mu.RLock()
+	all := append([]*subject(nil), g.subjects...)
+	g.mu.RUnlock()
+	workers := runtime.GOMAXPROCS(0)
+
+	if k < 0 {
+		k = shortlistLen(len(all), topN)
+	}
+	short := all
+	if k > 0 && k < len(all) {
+		short = screenGallery(ctx, pfs, all, max(k, topN), workers)
+	}
+
+	// Full comparison, fused per subject.
+	results := make([]Candidate, len(short))
+	raw := make([]float64, len(short)) // sum of 1:1 scores, breaks ties
+	parallel(ctx, len(short), workers, func() func(lo, hi int) {
+		ms := make([]*Matcher, len(pfs))
+		for i := range pfs {
+			ms[i] = NewMatcher(pfs[i].form)
+		}
+		fmrs := make([]float64, 0, len(pfs))
+		return func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				if ctx.Err() != nil {
+					return
+				}
+				fmrs = fmrs[:0]
+				sum := 0.0
+				for pi := range pfs {
+					if fs, tried := bestFinger(ms[pi], pfs[pi].position, short[i].fingers, false); tried > 0 {
+						fmrs = append(fmrs, fs.FMR)
+						sum += fs.Score
+					}
+				}
+				raw[i] = sum
+				if len(fmrs) == 0 {
+					continue
+				}
+				fmr := Fuse(fmrs)
+				results[i] = Candidate{SubjectID: short[i].id, FMR: fmr, Score: -math.Log10(fmr)}
+			}
+		}
+	})
+	idx := make([]int, 0, len(short))
+	for i := range results {
+		if results[i].SubjectID != "" {
+			idx = append(idx, i)
+		}
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		ra, rb := results[idx[a]], results[idx[b]]
+		if ra.Score != rb.Score {
+			return ra.Score > rb.Score
+		}
+		return raw[idx[a]] > raw[idx[b]]
+	})
+	if len(idx) > topN {
+		idx = idx[:topN]
+	}
+	// Per-finger detail (with paired minutiae) for the returned candidates.
+	out := make([]Candidate, len(idx))
+	for k, i := range idx {
+		c := results[i]
+		c.Band = BandFor(c.FMR)
+		for pi := range pfs {
+			if fs, tried := bestFinger(NewMatcher(pfs[pi].form), pfs[pi].position, short[i].fingers, true); tried > 0 {
+				c.PerFinger = append(c.PerFinger, fs)
+			}
+		}
+		out[k] = c
+	}
+	return out
+}
+
+// screenGallery screens every subject against the probe fingers and returns
+// the k subjects with the highest screen, in gallery order. A subject's
+// screen is the sum over probe fingers of its best finger's screen.
+func screenGallery(ctx context.Context, pfs []probeFinger, subjects []*subject, k, workers int) []*subject {
+	scores := make([]float32, len(subjects))
+	parallel(ctx, len(subjects), workers, func() func(lo, hi int) {
+		ms := make([]*Matcher, len(pfs))
+		for i := range pfs {
+			ms[i] = NewMatcher(pfs[i].form)
+		}
+		return func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				sum := 0.0
+				for pi, pf := range pfs {
+					best := 0.0
+					for _, f := range subjects[i].fingers {
+						if pf.position == 0 || f.position == pf.position {
+							best = max(best, ms[pi].screen(f.form))
+						}
+					}
+					sum += best
+				}
+				scores[i] = float32(sum)
+			}
+		}
+	})
+	keep := topIndexes(scores, k)
+	sort.Ints(keep)
+	out := make([]*subject, len(keep))
+	for i, j := range keep {
+		out[i] = subjects[j]
+	}
+	return out
+}
+
+// topIndexes returns the indexes of the k highest scores (ties to the
+// earlier index), in no particular order.
+func topIndexes(scores []float32, k int) []int {
+	if k >= len(scores) {
+		out := make([]int, len(scores))
+		for i := range out {
+			out[i] = i
+		}
+		return out
+	}
+	// h is a min-heap of the k best so far: the root is the weakest kept.
+	h := make([]int, 0, k)
+	less := func(a, b int) bool { // a is weaker than b
+		if scores[a] != scores[b] {
+			return scores[a] < scores[b]
+		}
+		return a > b
+	}
+	down := func(i int) {
+		for {
+			l := 2*i + 1
+			if l >= len(h) {
+				return
+			}
+			if r := l + 1; r < len(h) && less(h[r], h[l]) {
+				l = r
+			}
+			if !less(h[l], h[i]) {
+				return
+			}
+			h[i], h[l] = h[l], h[i]
+			i = l
+		}
+	}
+	for i := range scores {
+		if len(h) < k {
+			h = append(h, i)
+			for j := len(h) - 1; j > 0; {
+				p := (j - 1) / 2
+				if !less(h[j], h[p]) {
+					break
+				}
+				h[j], h[p] = h[p], h[j]
+				j = p
+			}
+			continue
+		}
+		if less(h[0], i) {
+			h[0] = i
+			down(0)
+		}
+	}
+	return h
+}
+
+type probeFinger struct {
+	position int
+	form     *Form
+}
+
+// parallel runs over [0,n) split into chunks across workers: each worker
+// calls worker once for its own function (and scratch space), then that
+// function for each chunk it takes.
+func parallel(ctx context.Context, n, workers int, worker func() func(lo, hi int)) {
+	if n == 0 {
+		return
+	}
+	chunk := min(max(n/(workers*8), 16), 256)
+	var next int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for w := 0; w < min(workers, (n+chunk-1)/chunk); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn := worker()
+			for ctx.Err() == nil {
+				mu.Lock()
+				lo := next
+				next += chunk
+				mu.Unlock()
+				if lo >= n {
+					return
+				}
+				fn(lo, min(lo+chunk, n))
+			}
+		}()
+	}
+	wg.Wait()
+}
