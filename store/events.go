@@ -91,6 +91,7 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, ev cases.Event) error {
 		keys, err := upsertSubject(ctx, tx, &sub)
 		if err == nil {
 			s.freq.added(keys)
+			s.changedSubjects = append(s.changedSubjects, sub.ID)
 		}
 		return err
 	case cases.EventEncounterCreated:

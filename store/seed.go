@@ -17,6 +17,7 @@ type Seed struct {
 	Seed        int64
 	Author      cases.Officer // who the seed.loaded event names
 	Subjects    []cases.Subject
+	Encounters  []cases.Encounter
 	Cases       []cases.Case
 	Annotations []cases.Annotation // in time order
 }
@@ -29,8 +30,19 @@ func (s *Store) Load(ctx context.Context, seed *Seed) error {
 			return err
 		}
 		s.freq.reset()
+		s.changedSubjects = append(s.changedSubjects, "")
 		if len(seed.Subjects) > 0 {
 			ev, err := s.newEvent(seed.Author, cases.EventSeedLoaded, "", nil, cases.SeedLoaded{Seed: seed.Seed, Subjects: len(seed.Subjects), Cases: len(seed.Cases)})
+			if err != nil {
+				return err
+			}
+			if err := s.record(ctx, tx, ev, "seed"); err != nil {
+				return err
+			}
+		}
+		for i := range seed.Encounters {
+			e := &seed.Encounters[i]
+			ev, err := s.seedEvent(cases.Officer{ID: e.OfficerID}, e.Agency, cases.EventEncounterCreated, "", e.At.UnixMilli(), e)
 			if err != nil {
 				return err
 			}

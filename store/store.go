@@ -28,6 +28,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/enlace-desk/enlace/cases"
 	"modernc.org/sqlite"
@@ -66,6 +67,12 @@ type Store struct {
 	desk   int
 
 	freq frequencies // name-part frequencies for the name scorer
+
+	watchMu    sync.Mutex
+	watchers   []func(subjectID string)
+	generation atomic.Uint64 // see Generation
+	// changedSubjects collects, during a write, the subjects it saved.
+	changedSubjects []string
 
 	w  *sql.DB // the single writer connection
 	r  *sql.DB // readers
@@ -325,10 +332,17 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
+		s.changedSubjects = s.changedSubjects[:0]
 		return err
 	}
 	if err := tx.Commit(); err != nil {
+		s.changedSubjects = s.changedSubjects[:0]
 		return storageErr(err, "cannot save the change to %s", s.path)
+	}
+	if len(s.changedSubjects) > 0 {
+		ids := s.changedSubjects
+		s.changedSubjects = nil
+		s.notifySubjects(ids)
 	}
 	return nil
 }

@@ -109,6 +109,9 @@ func (s *Store) Acknowledge(ctx context.Context, acks []SyncAck) error {
 		}
 		return reprojectCases(ctx, tx, touched)
 	})
+	if err == nil && slices.ContainsFunc(acks, func(a SyncAck) bool { return a.Conflict || a.Rejected }) {
+		s.generation.Add(1) // a status may have moved back
+	}
 	return storageErr(err, "cannot record the hub's answers")
 }
 
@@ -193,6 +196,9 @@ func (s *Store) ApplyRemote(ctx context.Context, evs []SyncEvent, next int64) er
 		}
 		return setMeta(ctx, tx, "sync_cursor", strconv.FormatInt(next, 10))
 	})
+	if err == nil && len(evs) > 0 {
+		s.generation.Add(1)
+	}
 	return storageErr(err, "cannot apply the events received from the exchange")
 }
 

@@ -64,6 +64,12 @@ type Options struct {
 	Subjects int
 	Cases    int
 	Now      time.Time // case histories end before this moment
+	// Prints is how many subjects (the first ones) get ten-print templates;
+	// Encounters how many encounters with probe prints are generated, each
+	// with a case to identify it: most are mated (impressions of a printed
+	// subject), the rest strangers. Negative means none.
+	Prints     int
+	Encounters int
 	// Progress, if set, is called after each batch with subjects and cases written.
 	Progress func(subjectsDone, casesDone int)
 }
@@ -99,6 +105,13 @@ func Populate(ctx context.Context, st *store.Store, opts Options) error {
 		subs := make([]cases.Subject, n)
 		for i := range subs {
 			subs[i] = g.subject()
+			if done+i < opts.Prints {
+				prints, err := tenPrint(opts.Seed, done+i)
+				if err != nil {
+					return err
+				}
+				subs[i].Fingerprints = prints
+			}
 		}
 		for i := range subs {
 			subjectIDs = append(subjectIDs, subs[i].ID)
@@ -109,6 +122,11 @@ func Populate(ctx context.Context, st *store.Store, opts Options) error {
 		done += n
 		if opts.Progress != nil {
 			opts.Progress(done, 0)
+		}
+	}
+	if opts.Encounters > 0 {
+		if err := g.encounters(ctx, st, subjectIDs[:min(len(subjectIDs), max(0, opts.Prints))], author); err != nil {
+			return err
 		}
 	}
 	subjects := newSubjectIndex(subjectIDs)

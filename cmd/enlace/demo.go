@@ -32,6 +32,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	subjects := fs.Int("subjects", demo.DefaultSubjects, "number of subjects to generate in a new demo store")
 	ncases := fs.Int("cases", demo.DefaultCases, "number of cases to generate in a new demo store")
 	seed := fs.Int64("seed", demo.DefaultSeed, "seed of the generated data")
+	prints := fs.Int("prints", demo.DefaultPrints, "number of subjects given ten-print templates")
+	encounters := fs.Int("encounters", demo.DefaultEncounters, "number of encounters with probe prints to identify")
 	noUI := fs.Bool("no-ui", false, "create the demo store and exit without opening the workstation")
 	if err := fs.Parse(args); err != nil {
 		return usageError("%v", err)
@@ -57,7 +59,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if empty {
 		start := time.Now()
 		bar := newProgress(stderr, *subjects, *ncases)
-		err := demo.Populate(ctx, st, demo.Options{Seed: *seed, Subjects: *subjects, Cases: *ncases, Progress: bar.update})
+		err := demo.Populate(ctx, st, demo.Options{Seed: *seed, Subjects: *subjects, Cases: *ncases, Prints: *prints, Encounters: *encounters, Progress: bar.update})
 		bar.done()
 		if err != nil {
 			return fmt.Errorf("generating the demo data in %s: %w", sf.dataDir, err)

@@ -1,0 +1,278 @@
+// Package afis is the desk's fingerprint work over the local store: it brings
+// interchange files (ANSI/NIST-ITL transactions, ISO/IEC 19794-2 and ANSI
+// INCITS 378 templates) in as encounters or subjects, keeps the in-memory 1:N
+// gallery current with the store's subjects, runs identifications with their
+// query-log entry, and exports a subject's prints as an ANSI/NIST-ITL
+// transaction.
+//
+// It wires package biometric (formats, matching) to package store; it
+// implements cases.IdentificationService for the UI and the CLI.
+package afis
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/enlace-desk/enlace/biometric"
+	"github.com/enlace-desk/enlace/biometric/match"
+	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/store"
+)
+
+var _ cases.IdentificationService = (*Desk)(nil)
+
+// StoredFormat is the format fingerprints are kept in: every template that
+// arrives is converted to ISO/IEC 19794-2:2005, one view per finger.
+const StoredFormat = string(biometric.FormatISO19794_2005)
+
+// MaxFileSize bounds a file an import reads.
+const MaxFileSize = biometric.MaxTransactionSize
+
+// DefaultCandidates is how many candidates an identification returns.
+const DefaultCandidates = 20
+
+// Desk is the fingerprint side of one workstation.
+type Desk struct {
+	st    *store.Store
+	clock cases.Clock
+
+	mu      sync.Mutex
+	gallery *match.Gallery
+	built   bool
+	pending map[string]bool // subjects saved since the gallery was built
+}
+
+// New returns the fingerprint desk over st. The gallery is built on the first
+// identification and kept current from then on.
+func New(st *store.Store) *Desk {
+	d := &Desk{st: st, clock: st.Clock(), pending: map[string]bool{}}
+	st.WatchSubjects(d.subjectChanged)
+	return d
+}
+
+func (d *Desk) subjectChanged(id string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.built {
+		return
+	}
+	if id == "" {
+		d.built = false // a bulk load: read everything again
+		return
+	}
+	d.pending[id] = true
+}
+
+// Gallery returns the 1:N gallery, current with the store.
+func (d *Desk) Gallery(ctx context.Context) (*match.Gallery, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.built {
+		g := match.NewGallery()
+		err := d.st.EachSubjectFingerprints(ctx, func(id string, prints []cases.Fingerprint) error {
+			if fingers := decodeAll(prints); len(fingers) > 0 {
+				g.Add(id, fingers)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		d.gallery, d.built, d.pending = g, true, map[string]bool{}
+		return g, nil
+	}
+	for id := range d.pending {
+		sub, err := d.st.Subject(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		d.gallery.Remove(id)
+		if fingers := decodeAll(sub.Fingerprints); len(fingers) > 0 {
+			d.gallery.Add(id, fingers)
+		}
+		delete(d.pending, id)
+	}
+	return d.gallery, nil
+}
+
+// decodeAll turns stored fingerprints into matcher fingers, skipping any
+// template that does not read (it cannot be searched, but stays on file).
+func decodeAll(prints []cases.Fingerprint) []match.Finger {
+	var out []match.Finger
+	for _, f := range prints {
+		t, err := Decode(f)
+		if err != nil {
+			continue
+		}
+		out = append(out, match.Finger{Position: f.Position, Template: t})
+	}
+	return out
+}
+
+// Decode reads a stored fingerprint's template.
+func Decode(f cases.Fingerprint) (*biometric.Template, error) {
+	rec, err := biometric.ReadTemplate(f.Template)
+	if err != nil {
+		return nil, err
+	}
+	if len(rec.Views) == 0 {
+		return nil, fmt.Errorf("the %s template of finger %d holds no view", f.Format, f.Position)
+	}
+	t := rec.Views[0]
+	if t.FingerPosition == 0 {
+		t.FingerPosition = f.Position
+	}
+	return &t, nil
+}
+
+// Encode makes the stored form of one finger's template.
+func Encode(t biometric.Template) (cases.Fingerprint, error) {
+	if t.XRes == 0 {
+		t.XRes, t.YRes = 197, 197 // 500 dpi
+	}
+	rec := &biometric.Record{Format: biometric.FormatISO19794_2005, Width: t.Width, Height: t.Height, XRes: t.XRes, YRes: t.YRes, Views: []biometric.Template{t}}
+	b, err := biometric.WriteISO19794(rec)
+	if err != nil {
+		return cases.Fingerprint{}, err
+	}
+	return cases.Fingerprint{Position: t.FingerPosition, Format: StoredFormat, Template: b}, nil
+}
+
+// Encounters lists the desk's encounters.
+func (d *Desk) Encounters(ctx context.Context) ([]cases.EncounterSummary, error) {
+	return d.st.Encounters(ctx)
+}
+
+// Encounter returns one encounter.
+func (d *Desk) Encounter(ctx context.Context, id string) (*cases.Encounter, error) {
+	return d.st.Encounter(ctx, id)
+}
+
+// Identify searches an encounter's prints against the gallery and logs the
+// search with its purpose and number of candidates.
+func (d *Desk) Identify(ctx context.Context, actor cases.Officer, encounterID string, purpose cases.Purpose, purposeText string, topN int) (*cases.IdentificationResult, error) {
+	if !actor.Has(cases.RoleOfficer) && !actor.Has(cases.RoleSupervisor) {
+		return nil, cases.Errorf(cases.EFORBIDDEN, "only authorised officers may run fingerprint searches; %s is an auditor", actor.Name)
+	}
+	if err := cases.ValidatePurpose(purpose, purposeText); err != nil {
+		return nil, err
+	}
+	if topN <= 0 {
+		topN = DefaultCandidates
+	}
+	enc, err := d.st.Encounter(ctx, encounterID)
+	if err != nil {
+		return nil, err
+	}
+	probe := decodeAll(enc.Fingerprints)
+	if len(probe) == 0 {
+		return nil, cases.Errorf(cases.EINVALID, "encounter %s has no fingerprint that can be searched", encounterID)
+	}
+	g, err := d.Gallery(ctx)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	found := g.Search(ctx, probe, topN)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	res := &cases.IdentificationResult{EncounterID: encounterID, Gallery: g.Len(), Fingers: len(probe), Took: time.Since(start)}
+	for i, c := range found {
+		cand := cases.Candidate{Rank: i + 1, SubjectID: c.SubjectID, Score: c.Score, FMR: c.FMR, Band: band(c.Band)}
+		sub, err := d.st.Subject(ctx, c.SubjectID)
+		if err != nil {
+			return nil, err
+		}
+		byPos := map[int]*biometric.Template{}
+		for _, f := range decodeAll(sub.Fingerprints) {
+			byPos[f.Position] = f.Template
+		}
+		for _, fs := range c.PerFinger {
+			fc := cases.FingerComparison{Position: fs.Position, Score: fs.Score, FMR: fs.FMR}
+			if t := byPos[fs.Position]; t != nil {
+				fc.Candidate = toPrint(t)
+			}
+			for _, p := range probe {
+				if p.Position == fs.Position || (p.Position == 0 && len(probe) == 1) {
+					fc.Probe = toPrint(p.Template)
+					break
+				}
+			}
+			for _, p := range fs.Pairs {
+				fc.Pairs = append(fc.Pairs, [2]int{p.Probe, p.Candidate})
+			}
+			cand.Fingers = append(cand.Fingers, fc)
+		}
+		res.Candidates = append(res.Candidates, cand)
+	}
+	entry := cases.QueryLogEntry{OfficerID: actor.ID, Agency: actor.Agency, Kind: "fingerprint",
+		Query: fmt.Sprintf("encounter %s (%d fingers)", encounterID, len(probe)), Purpose: purpose, PurposeText: purposeText, Results: len(res.Candidates)}
+	if err := d.st.LogQuery(ctx, entry); err != nil {
+		return nil, err
+	}
+	log, err := d.st.QueryLog(ctx, 1)
+	if err == nil && len(log) == 1 {
+		res.LogID = log[0].ID
+	}
+	return res, nil
+}
+
+func band(b match.Band) cases.Band {
+	switch b {
+	case match.Red:
+		return cases.BandRed
+	case match.Yellow:
+		return cases.BandYellow
+	}
+	return cases.BandGreen
+}
+
+func toPrint(t *biometric.Template) cases.Print {
+	p := cases.Print{Position: t.FingerPosition, Width: t.Width, Height: t.Height}
+	for _, m := range t.Minutiae {
+		kind := cases.MinutiaOther
+		switch m.Type {
+		case biometric.MinutiaEnding:
+			kind = cases.MinutiaEnding
+		case biometric.MinutiaBifurcation:
+			kind = cases.MinutiaBifurcation
+		}
+		p.Minutiae = append(p.Minutiae, cases.Minutia{X: m.X, Y: m.Y, Angle: m.Angle, Kind: kind})
+	}
+	return p
+}
+
+// readFile reads a file for import, refusing one too large to be a transaction.
+func readFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, cases.Errorf(cases.EINVALID, "cannot open %s: %v", path, err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, cases.Errorf(cases.EINVALID, "cannot read %s: %v", path, err)
+	}
+	if len(b) > MaxFileSize {
+		return nil, cases.Errorf(cases.EINVALID, "%s is larger than %d MiB, the most a transaction may be", path, MaxFileSize>>20)
+	}
+	return b, nil
+}
+
+func sha(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+func base(path string) string { return filepath.Base(path) }
+
+func join(ss []string) string { return strings.Join(ss, ", ") }

@@ -1,0 +1,92 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/enlace-desk/enlace/afis"
+	"github.com/enlace-desk/enlace/biometric/synth"
+	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/store"
+)
+
+// DefaultPrints and DefaultEncounters size the demo's fingerprint work.
+const (
+	DefaultPrints     = 5000
+	DefaultEncounters = 40
+	// matedShare of the encounters are impressions of a subject on file.
+	matedShare = 0.7
+)
+
+// fingerSeed is the seed of subject i's ten master fingers.
+func fingerSeed(seed int64, i int) uint64 { return uint64(seed)*1_000_003 + uint64(i) }
+
+// tenPrint makes subject i's ten-print templates, as they are stored.
+func tenPrint(seed int64, i int) ([]cases.Fingerprint, error) {
+	fingers := synth.TenPrint(fingerSeed(seed, i))
+	rng := synth.NewRand(fingerSeed(seed, i) ^ 0x5eed)
+	out := make([]cases.Fingerprint, 0, len(fingers))
+	for _, f := range fingers {
+		// The enrolled print is itself a capture: a rolled impression.
+		t := f.Impression(rng, synth.ImpressionOptions{SensorWidth: synth.FingerWidth, SensorHeight: synth.FingerHeight})
+		t.FingerPosition = f.Position
+		fp, err := afis.Encode(t)
+		if err != nil {
+			return nil, fmt.Errorf("demo prints of subject %d: %w", i, err)
+		}
+		out = append(out, fp)
+	}
+	return out, nil
+}
+
+// encounters writes encounters whose probes are impressions of printed
+// subjects (mated) or of strangers, each with a New case to identify it.
+func (g *generator) encounters(ctx context.Context, st *store.Store, printed []string, author cases.Officer) error {
+	seed := &store.Seed{Seed: g.opts.Seed, Author: author}
+	rng := rand.New(rand.NewPCG(uint64(g.opts.Seed), 99))
+	for i := 0; i < g.opts.Encounters; i++ {
+		mated := len(printed) > 0 && rng.Float64() < matedShare
+		var fingers []synth.Finger
+		if mated {
+			fingers = synth.TenPrint(fingerSeed(g.opts.Seed, rng.IntN(len(printed))))
+		} else {
+			fingers = synth.TenPrint(fingerSeed(g.opts.Seed, 10_000_000+i))
+		}
+		capture := synth.NewRand(uint64(g.opts.Seed) + uint64(i)*7919)
+		var prints []cases.Fingerprint
+		for _, pos := range [][]int{{2}, {2, 7}, {1, 6}, {2, 3, 7, 8}}[i%4] {
+			t := fingers[pos-1].Impression(capture, synth.ImpressionOptions{})
+			t.FingerPosition = pos
+			fp, err := afis.Encode(t)
+			if err != nil {
+				return err
+			}
+			prints = append(prints, fp)
+		}
+		officer := g.uniform([]string{"us.jsmith", "us.rgarcia", "ec.mrodriguez", "ec.jcedeno"})
+		agency := "US-CBP"
+		if officer[:2] == "ec" {
+			agency = "EC-PN"
+		}
+		at := g.opts.Now.Add(-time.Duration(1+rng.IntN(20*24)) * time.Hour)
+		port := g.uniform(ports)
+		enc := cases.Encounter{ID: g.ids.New(), At: at, Place: port, OfficerID: officer, Agency: agency,
+			Notes: "Traveller stopped at secondary inspection; prints captured on a live-scan device.", Fingerprints: prints}
+		seed.Encounters = append(seed.Encounters, enc)
+		partner := map[string]string{"EC-PN": "US-CBP", "US-CBP": "EC-PN"}[agency]
+		desk := 15
+		if agency == "EC-PN" {
+			desk = 16
+		}
+		key := fmt.Sprintf("%s-%d-%d", agency, at.Year(), desk)
+		g.seq[key]++
+		seed.Cases = append(seed.Cases, cases.Case{
+			ID: cases.CaseNumber(agency, at.Year(), desk, g.seq[key]), Title: "Fingerprint search from encounter at " + port,
+			Status: cases.StatusNew, Priority: cases.PriorityHigh, OwnerAgency: agency, SharedWith: []string{partner},
+			Created: at, Updated: at, Due: at.Add(48 * time.Hour), EncounterID: enc.ID,
+		})
+	}
+	return st.Load(ctx, seed)
+}

@@ -1,0 +1,123 @@
+package cases
+
+import (
+	"context"
+	"time"
+)
+
+// Band is the traffic-light answer of a fingerprint search, as the FBI's RISC
+// service gives it.
+type Band string
+
+const (
+	BandRed    Band = "red"    // highly probable
+	BandYellow Band = "yellow" // possible
+	BandGreen  Band = "green"  // none
+)
+
+// Label is the band as an officer reads it.
+func (b Band) Label() string {
+	switch b {
+	case BandRed:
+		return "Red: highly probable"
+	case BandYellow:
+		return "Yellow: possible"
+	case BandGreen:
+		return "Green: no match"
+	}
+	return string(b)
+}
+
+// MinutiaKind is what a plotted minutia is.
+type MinutiaKind string
+
+const (
+	MinutiaEnding      MinutiaKind = "ending"
+	MinutiaBifurcation MinutiaKind = "bifurcation"
+	MinutiaOther       MinutiaKind = "other"
+)
+
+// Minutia is one minutia for display: position in pixels (origin top-left),
+// direction in degrees counter-clockwise from the x axis.
+type Minutia struct {
+	X, Y  int
+	Angle float64
+	Kind  MinutiaKind
+}
+
+// Print is one finger's minutiae for display.
+type Print struct {
+	Position      int
+	Width, Height int // image size in pixels, 0 if unknown
+	Minutiae      []Minutia
+}
+
+// FingerComparison is one probe finger against one candidate finger.
+type FingerComparison struct {
+	Position  int     // the candidate finger's position
+	Score     float64 // 1:1 similarity
+	FMR       float64 // estimated false match rate of this comparison
+	Probe     Print
+	Candidate Print
+	Pairs     [][2]int // paired minutiae: indexes into Probe and Candidate minutiae
+}
+
+// Candidate is one subject a fingerprint search returns.
+type Candidate struct {
+	Rank      int
+	SubjectID string
+	Score     float64 // fused evidence (−log10 of the fused false match rate)
+	FMR       float64 // estimated false match rate of the fused comparison
+	Band      Band
+	Fingers   []FingerComparison
+}
+
+// IdentificationResult is a 1:N fingerprint search's answer.
+type IdentificationResult struct {
+	EncounterID string
+	Candidates  []Candidate
+	Gallery     int // subjects searched
+	Fingers     int // probe fingers used
+	Took        time.Duration
+	LogID       string
+}
+
+// EncounterSummary is one row of the encounters list.
+type EncounterSummary struct {
+	ID         string
+	At         time.Time
+	Place      string
+	OfficerID  string
+	Fingers    int
+	SourceFile string
+	CaseIDs    []string
+}
+
+// IdentificationService runs fingerprint searches from encounters and brings
+// interchange files into the desk.
+type IdentificationService interface {
+	Encounters(ctx context.Context) ([]EncounterSummary, error)
+	Encounter(ctx context.Context, id string) (*Encounter, error)
+	// Identify searches an encounter's prints against the gallery; like every
+	// search it states a purpose and is logged.
+	Identify(ctx context.Context, actor Officer, encounterID string, purpose Purpose, purposeText string, topN int) (*IdentificationResult, error)
+	// Import reads ANSI/NIST-ITL transactions or minutiae templates into a
+	// new encounter (or a new subject when asSubject is set).
+	Import(ctx context.Context, actor Officer, paths []string, asSubject bool) (*ImportResult, error)
+}
+
+// ImportResult says what an import created.
+type ImportResult struct {
+	EncounterID string // set when imported as an encounter
+	SubjectID   string // set when imported as a subject
+	Fingers     int
+	Files       []ImportedFile
+	Warnings    []string
+}
+
+// ImportedFile is one file an import read.
+type ImportedFile struct {
+	Name   string
+	SHA256 string
+	Format string // "ANSI/NIST-ITL", "ISO/IEC 19794-2:2005", ...
+}
