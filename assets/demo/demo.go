@@ -124,7 +124,10 @@ func Populate(ctx context.Context, st *store.Store, opts Options) error {
 			opts.Progress(done, 0)
 		}
 	}
-	if opts.Encounters > 0 {
+	// Each encounter comes with its case: they count among opts.Cases.
+	g.opts.Encounters = max(0, min(opts.Encounters, opts.Cases))
+	opts.Cases -= g.opts.Encounters
+	if g.opts.Encounters > 0 {
 		if err := g.encounters(ctx, st, subjectIDs[:min(len(subjectIDs), max(0, opts.Prints))], author); err != nil {
 			return err
 		}
