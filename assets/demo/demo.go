@@ -124,8 +124,9 @@ func Populate(ctx context.Context, st *store.Store, opts Options) error {
 			opts.Progress(done, 0)
 		}
 	}
-	// Each encounter comes with its case: they count among opts.Cases.
-	g.opts.Encounters = max(0, min(opts.Encounters, opts.Cases))
+	// Each encounter comes with its case: they count among opts.Cases, and
+	// make at most a tenth of them.
+	g.opts.Encounters = max(0, min(opts.Encounters, opts.Cases/10))
 	opts.Cases -= g.opts.Encounters
 	if g.opts.Encounters > 0 {
 		if err := g.encounters(ctx, st, subjectIDs[:min(len(subjectIDs), max(0, opts.Prints))], author); err != nil {
