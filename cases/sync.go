@@ -6,6 +6,9 @@ import "slices"
 // once the hub has sequenced it (Seq > 0) or while it is still the desk's own
 // unacknowledged change (Seq == 0).
 type StatusMove struct {
+	// Seed marks a move of the history every desk started from (demo data
+	// loaded on each desk): such moves come first, in Local order.
+	Seed       bool
 	Seq        int64  // hub sequence number; 0 while not yet acknowledged
 	Local      int64  // the desk's own log position, to order unacknowledged moves
 	To         Status // the status it moves to
@@ -21,11 +24,19 @@ type StatusMove struct {
 // conflict sets the conflict flag and nothing else; a resolution sets the
 // status, bumps the version and clears the flag. The desk's own moves the hub
 // has not acknowledged yet are applied on top, tentatively, in the order the
-// desk made them (docs/sync.md, "Projecting status").
+// desk made them (docs/sync.md, "Projecting status"). Seed moves, the history
+// every desk started from, come before all others.
 func ProjectStatus(initial Status, version int, moves []StatusMove) (status Status, v int, conflict bool) {
 	ms := slices.Clone(moves)
 	slices.SortStableFunc(ms, func(a, b StatusMove) int {
 		switch {
+		case a.Seed != b.Seed:
+			if a.Seed {
+				return -1
+			}
+			return 1
+		case a.Seed:
+			return cmpInt(a.Local, b.Local)
 		case (a.Seq == 0) != (b.Seq == 0):
 			if a.Seq == 0 {
 				return 1
@@ -57,4 +68,14 @@ func ProjectStatus(initial Status, version int, moves []StatusMove) (status Stat
 		}
 	}
 	return status, v, conflict
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }

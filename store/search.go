@@ -20,7 +20,10 @@ var _ cases.SearchService = (*Store)(nil)
 // Search tuning, stated once.
 const (
 	// maxCandidates bounds the first stage: how many records the re-rank sees.
-	maxCandidates = 1000
+	maxCandidates = 600
+	// planTarget is the expected size of the first intersection the plan
+	// aims for, given the parts' frequencies.
+	planTarget = 150
 	// enoughCandidates stops relaxing the full-text query once reached.
 	enoughCandidates = 60
 	// showFloor is the lowest name score shown as a possible match: below the
@@ -451,7 +454,19 @@ func (s *Store) namePlan(text string) [][]string {
 	and := func(gs ...string) string { return strings.Join(gs, " AND ") }
 	switch {
 	case len(known) >= 2:
-		tiers = append(tiers, []string{and(known[0].expr, known[1].expr)})
+		// Intersect the rarest parts, adding the next rarest while the
+		// expected intersection is still large.
+		_, total := s.freq.count("")
+		first := []string{known[0].expr, known[1].expr}
+		est := float64(known[0].docs) * float64(known[1].docs) / float64(max(total, 1))
+		for i := 2; i < len(known) && est > planTarget; i++ {
+			first = append(first, known[i].expr)
+			est *= float64(known[i].docs) / float64(max(total, 1))
+		}
+		tiers = append(tiers, []string{and(first...)})
+		if len(first) > 2 {
+			tiers = append(tiers, []string{and(known[0].expr, known[1].expr)})
+		}
 		t := []string{and(known[0].prefixed, known[1].prefixed)}
 		for _, u := range unknown {
 			t = append(t, and(known[0].expr, u.prefixed))

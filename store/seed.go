@@ -29,6 +29,7 @@ func (s *Store) Load(ctx context.Context, seed *Seed) error {
 		if err := bulkSubjects(ctx, tx, seed.Subjects); err != nil {
 			return err
 		}
+		defer s.generation.Add(1)
 		s.freq.reset()
 		s.changedSubjects = append(s.changedSubjects, "")
 		if len(seed.Subjects) > 0 {

@@ -277,7 +277,7 @@ func reprojectCases(ctx context.Context, tx *sql.Tx, ids map[string]bool) error 
 		if err := json.Unmarshal(created, &cc); err != nil {
 			return cases.Errorf(cases.ESTORAGE, "case %s: its creation event is damaged", id)
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT e.kind, e.payload, e.seq, coalesce(x.seq, 0), coalesce(x.conflict, 0), coalesce(x.state, '')
+		rows, err := tx.QueryContext(ctx, `SELECT e.kind, e.payload, e.seq, coalesce(x.seq, 0), coalesce(x.conflict, 0), coalesce(x.state, ''), e.origin
 			FROM events e LEFT JOIN event_sync x ON x.event_id = e.id
 			WHERE e.case_id = ? AND e.kind IN (?, ?) AND e.id NOT IN (SELECT event_id FROM event_parked)`,
 			id, string(cases.EventAnnotationAdded), string(cases.EventConflictResolved))
@@ -286,18 +286,18 @@ func reprojectCases(ctx context.Context, tx *sql.Tx, ids map[string]bool) error 
 		}
 		var moves []cases.StatusMove
 		for rows.Next() {
-			var kind, state string
+			var kind, state, origin string
 			var payload []byte
 			var local, seq int64
 			var conflict int
-			if err := rows.Scan(&kind, &payload, &local, &seq, &conflict, &state); err != nil {
+			if err := rows.Scan(&kind, &payload, &local, &seq, &conflict, &state, &origin); err != nil {
 				rows.Close()
 				return err
 			}
 			if state == "rejected" {
 				continue // the hub refused it: it moves nothing anywhere
 			}
-			m := cases.StatusMove{Seq: seq, Local: local, Conflict: conflict != 0}
+			m := cases.StatusMove{Seed: origin == "seed", Seq: seq, Local: local, Conflict: conflict != 0}
 			switch cases.EventKind(kind) {
 			case cases.EventConflictResolved:
 				var r cases.ConflictResolution
@@ -359,4 +359,36 @@ func (s *Store) ResolveConflict(ctx context.Context, actor cases.Officer, caseID
 		return reprojectCases(ctx, tx, map[string]bool{c.ID: true})
 	})
 	return storageErr(err, "cannot resolve the conflict on case %s", caseID)
+}
+
+// SeededCase is a case loaded from demo data, as the hub must be told of it.
+type SeededCase struct {
+	ID         string
+	Owner      string
+	SharedWith []string
+	Status     cases.Status
+	Version    int
+}
+
+// SeededCases lists the cases the demo seed created, with their current
+// status and version, so an exchange hub can be told of them: every demo desk
+// loads the same seed, and seed events never travel.
+func (s *Store) SeededCases(ctx context.Context) ([]SeededCase, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT c.id, c.owner_agency, c.shared_with, c.status, c.version FROM cases c
+		JOIN events e ON e.case_id = c.id AND e.kind = ? AND e.origin = 'seed' ORDER BY c.id`, string(cases.EventCaseCreated))
+	if err != nil {
+		return nil, storageErr(err, "cannot list the seeded cases")
+	}
+	defer rows.Close()
+	var out []SeededCase
+	for rows.Next() {
+		var c SeededCase
+		var shared, status string
+		if err := rows.Scan(&c.ID, &c.Owner, &shared, &status, &c.Version); err != nil {
+			return nil, storageErr(err, "cannot list the seeded cases")
+		}
+		c.SharedWith, c.Status = splitList(shared), cases.Status(status)
+		out = append(out, c)
+	}
+	return out, storageErr(rows.Err(), "cannot list the seeded cases")
 }
