@@ -85,6 +85,8 @@ func (v *caseView) Update(msg tea.Msg) tea.Cmd {
 			return v.load()
 		}
 		return nil
+	case reloadMsg:
+		return v.load() // the offset stays: the officer keeps their place
 	case directoryMsg, tickMsg:
 		v.lines = nil
 		return nil
@@ -138,6 +140,14 @@ func (v *caseView) key(msg tea.KeyPressMsg) tea.Cmd {
 			return failure("Only a supervisor sets priorities.")
 		}
 		return push(newPriorityPicker(v.app, v.c))
+	case key.Matches(msg, k.Resolve):
+		switch {
+		case !v.c.Conflict:
+			return failure("This case is not in conflict.")
+		case !v.app.officer.Has(cases.RoleSupervisor):
+			return failure("Only a supervisor resolves a conflict.")
+		}
+		return push(newResolveDialog(v.app, v.c))
 	}
 	return nil
 }
@@ -197,6 +207,18 @@ func (v *caseView) page(width int) string {
 	line := func(s string) { b.WriteString(s); b.WriteByte('\n') }
 
 	line(st.Section.Render(" "+c.ID) + "  " + st.Author.Render(truncate(c.Title, max(width-len(c.ID)-4, 1))))
+	if c.Conflict {
+		// First, so it is seen: the case's status is in doubt.
+		text := " ⚠ CONFLICT: two status changes to this case crossed between the desks. "
+		if v.app.officer.Has(cases.RoleSupervisor) {
+			text += "Press R to resolve it."
+		} else {
+			text += "A supervisor must resolve it."
+		}
+		for _, l := range wrapLines(text, width-1) {
+			line(st.ConflictBanner.Render(pad(l, width)))
+		}
+	}
 
 	assignee := v.app.officerName(c.Assignee)
 	if assignee == "" {
@@ -239,9 +261,6 @@ func (v *caseView) page(width int) string {
 			row.WriteString(pad(cell, cellW))
 		}
 		line(row.String())
-	}
-	if c.Conflict {
-		line(st.Conflict.Render(" ⚠ Conflict: two status changes crossed; a supervisor must resolve it."))
 	}
 
 	line("")
@@ -347,6 +366,9 @@ func (v *caseView) Help() ([]key.Binding, [][]key.Binding) {
 	k := v.app.keys
 	acts := []key.Binding{k.AddNote, k.ChangeStatus}
 	if v.app.officer.Has(cases.RoleSupervisor) {
+		if v.c != nil && v.c.Conflict {
+			acts = append([]key.Binding{k.Resolve}, acts...)
+		}
 		acts = append(acts, k.Assign, k.SetPriority)
 	}
 	short := append(slices.Clone(acts), k.Down, k.Back)

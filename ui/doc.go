@@ -26,7 +26,7 @@
 //		Capturing() bool                 // taking text: q types, does not quit
 //	}
 //
-// Key presses and mouse events go to the top screen only (mouse Y is made
+// Key presses, pastes and mouse events go to the top screen only (mouse Y is made
 // relative to the body, so row 0 is the first line under the header); every
 // other message (data loaded, a case changed, a tick) goes to every screen on
 // the stack, and each ignores what is not its own. Screens change the stack
@@ -36,9 +36,22 @@
 // screen reloads what it shows. A screen that also implements the dialog
 // interface is drawn over the screen beneath it instead of replacing it.
 //
-// A later screen (subject search, subject view, fingerprint review, sync,
-// encounters) plugs in by implementing Screen over the shared *app (store,
-// officer, clock, the one KeyMap, the one Styles) and being pushed.
+// From anywhere (when not typing) f opens the subject search (search.go)
+// and y the sync screen (syncview.go). The search asks the session's purpose
+// once (a dialog, changeable with ctrl+p), searches 250 ms after the last
+// keypress in a command (tea.Tick with a sequence number; the search in
+// flight is cancelled and a result for an older query is dropped), and
+// opens the subject view (subject.go), from which a case opens or is
+// created.
+//
+// Every second the root polls Config.Sync for the status bar and
+// Config.Generation: when the generation moves (the exchange applied the
+// partner's events), every screen gets reloadMsg and reloads what it shows,
+// keeping the officer's place.
+//
+// A later screen (fingerprint review, encounters) plugs in by implementing
+// Screen over the shared *app (store, officer, clock, the one KeyMap, the
+// one Styles) and being pushed.
 //
 // There is one KeyMap (keys.go), feeding the help bar; one Styles sheet per
 // theme (styles.go) built from one palette (palette.go).

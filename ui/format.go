@@ -134,3 +134,26 @@ func count(n int, one, many string) string {
 	}
 	return thousands(n) + " " + many
 }
+
+// agoSeconds is ago to the second under a minute: "12s ago", then "5m ago".
+func agoSeconds(now, t time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < time.Second:
+		return "just now"
+	case d < time.Minute:
+		return strconv.Itoa(int(d/time.Second)) + "s ago"
+	}
+	return ago(now, t)
+}
+
+// seconds writes a duration for the sync screen: "850ms", "2.4s", "1m05s".
+func seconds(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return strconv.Itoa(int(d/time.Millisecond)) + "ms"
+	case d < time.Minute:
+		return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + "s"
+	}
+	return d.Round(time.Second).String()
+}

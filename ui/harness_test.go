@@ -14,6 +14,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/enlace-desk/enlace/biometric"
+	"github.com/enlace-desk/enlace/biometric/synth"
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/store"
 )
@@ -53,6 +55,24 @@ type desk struct {
 	clock *cases.ManualClock
 }
 
+// synthFingers makes ISO/IEC 19794-2 templates of the given fingers of a
+// synthetic ten-print (package synth, deterministic from the seed).
+func synthFingers(seed uint64, positions ...int) ([]cases.Fingerprint, error) {
+	prints := synth.TenPrint(seed)
+	var out []cases.Fingerprint
+	for _, p := range positions {
+		t := prints[p-1].Template()
+		rec := &biometric.Record{Format: biometric.FormatISO19794_2005, Width: t.Width, Height: t.Height,
+			XRes: synth.Resolution, YRes: synth.Resolution, Views: []biometric.Template{t}}
+		b, err := biometric.WriteISO19794(rec)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cases.Fingerprint{Position: p, Format: string(biometric.FormatISO19794_2005), Template: b})
+	}
+	return out, nil
+}
+
 // seedFile writes the seeded desk to path. It runs once per test binary;
 // each test gets its own copy of the file (seedDesk).
 func seedFile(path string) (err error) {
@@ -78,13 +98,21 @@ func seedFile(path string) (err error) {
 	for _, o := range []cases.Officer{supervisor, officer, auditor, partner} {
 		must(st.PutOfficer(ctx, o))
 	}
+	fingers, err := synthFingers(7, 2, 7)
+	if err != nil {
+		return err
+	}
 	jose := &cases.Subject{
-		Name:      cases.Name{Given: []string{"José", "Adolfo"}, Paternal: "Macías", Maternal: "Villamar"},
-		DOB:       cases.PartialDate{Year: 1979, Month: 8, Day: 15},
-		Sex:       cases.SexMale,
-		Documents: []cases.Document{{Kind: cases.DocCedula, Number: "0912345675", Country: "ECU"}},
-		Category:  cases.CategoryGangMember,
-		Gang:      "Los Choneros",
+		Name:          cases.Name{Given: []string{"José", "Adolfo"}, Paternal: "Macías", Maternal: "Villamar"},
+		Aliases:       []cases.Alias{{Name: "Fito", Moniker: true}},
+		DOB:           cases.PartialDate{Year: 1979, Month: 8, Day: 15},
+		Sex:           cases.SexMale,
+		Nationalities: []string{"ECU"},
+		Documents:     []cases.Document{{Kind: cases.DocCedula, Number: "1714307103", Country: "ECU"}},
+		Category:      cases.CategoryGangMember,
+		Gang:          "Los Choneros",
+		LegalStatus:   "arrest warrant",
+		Fingerprints:  fingers,
 	}
 	carlos := &cases.Subject{
 		Name:      cases.Name{Given: []string{"Carlos", "Andrés"}, Paternal: "Pérez", Maternal: "Loor"},
@@ -195,6 +223,10 @@ func (h harness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		ch <- h.m.Render()
 		return h, nil
 	}
+	if ch, ok := msg.(topMsg); ok {
+		ch <- h.m.top()
+		return h, nil
+	}
 	_, cmd := h.m.Update(msg)
 	return h, cmd
 }
@@ -297,12 +329,36 @@ func keyPress(name string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}
 	case "ctrl+c":
 		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	case "ctrl+u":
+		return tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}
+	case "ctrl+p":
+		return tea.KeyPressMsg{Code: 'p', Mod: tea.ModCtrl}
+	case "ctrl+f":
+		return tea.KeyPressMsg{Code: 'f', Mod: tea.ModCtrl}
+	case "R":
+		// What a terminal sends for shift+r.
+		return tea.KeyPressMsg{Code: 'r', ShiftedCode: 'R', Mod: tea.ModShift, Text: "R"}
 	}
 	r := []rune(name)
 	if len(r) != 1 {
 		panic("keyPress: unknown key " + name)
 	}
 	return tea.KeyPressMsg{Code: r[0], Text: name}
+}
+
+// top is the screen on top of the running program's stack.
+type topMsg chan Screen
+
+func (s *session) top() Screen {
+	ch := make(topMsg, 1)
+	s.tm.Send(ch)
+	select {
+	case t := <-ch:
+		return t
+	case <-time.After(5 * time.Second):
+		s.t.Fatal("the program did not answer: is it still running?")
+		return nil
+	}
 }
 
 // ready waits until the queue and the status bar have loaded.

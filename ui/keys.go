@@ -10,6 +10,10 @@ type KeyMap struct {
 	ForceQuit key.Binding
 	Help      key.Binding
 	Back      key.Binding
+	// Open the subject search (f when not typing, ctrl+f anywhere) and the
+	// sync screen.
+	SubjectSearch key.Binding
+	SyncScreen    key.Binding
 
 	// Moving in lists and pages.
 	Up       key.Binding
@@ -37,6 +41,13 @@ type KeyMap struct {
 	ChangeStatus key.Binding
 	Assign       key.Binding
 	SetPriority  key.Binding
+	Resolve      key.Binding // supervisors: settle a case in conflict
+
+	// Subject search and subject view.
+	Purpose  key.Binding // state or change the purpose of searches
+	OpenHit  key.Binding
+	NewCase  key.Binding
+	OpenCase key.Binding
 
 	// Dialogs and editors.
 	Confirm   key.Binding
@@ -58,6 +69,9 @@ func DefaultKeyMap() *KeyMap {
 		ForceQuit: b([]string{"ctrl+c"}, "ctrl+c", "quit"),
 		Help:      b([]string{"?"}, "?", "help"),
 		Back:      b([]string{"esc"}, "esc", "back"),
+
+		SubjectSearch: b([]string{"f", "ctrl+f"}, "f", "find subject"),
+		SyncScreen:    b([]string{"y"}, "y", "sync"),
 
 		Up:       b([]string{"up", "k"}, "↑/k", "up"),
 		Down:     b([]string{"down", "j"}, "↓/j", "down"),
@@ -82,6 +96,12 @@ func DefaultKeyMap() *KeyMap {
 		ChangeStatus: b([]string{"t"}, "t", "change status"),
 		Assign:       b([]string{"a"}, "a", "assign"),
 		SetPriority:  b([]string{"p"}, "p", "priority"),
+		Resolve:      b([]string{"R"}, "R", "resolve conflict"),
+
+		Purpose:  b([]string{"ctrl+p"}, "ctrl+p", "purpose"),
+		OpenHit:  b([]string{"enter"}, "enter", "open subject"),
+		NewCase:  b([]string{"c"}, "c", "new case"),
+		OpenCase: b([]string{"enter"}, "enter", "open case"),
 
 		Confirm:   b([]string{"enter"}, "enter", "choose"),
 		Save:      b([]string{"ctrl+s"}, "ctrl+s", "save"),

@@ -125,8 +125,9 @@ func (q *queue) Title() string { return "Queue" }
 func (q *queue) Capturing() bool { return q.typing }
 
 type casesMsg struct {
-	list []cases.CaseSummary
-	err  error
+	list   []cases.CaseSummary
+	err    error
+	reload bool // data changed outside: keep the selection and scroll
 }
 
 type summaryMsg struct {
@@ -136,12 +137,32 @@ type summaryMsg struct {
 }
 
 // Init loads every case summary.
-func (q *queue) Init() tea.Cmd {
+func (q *queue) Init() tea.Cmd { return q.load(false) }
+
+func (q *queue) load(reload bool) tea.Cmd {
 	a := q.app
 	return func() tea.Msg {
 		list, err := a.store.Cases(a.ctx, cases.CaseFilter{Agency: a.officer.Agency})
-		return casesMsg{list, err}
+		return casesMsg{list, err, reload}
 	}
+}
+
+// reload replaces the cases after a change made outside the workstation,
+// keeping the selected case (when still shown) and the scroll.
+func (q *queue) reload(list []cases.CaseSummary) {
+	selected := ""
+	if q.cursor >= 0 && q.cursor < len(q.view) {
+		selected = q.all[q.view[q.cursor]].ID
+	}
+	offset := q.offset
+	q.view = nil
+	q.setCases(list)
+	if i, ok := q.byID[selected]; ok {
+		if j := slices.Index(q.view, i); j >= 0 {
+			q.cursor = j
+		}
+	}
+	q.offset = min(offset, max(len(q.view)-1, 0))
 }
 
 // setCases replaces the whole queue.
@@ -156,6 +177,7 @@ func (q *queue) setCases(list []cases.CaseSummary) {
 		q.idW = max(q.idW, lipgloss.Width(list[i].ID))
 	}
 	q.loaded = true
+	q.layoutOf = 0 // the case number column may have widened
 	q.invalidate()
 	q.refilter(false)
 }
@@ -175,8 +197,15 @@ func (q *queue) Update(msg tea.Msg) tea.Cmd {
 			q.loaded = true
 			return failure("Cannot load the case queue: " + cases.ErrorMessage(msg.err))
 		}
+		if msg.reload && q.loaded && q.loadErr == nil {
+			q.reload(msg.list)
+			return nil
+		}
+		q.loadErr = nil
 		q.setCases(msg.list)
 		return nil
+	case reloadMsg:
+		return q.load(true)
 	case changedMsg:
 		a, id := q.app, msg.caseID
 		return func() tea.Msg {
@@ -241,6 +270,9 @@ func (q *queue) updateSummary(id string, list []cases.CaseSummary) {
 		} else {
 			q.byID[id] = int32(len(q.all))
 			q.all = append(q.all, s)
+			if w := lipgloss.Width(id); w > q.idW {
+				q.idW, q.layoutOf = w, 0
+			}
 			q.search = append(q.search, strings.ToLower(s.ID+" "+s.Title))
 		}
 		q.invalidate()

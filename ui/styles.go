@@ -47,7 +47,9 @@ type Styles struct {
 	Priority     map[cases.Priority]lipgloss.Style
 	Overdue      lipgloss.Style
 	Conflict     lipgloss.Style
-	FilterPrompt lipgloss.Style
+	// ConflictBanner is the case view's line saying a case is in conflict.
+	ConflictBanner lipgloss.Style
+	FilterPrompt   lipgloss.Style
 
 	// Timeline.
 	Author     lipgloss.Style
@@ -117,6 +119,7 @@ func NewStyles(dark bool) *Styles {
 	}
 	s.Overdue = base.Foreground(p.Danger).Bold(true)
 	s.Conflict = base.Foreground(p.Warning).Bold(true)
+	s.ConflictBanner = base.Background(p.Warning).Foreground(p.SelectionFg).Bold(true)
 	s.FilterPrompt = base.Foreground(p.Accent).Bold(true)
 
 	s.Author = base.Foreground(p.Text).Bold(true)
@@ -147,6 +150,7 @@ func (s *Styles) withoutColour() *Styles {
 	s.Header = s.Header.Reverse(true)
 	s.HeaderTitle = s.HeaderTitle.Reverse(true)
 	s.HeaderDim = s.HeaderDim.Reverse(true)
+	s.ConflictBanner = s.ConflictBanner.Reverse(true)
 	return s
 }
 

@@ -28,6 +28,13 @@ type Config struct {
 	// Sync reports the exchange's state for the status bar. Nil, or a state
 	// with Configured false, shows "no exchange configured".
 	Sync func() cases.SyncState
+	// Generation is a counter that increases whenever data changed outside
+	// the workstation (the exchange applied the partner's events). It is
+	// polled with the sync state; when it moves, every screen reloads what
+	// it shows. Nil means nothing changes behind the workstation's back.
+	// Sync and Generation are called every second on the UI's goroutine:
+	// they must be cheap and safe to call while the exchange runs.
+	Generation func() uint64
 }
 
 // Themes the Config accepts.
@@ -40,6 +47,11 @@ const (
 // refreshEvery is how often the status bar re-reads the store and the sync
 // state, and the queue re-reads the clock for ages and overdue marks.
 const refreshEvery = 15 * time.Second
+
+// pollEvery is how often the status bar re-reads the sync state and the
+// data generation, so the exchange's condition and the partner's changes
+// show without a keypress.
+const pollEvery = time.Second
 
 // Screen is one page of the workstation on the root model's stack. See the
 // package documentation for how messages reach it.
@@ -79,6 +91,26 @@ type app struct {
 	styles  *Styles
 	// officers is the directory, by ID, loaded once at start.
 	officers map[string]cases.Officer
+	// agencies is the exchange's agencies, loaded once at start.
+	agencies []cases.Agency
+	// sync is the exchange's state as last polled (Configured false when
+	// there is no exchange).
+	sync cases.SyncState
+	// purpose is the stated purpose of subject searches, asked before the
+	// first search and kept for the session with its free text.
+	purpose     cases.Purpose
+	purposeText string
+}
+
+// partnerAgency is the agency that is not the officer's: the default to
+// share a new case with. "" when the directory knows no other.
+func (a *app) partnerAgency() string {
+	for _, ag := range a.agencies {
+		if ag.Code != a.officer.Agency {
+			return ag.Code
+		}
+	}
+	return ""
 }
 
 // officerName is how an officer ID is shown: the name when known.
@@ -116,9 +148,15 @@ type (
 	}
 	directoryMsg struct {
 		officers []cases.Officer
+		agencies []cases.Agency
 		err      error
 	}
 	tickMsg struct{}
+	// pollMsg comes every second: re-read the sync state and generation.
+	pollMsg struct{}
+	// reloadMsg tells every screen that data changed outside the
+	// workstation: reload what it shows, keeping the officer's place.
+	reloadMsg struct{}
 )
 
 func push(s Screen) tea.Cmd { return func() tea.Msg { return pushMsg{s} } }
@@ -141,6 +179,8 @@ type Model struct {
 	app      *app
 	theme    string
 	sync     func() cases.SyncState
+	gen      func() uint64
+	lastGen  uint64
 	stack    []Screen
 	width    int
 	height   int
@@ -149,7 +189,6 @@ type Model struct {
 
 	health    cases.StoreHealth
 	healthErr error
-	syncState cases.SyncState
 
 	message    string
 	messageErr bool
@@ -178,7 +217,10 @@ func New(cfg Config) *Model {
 		styles:   NewStyles(theme != ThemeLight),
 		officers: map[string]cases.Officer{},
 	}
-	m := &Model{app: a, theme: theme, sync: cfg.Sync, width: 80, height: 24, dark: theme != ThemeLight}
+	m := &Model{app: a, theme: theme, sync: cfg.Sync, gen: cfg.Generation, width: 80, height: 24, dark: theme != ThemeLight}
+	if m.gen != nil {
+		m.lastGen = m.gen()
+	}
 	m.help = help.New()
 	m.help.Styles = a.styles.Help
 	m.stack = []Screen{newQueue(a)}
@@ -210,7 +252,7 @@ func Run(ctx context.Context, cfg Config) error {
 func (m *Model) Init() tea.Cmd {
 	// The directory first, so the queue shows officers' names from its
 	// first frame.
-	cmds := []tea.Cmd{tea.Sequence(m.loadDirectory(), m.top().Init()), m.loadHealth(), tick()}
+	cmds := []tea.Cmd{tea.Sequence(m.loadDirectory(), m.top().Init()), m.loadHealth(), tick(), poll()}
 	if m.theme == ThemeAuto {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
@@ -219,6 +261,10 @@ func (m *Model) Init() tea.Cmd {
 
 func tick() tea.Cmd {
 	return tea.Tick(refreshEvery, func(time.Time) tea.Msg { return tickMsg{} })
+}
+
+func poll() tea.Cmd {
+	return tea.Tick(pollEvery, func(time.Time) tea.Msg { return pollMsg{} })
 }
 
 func (m *Model) loadHealth() tea.Cmd {
@@ -233,16 +279,44 @@ func (m *Model) loadDirectory() tea.Cmd {
 	a := m.app
 	return func() tea.Msg {
 		o, err := a.store.Officers(a.ctx)
-		return directoryMsg{o, err}
+		if err != nil {
+			return directoryMsg{err: err}
+		}
+		ag, err := a.store.Agencies(a.ctx)
+		return directoryMsg{officers: o, agencies: ag, err: err}
 	}
 }
 
 func (m *Model) readSync() {
 	if m.sync == nil {
-		m.syncState = cases.SyncState{}
+		m.app.sync = cases.SyncState{}
 		return
 	}
-	m.syncState = m.sync()
+	m.app.sync = m.sync()
+}
+
+// generationMoved reports whether data changed outside the workstation
+// since the last poll.
+func (m *Model) generationMoved() bool {
+	if m.gen == nil {
+		return false
+	}
+	g := m.gen()
+	if g == m.lastGen {
+		return false
+	}
+	m.lastGen = g
+	return true
+}
+
+// searchOnStack is the subject search screen's place on the stack, or -1.
+func (m *Model) searchOnStack() int {
+	for i, s := range m.stack {
+		if _, ok := s.(*subjectSearch); ok {
+			return i
+		}
+	}
+	return -1
 }
 
 func (m *Model) top() Screen { return m.stack[len(m.stack)-1] }
@@ -280,6 +354,24 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case key.Matches(msg, k.Help):
 			m.fullHelp = !m.fullHelp
 			return m, nil
+		case key.Matches(msg, k.SubjectSearch):
+			if _, ok := m.top().(dialog); ok {
+				break
+			}
+			// One search screen: go back to it, keeping its query.
+			if i := m.searchOnStack(); i >= 0 {
+				m.stack = m.stack[:i+1]
+				return m, nil
+			}
+			return m, push(newSubjectSearch(m.app))
+		case key.Matches(msg, k.SyncScreen):
+			if _, ok := m.top().(*syncScreen); ok {
+				return m, nil
+			}
+			if _, ok := m.top().(dialog); ok {
+				break
+			}
+			return m, push(newSyncScreen(m.app))
 		}
 		cmd := m.top().Update(msg)
 		return m, cmd
@@ -292,6 +384,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.top().Update(msg)
 	case tea.MouseMsg:
 		return m, nil
+	case tea.PasteMsg:
+		return m, m.top().Update(msg)
 
 	case pushMsg:
 		m.stack = append(m.stack, msg.screen)
@@ -334,10 +428,18 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		for _, o := range msg.officers {
 			m.app.officers[o.ID] = o
 		}
+		m.app.agencies = msg.agencies
 		return m, m.broadcast(msg)
 	case tickMsg:
 		m.readSync()
 		return m, tea.Batch(tick(), m.loadHealth(), m.broadcast(msg))
+	case pollMsg:
+		m.readSync()
+		cmds := []tea.Cmd{poll(), m.broadcast(msg)}
+		if m.generationMoved() {
+			cmds = append(cmds, m.loadHealth(), m.broadcast(reloadMsg{}))
+		}
+		return m, tea.Batch(cmds...)
 	}
 	return m, m.broadcast(msg)
 }
@@ -385,7 +487,11 @@ func (m *Model) Render() string {
 		helpView = m.help.FullHelpView(append(full, m.globalHelp()))
 	} else {
 		// Help and quit first, so a narrow terminal still shows them.
-		helpView = m.help.ShortHelpView(append([]key.Binding{m.app.keys.Help, m.quitBinding()}, short...))
+		lead := []key.Binding{m.app.keys.Help, m.quitBinding()}
+		if _, isDialog := m.top().(dialog); !m.top().Capturing() && !isDialog {
+			lead = append(lead, m.app.keys.SubjectSearch, m.app.keys.SyncScreen)
+		}
+		helpView = m.help.ShortHelpView(append(lead, short...))
 	}
 	helpLines := strings.Count(helpView, "\n") + 1
 	bodyHeight := max(h-headerHeight-2-helpLines, 1)
@@ -428,7 +534,7 @@ func (m *Model) quitBinding() key.Binding {
 
 func (m *Model) globalHelp() []key.Binding {
 	k := m.app.keys
-	return []key.Binding{k.Help, k.Back, k.Quit, k.ForceQuit}
+	return []key.Binding{k.Help, k.Back, k.SubjectSearch, k.SyncScreen, k.Quit, k.ForceQuit}
 }
 
 // header is the top line: where the officer is, and who they are.
@@ -499,8 +605,13 @@ func (m *Model) statusBar(w int) string {
 }
 
 func (m *Model) syncText() string {
-	st := m.app.styles
-	s := m.syncState
+	return syncSummary(m.app.styles, m.app.sync, m.app.clock.Now())
+}
+
+// syncSummary is the exchange's condition in one line: connected or
+// offline, the age of the last successful sync, what waits to be sent, the
+// cases in conflict and the events the hub refused.
+func syncSummary(st *Styles, s cases.SyncState, now time.Time) string {
 	if !s.Configured {
 		return st.StatusDim.Render("no exchange configured")
 	}
@@ -517,11 +628,14 @@ func (m *Model) syncText() string {
 	if s.LastSync.IsZero() {
 		parts = append(parts, st.StatusBar.Render("never synced"))
 	} else {
-		parts = append(parts, st.StatusBar.Render("last sync "+ago(m.app.clock.Now(), s.LastSync)))
+		parts = append(parts, st.StatusBar.Render("synced "+agoSeconds(now, s.LastSync)))
 	}
 	parts = append(parts, st.StatusBar.Render(thousands(s.Pending)+" to send"))
 	if s.Conflicts > 0 {
-		parts = append(parts, st.StatusWarn.Render(fmt.Sprintf("⚠ %d in conflict", s.Conflicts)))
+		parts = append(parts, st.StatusWarn.Render("⚠ "+count(s.Conflicts, "conflict", "conflicts")))
+	}
+	if s.Rejected > 0 {
+		parts = append(parts, st.StatusWarn.Render("✗ "+thousands(s.Rejected)+" refused"))
 	}
 	return strings.Join(parts, st.StatusBar.Render(" · "))
 }

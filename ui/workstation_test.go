@@ -107,7 +107,7 @@ func TestSyncStateInStatusBar(t *testing.T) {
 	s := start(t, cfg, 120, 30)
 	s.ready()
 	text := s.text()
-	for _, want := range []string{"○ offline: hub unreachable", "last sync 5m ago", "3 to send", "⚠ 1 in conflict"} {
+	for _, want := range []string{"○ offline: hub unreachable", "synced 5m ago", "3 to send", "⚠ 1 conflict"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("status bar lacks %q:\n%s", want, text)
 		}
