@@ -33,7 +33,7 @@ func (s *Store) Load(ctx context.Context, seed *Seed) error {
 		s.freq.reset()
 		s.changedSubjects = append(s.changedSubjects, "")
 		if len(seed.Subjects) > 0 {
-			ev, err := s.newEvent(seed.Author, cases.EventSeedLoaded, "", nil, cases.SeedLoaded{Seed: seed.Seed, Subjects: len(seed.Subjects), Cases: len(seed.Cases)})
+			ev, err := s.seedEvent(seed.Author, seed.Author.Agency, cases.EventSeedLoaded, "", s.clock.Now().UnixMilli(), cases.SeedLoaded{Seed: seed.Seed, Subjects: len(seed.Subjects), Cases: len(seed.Cases)})
 			if err != nil {
 				return err
 			}

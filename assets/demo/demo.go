@@ -76,14 +76,9 @@ type Options struct {
 
 const batchSize = 20000
 
-// Populate writes the directory and the generated data into an empty store.
-func Populate(ctx context.Context, st *store.Store, opts Options) error {
-	if opts.Seed == 0 {
-		opts.Seed = DefaultSeed
-	}
-	if opts.Now.IsZero() {
-		opts.Now = st.Clock().Now()
-	}
+// WriteDirectory writes the demo's agencies and officers and makes the demo
+// officer the store's default.
+func WriteDirectory(ctx context.Context, st *store.Store) error {
 	for _, a := range Agencies() {
 		if err := st.PutAgency(ctx, a); err != nil {
 			return err
@@ -93,6 +88,20 @@ func Populate(ctx context.Context, st *store.Store, opts Options) error {
 		if err := st.PutOfficer(ctx, o); err != nil {
 			return err
 		}
+	}
+	return st.SetDefaultOfficer(ctx, DefaultOfficer)
+}
+
+// Populate writes the directory and the generated data into an empty store.
+func Populate(ctx context.Context, st *store.Store, opts Options) error {
+	if opts.Seed == 0 {
+		opts.Seed = DefaultSeed
+	}
+	if opts.Now.IsZero() {
+		opts.Now = st.Clock().Now()
+	}
+	if err := WriteDirectory(ctx, st); err != nil {
+		return err
 	}
 	g := newGenerator(opts)
 	author := Officers()[0]

@@ -2,86 +2,398 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/charmbracelet/x/term"
 	"github.com/enlace-desk/enlace/assets/demo"
+	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/exchange"
 	"github.com/enlace-desk/enlace/store"
+	"github.com/enlace-desk/enlace/ui"
 )
 
 func init() {
 	register(&command{
 		name:    "demo",
-		usage:   "demo [--data-dir DIR] [--as OFFICER] [--subjects N] [--cases M]",
-		summary: "create (or reuse) the demo store and open the workstation",
+		usage:   "demo [--data-dir DIR] [--as OFFICER] [--offline] [--subjects N] [--cases M]",
+		summary: "run the demo: your desk, an in-process exchange hub and a simulated partner desk",
 		run:     runDemo,
 	})
+}
+
+// The demo's layout inside its data directory: one folder per desk (its store
+// and sync settings) and the exchange's development PKI and hub store.
+const (
+	demoExchangeDir = "exchange"
+	demoHubListen   = "127.0.0.1:8443"
+)
+
+// demoDesk is one desk of the demo: a folder, an agency, a desk number.
+type demoDesk struct {
+	name   string
+	agency string
+	number int
+}
+
+var demoDesks = []demoDesk{{"ec-pn-desk-1", "EC-PN", 1}, {"us-cbp-desk-1", "US-CBP", 2}}
+
+func deskOf(agency string) (own, partner demoDesk) {
+	if agency == demoDesks[0].agency {
+		return demoDesks[0], demoDesks[1]
+	}
+	return demoDesks[1], demoDesks[0]
+}
+
+type demoFlags struct {
+	sessionFlags
+	subjects, ncases, prints, encounters int
+	seed                                 int64
+	noUI, offline                        bool
 }
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("enlace demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var sf sessionFlags
-	sf.register(fs, filepath.Join(defaultDataDir(), "demo"))
-	subjects := fs.Int("subjects", demo.DefaultSubjects, "number of subjects to generate in a new demo store")
-	ncases := fs.Int("cases", demo.DefaultCases, "number of cases to generate in a new demo store")
-	seed := fs.Int64("seed", demo.DefaultSeed, "seed of the generated data")
-	prints := fs.Int("prints", demo.DefaultPrints, "number of subjects given ten-print templates")
-	encounters := fs.Int("encounters", demo.DefaultEncounters, "number of encounters with probe prints to identify")
-	noUI := fs.Bool("no-ui", false, "create the demo store and exit without opening the workstation")
+	var f demoFlags
+	f.register(fs, filepath.Join(defaultDataDir(), "demo"))
+	fs.IntVar(&f.subjects, "subjects", demo.DefaultSubjects, "number of subjects to generate in a new demo store")
+	fs.IntVar(&f.ncases, "cases", demo.DefaultCases, "number of cases to generate in a new demo store")
+	fs.IntVar(&f.prints, "prints", demo.DefaultPrints, "number of subjects given ten-print templates")
+	fs.IntVar(&f.encounters, "encounters", demo.DefaultEncounters, "number of encounters with probe prints to identify")
+	fs.Int64Var(&f.seed, "seed", demo.DefaultSeed, "seed of the generated data")
+	fs.BoolVar(&f.noUI, "no-ui", false, "create the demo store and exit without opening the workstation")
+	fs.BoolVar(&f.offline, "offline", false, "run without the exchange hub and the partner desk")
 	if err := fs.Parse(args); err != nil {
 		return usageError("%v", err)
 	}
 	if fs.NArg() > 0 {
 		return usageError("unexpected argument %q", fs.Arg(0))
 	}
-	if err := sf.check(); err != nil {
+	if err := f.check(); err != nil {
 		return err
 	}
-	if *subjects < 0 || *ncases < 0 {
+	if f.subjects < 0 || f.ncases < 0 {
 		return usageError("--subjects and --cases cannot be negative")
 	}
-	st, err := store.Open(ctx, filepath.Join(sf.dataDir, dataFileName), store.Options{DeskNumber: 1})
+	if f.as == "" {
+		f.as = demo.DefaultOfficer
+	}
+	var me *cases.Officer
+	var known []string
+	for _, o := range demo.Officers() {
+		known = append(known, fmt.Sprintf("%s (%s, %s)", o.ID, o.Agency, o.RoleLabel()))
+		if o.ID == f.as {
+			me = &o
+		}
+	}
+	if me == nil {
+		return usageError("there is no officer %q in the demo; demo officers: %s", f.as, strings.Join(known, ", "))
+	}
+	own, partner := deskOf(me.Agency)
+	if err := os.MkdirAll(f.dataDir, 0o700); err != nil {
+		return fmt.Errorf("cannot create %s: %w", f.dataDir, err)
+	}
+	if !f.offline {
+		if err := ensureDemoPKI(f.dataDir); err != nil {
+			return err
+		}
+	}
+	ownDir := filepath.Join(f.dataDir, own.name)
+	st, settings, err := openDeskStore(ctx, ownDir, own.number)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	empty, err := st.IsEmpty(ctx)
+	opts := demo.Options{Seed: f.seed, Subjects: f.subjects, Cases: f.ncases, Prints: f.prints, Encounters: f.encounters}
+	fresh, err := st.IsEmpty(ctx)
 	if err != nil {
 		return err
 	}
-	if empty {
-		start := time.Now()
-		bar := newProgress(stderr, *subjects, *ncases)
-		err := demo.Populate(ctx, st, demo.Options{Seed: *seed, Subjects: *subjects, Cases: *ncases, Prints: *prints, Encounters: *encounters, Progress: bar.update})
-		bar.done()
-		if err != nil {
-			return fmt.Errorf("generating the demo data in %s: %w", sf.dataDir, err)
-		}
-		if err := st.SetDefaultOfficer(ctx, demo.DefaultOfficer); err != nil {
-			return err
-		}
-		fmt.Fprintf(stderr, "demo store ready in %s: %d subjects, %d cases (%.1fs)\n", sf.dataDir, *subjects, *ncases, time.Since(start).Seconds())
-	} else if flagSet(fs, "subjects") || flagSet(fs, "cases") {
+	if !fresh && (flagSet(fs, "subjects") || flagSet(fs, "cases")) {
 		h, err := st.Health(ctx)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "reusing the demo store in %s (%d subjects, %d cases); give a new --data-dir to generate another size\n", sf.dataDir, h.Subjects, h.Cases)
+		fmt.Fprintf(stderr, "reusing the demo store in %s (%d subjects, %d cases); give a new --data-dir to generate another size\n", ownDir, h.Subjects, h.Cases)
 	}
-	if *noUI {
+	if f.noUI {
+		if fresh {
+			if err := populate(ctx, st, opts, stderr, ownDir); err != nil {
+				return err
+			}
+		}
 		return nil
 	}
-	if sf.as == "" {
-		sf.as = demo.DefaultOfficer
+
+	// The workstation opens at once; the demo data, the hub and the partner
+	// desk come up behind it. Open views reload as data arrives.
+	if err := demo.WriteDirectory(ctx, st); err != nil {
+		return err
 	}
-	return openSession(ctx, st, sf)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	var bgErr error
+	var bgMu sync.Mutex
+	fail := func(err error) {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			bgMu.Lock()
+			bgErr = errors.Join(bgErr, err)
+			bgMu.Unlock()
+		}
+	}
+	var client *exchange.Client
+	var exchangeErr error
+	var clientMu sync.Mutex
+	ready := make(chan struct{})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(ready)
+		if fresh {
+			fail(demo.Populate(ctx, st, opts))
+		}
+	}()
+	if !f.offline {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := runDemoExchange(ctx, f, st, settings, partner, opts, ready, &wg)
+			fail(err)
+			clientMu.Lock()
+			client, exchangeErr = c, err
+			clientMu.Unlock()
+		}()
+	}
+	syncFn := func() cases.SyncState {
+		if f.offline {
+			return cases.SyncState{}
+		}
+		clientMu.Lock()
+		c, cerr := client, exchangeErr
+		clientMu.Unlock()
+		if cerr != nil {
+			return cases.SyncState{Configured: true, LastError: "the demo exchange could not start: " + cerr.Error()}
+		}
+		if c == nil {
+			return cases.SyncState{Configured: true, HubURL: "starting…", LastError: "the exchange is starting"}
+		}
+		return syncState(ctx, st, c)
+	}
+	agency, err := findAgency(ctx, st, me.Agency)
+	if err != nil {
+		return err
+	}
+	err = ui.Run(ctx, ui.Config{Store: st, Officer: *me, Agency: agency, Clock: st.Clock(), Theme: f.theme, Sync: syncFn, Generation: st.Generation})
+	cancel()
+	wg.Wait()
+	return errors.Join(err, bgErr)
+}
+
+// populate generates a desk's demo data in the foreground, with a progress bar.
+func populate(ctx context.Context, st *store.Store, opts demo.Options, stderr io.Writer, dir string) error {
+	start := time.Now()
+	bar := newProgress(stderr, opts.Subjects, opts.Cases)
+	opts.Progress = bar.update
+	err := demo.Populate(ctx, st, opts)
+	bar.done()
+	if err != nil {
+		return fmt.Errorf("generating the demo data in %s: %w", dir, err)
+	}
+	fmt.Fprintf(stderr, "demo store ready in %s: %d subjects, %d cases (%.1fs)\n", dir, opts.Subjects, opts.Cases, time.Since(start).Seconds())
+	return nil
+}
+
+// ensureDemoPKI creates the exchange's development PKI and each desk's sync
+// settings the first time.
+func ensureDemoPKI(dir string) error {
+	exDir := filepath.Join(dir, demoExchangeDir)
+	if _, err := os.Stat(filepath.Join(exDir, "hub.json")); err == nil {
+		return nil
+	}
+	var desks []exchange.DevDesk
+	for _, d := range demoDesks {
+		desks = append(desks, exchange.DevDesk{Name: d.name, Agency: d.agency})
+	}
+	pki, err := exchange.InitDevPKI(exDir, exchange.DevPKIOptions{Agencies: demo.Agencies(), Officers: demo.Officers(), Desks: desks, Listen: demoHubListen})
+	if err != nil {
+		return fmt.Errorf("creating the demo exchange in %s: %w", exDir, err)
+	}
+	for _, d := range demoDesks {
+		files := pki.Desks[d.name]
+		deskDir := filepath.Join(dir, d.name)
+		if err := os.MkdirAll(deskDir, 0o700); err != nil {
+			return err
+		}
+		if err := writeSyncSettings(deskDir, syncSettings{HubURL: "https://" + demoHubListen, CertFile: files.CertFile,
+			KeyFile: files.KeyFile, HubCAFile: files.HubCAFile, KeyDir: files.KeyDir}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runDemoExchange starts the in-process hub and the partner desk, waits for
+// the officer's desk to hold its demo data, tells the hub of the seeded cases
+// and starts both desks' sync loops. It returns the officer's sync client.
+func runDemoExchange(ctx context.Context, f demoFlags, st *store.Store, settings *syncSettings, partner demoDesk, opts demo.Options, ready <-chan struct{}, wg *sync.WaitGroup) (*exchange.Client, error) {
+	if settings == nil {
+		return nil, fmt.Errorf("the demo desk has no %s", syncFileName)
+	}
+	cfg, err := exchange.LoadHubConfig(filepath.Join(f.dataDir, demoExchangeDir, "hub.json"))
+	if err != nil {
+		return nil, err
+	}
+	hub, err := exchange.NewHub(cfg)
+	if err != nil {
+		return nil, err
+	}
+	hub.SetLogger(discardLogger())
+	l, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		// Another demo (or a hub) holds the port: take any free loopback port.
+		if l, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			return nil, fmt.Errorf("the demo hub cannot listen on loopback: %w", err)
+		}
+	}
+	hubURL := "https://" + l.Addr().String()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		hub.Serve(l)
+	}()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		hub.Shutdown(sctx)
+	}()
+
+	pdir := filepath.Join(f.dataDir, partner.name)
+	pst, psettings, err := openDeskStore(ctx, pdir, partner.number)
+	if err != nil {
+		return nil, err
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		<-ctx.Done()
+		pst.Close()
+	}()
+	if empty, err := pst.IsEmpty(ctx); err != nil {
+		return nil, err
+	} else if empty {
+		if err := demo.Populate(ctx, pst, opts); err != nil {
+			return nil, fmt.Errorf("generating the partner desk's demo data: %w", err)
+		}
+	}
+	select {
+	case <-ready:
+	case <-ctx.Done():
+		return nil, nil
+	}
+	seeded, err := st.SeededCases(ctx)
+	if err != nil {
+		return nil, err
+	}
+	states := make([]exchange.CaseState, len(seeded))
+	for i, c := range seeded {
+		states[i] = exchange.CaseState{ID: c.ID, Owner: c.Owner, SharedWith: c.SharedWith, Status: c.Status, Version: c.Version}
+	}
+	if err := hub.Store().DeclareCases(ctx, states); err != nil {
+		return nil, err
+	}
+	tune := func(c *exchange.ClientConfig) {
+		c.HubURL = hubURL
+		c.Interval = 3 * time.Second
+	}
+	own, err := newSyncClient(st, settings, tune)
+	if err != nil {
+		return nil, err
+	}
+	other, err := newSyncClient(pst, psettings, tune)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range []*exchange.Client{own, other} {
+		c := c
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.Run(ctx)
+			c.Close()
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		simulatePartner(ctx, pst, partner.agency, other)
+	}()
+	return own, nil
+}
+
+// partnerNotes are what the simulated partner officers write.
+var partnerNotes = []string{
+	"Checked against our national records: the cédula on file matches the encounter's biographics.",
+	"Our examiner reviewed the candidate list; requesting the rolled prints for a full ten-print comparison.",
+	"The subject has an open warrant here; extradition paperwork is being prepared.",
+	"No record of the alias used at the border in our holdings.",
+	"Core data sent through the exchange as agreed (48-hour deadline met).",
+	"Second examiner verification pending on our side.",
+	"Travel history obtained from migration control: two entries this year.",
+}
+
+// simulatePartner has the partner desk's officers annotate shared cases now
+// and then, and sometimes move one on, so the officer sees sync at work.
+func simulatePartner(ctx context.Context, st *store.Store, agency string, c *exchange.Client) {
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	var officers []cases.Officer
+	for _, o := range demo.Officers() {
+		if o.Agency == agency && o.Has(cases.RoleOfficer) && !o.Has(cases.RoleSupervisor) {
+			officers = append(officers, o)
+		}
+	}
+	wait := 6 * time.Second
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		wait = time.Duration(15+rng.IntN(25)) * time.Second
+		list, err := st.Cases(ctx, cases.CaseFilter{Agency: agency, OpenOnly: true})
+		if err != nil || len(list) == 0 || len(officers) == 0 {
+			continue
+		}
+		o := officers[rng.IntN(len(officers))]
+		for try := 0; try < 20; try++ {
+			cs, err := st.Case(ctx, list[rng.IntN(len(list))].ID)
+			if err != nil || len(cs.SharedWith) == 0 {
+				continue // not shared: the officer would not see it
+			}
+			if moves := cases.AllowedTransitions(cs.Status, o.Roles, false); len(moves) > 0 && rng.IntN(4) == 0 {
+				if _, err := st.ChangeStatus(ctx, o, cs.ID, moves[rng.IntN(len(moves))].To, "Moved by the partner desk."); err == nil {
+					break
+				}
+			}
+			if _, err := st.AddNote(ctx, o, cs.ID, partnerNotes[rng.IntN(len(partnerNotes))], ""); err == nil {
+				break
+			}
+		}
+		c.Trigger()
+	}
 }
 
 func flagSet(fs *flag.FlagSet, name string) bool {

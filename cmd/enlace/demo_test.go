@@ -22,7 +22,7 @@ func TestDemoCreatesThenReusesTheStore(t *testing.T) {
 	if !strings.Contains(errOut.String(), "demo store ready") {
 		t.Errorf("no completion line: %q", errOut.String())
 	}
-	st, err := store.Open(ctx, filepath.Join(dir, dataFileName), store.Options{})
+	st, err := store.Open(ctx, filepath.Join(dir, "ec-pn-desk-1", dataFileName), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ func (f *storeFlags) open(ctx context.Context) (*store.Store, cases.Officer, err
 	if _, err := os.Stat(path); err != nil {
 		return nil, cases.Officer{}, usageError("no store at %s; run `enlace demo --no-ui` for a demo store, or pass --data-dir", path)
 	}
-	st, err := store.Open(ctx, path, store.Options{})
+	st, _, err := openDeskStore(ctx, f.dataDir, 0)
 	if err != nil {
 		return nil, cases.Officer{}, err
 	}

@@ -66,18 +66,34 @@ func runWorkstation(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	path := filepath.Join(sf.dataDir, dataFileName)
 	if _, err := os.Stat(path); err != nil {
-		return fmt.Errorf("no store at %s; run `enlace demo` for a demo store, or pass --data-dir", path)
+		return fmt.Errorf("no store at %s; run `enlace demo` for a demo (its desks are in %s), or pass --data-dir", path, filepath.Join(defaultDataDir(), "demo"))
 	}
-	st, err := store.Open(ctx, path, store.Options{})
+	st, settings, err := openDeskStore(ctx, sf.dataDir, 0)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	return openSession(ctx, st, sf)
+	var syncFn func() cases.SyncState
+	if settings != nil {
+		c, err := newSyncClient(st, settings, nil)
+		if err != nil {
+			return err
+		}
+		ctx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			c.Run(ctx)
+			c.Close()
+		}()
+		defer func() { cancel(); <-done }()
+		syncFn = func() cases.SyncState { return syncState(ctx, st, c) }
+	}
+	return openSession(ctx, st, sf, syncFn)
 }
 
 // openSession resolves the officer and runs the TUI on an open store.
-func openSession(ctx context.Context, st *store.Store, sf sessionFlags) error {
+func openSession(ctx context.Context, st *store.Store, sf sessionFlags, syncFn func() cases.SyncState) error {
 	id := sf.as
 	if id == "" {
 		var err error
@@ -96,7 +112,7 @@ func openSession(ctx context.Context, st *store.Store, sf sessionFlags) error {
 	if err != nil {
 		return err
 	}
-	return ui.Run(ctx, ui.Config{Store: st, Officer: *officer, Agency: agency, Clock: st.Clock(), Theme: sf.theme})
+	return ui.Run(ctx, ui.Config{Store: st, Officer: *officer, Agency: agency, Clock: st.Clock(), Theme: sf.theme, Sync: syncFn, Generation: st.Generation})
 }
 
 func unknownOfficer(ctx context.Context, st *store.Store, id string) error {

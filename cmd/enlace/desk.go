@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/exchange"
+	"github.com/enlace-desk/enlace/store"
+)
+
+// syncFileName is a desk's sync settings inside its data directory.
+const syncFileName = "sync.json"
+
+// syncSettings tell a desk where its hub is and which files prove who it is
+// (written by `enlace demo`, or by hand for a real desk).
+type syncSettings struct {
+	HubURL    string `json:"hub_url"`     // "https://127.0.0.1:8443"
+	CertFile  string `json:"cert_file"`   // the desk's TLS certificate (PEM)
+	KeyFile   string `json:"key_file"`    // its private key
+	HubCAFile string `json:"hub_ca_file"` // the CA that issued the hub's certificate
+	KeyDir    string `json:"key_dir"`     // the officers' ed25519 signing keys, one <officer>.key each
+}
+
+// loadSyncSettings reads DIR/sync.json; ok is false when the desk has none.
+func loadSyncSettings(dir string) (s syncSettings, ok bool, err error) {
+	b, err := os.ReadFile(filepath.Join(dir, syncFileName))
+	if os.IsNotExist(err) {
+		return s, false, nil
+	}
+	if err != nil {
+		return s, false, fmt.Errorf("cannot read %s: %w", filepath.Join(dir, syncFileName), err)
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		return s, false, fmt.Errorf("%s is not valid JSON: %w", filepath.Join(dir, syncFileName), err)
+	}
+	for name, v := range map[string]string{"hub_url": s.HubURL, "cert_file": s.CertFile, "key_file": s.KeyFile, "hub_ca_file": s.HubCAFile, "key_dir": s.KeyDir} {
+		if v == "" {
+			return s, false, fmt.Errorf("%s: %s is missing", filepath.Join(dir, syncFileName), name)
+		}
+	}
+	return s, true, nil
+}
+
+func writeSyncSettings(dir string, s syncSettings) error {
+	b, _ := json.MarshalIndent(s, "", "  ")
+	return os.WriteFile(filepath.Join(dir, syncFileName), append(b, '\n'), 0o600)
+}
+
+// openDeskStore opens a desk's store, signing its events when the desk has
+// sync settings.
+func openDeskStore(ctx context.Context, dir string, desk int) (*store.Store, *syncSettings, error) {
+	settings, ok, err := loadSyncSettings(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := store.Options{DeskNumber: desk}
+	if ok {
+		opts.Signer = exchange.NewKeyring(settings.KeyDir)
+	}
+	st, err := store.Open(ctx, filepath.Join(dir, dataFileName), opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ok {
+		return st, nil, nil
+	}
+	return st, &settings, nil
+}
+
+// newSyncClient makes the sync client of a desk store.
+func newSyncClient(st *store.Store, s *syncSettings, tune func(*exchange.ClientConfig)) (*exchange.Client, error) {
+	tlsCfg, err := exchange.DeskTLSConfig(s.HubCAFile, s.CertFile, s.KeyFile)
+	if err != nil {
+		return nil, err
+	}
+	cfg := exchange.ClientConfig{HubURL: s.HubURL, TLS: tlsCfg, Log: deskLog{st}, Clock: st.Clock()}
+	if tune != nil {
+		tune(&cfg)
+	}
+	return exchange.NewClient(cfg)
+}
+
+// deskLog adapts the store to the sync client (exchange.DeskLog).
+type deskLog struct{ st *store.Store }
+
+func (d deskLog) Unsent(ctx context.Context, limit int) ([]cases.Event, error) {
+	return d.st.Unsent(ctx, limit)
+}
+
+func (d deskLog) Pending(ctx context.Context) (int, error) { return d.st.Pending(ctx) }
+
+func (d deskLog) Acknowledge(ctx context.Context, acks []exchange.Ack) error {
+	out := make([]store.SyncAck, len(acks))
+	for i, a := range acks {
+		out[i] = store.SyncAck{EventID: a.ID, Seq: a.Seq, Conflict: a.Conflict, Rejected: a.Status == exchange.AckRejected, Code: a.Code, Error: a.Error}
+	}
+	return d.st.Acknowledge(ctx, out)
+}
+
+func (d deskLog) Cursor(ctx context.Context) (int64, error) { return d.st.SyncCursor(ctx) }
+
+func (d deskLog) Apply(ctx context.Context, evs []exchange.Delivered, next int64) error {
+	out := make([]store.SyncEvent, len(evs))
+	for i, e := range evs {
+		out[i] = store.SyncEvent{Seq: e.Seq, Conflict: e.Conflict, Event: e.Event}
+	}
+	return d.st.ApplyRemote(ctx, out, next)
+}
+
+// syncState reports a desk's sync for the status bar and the sync screen.
+func syncState(ctx context.Context, st *store.Store, c *exchange.Client) cases.SyncState {
+	if c == nil {
+		return cases.SyncState{}
+	}
+	s := c.Status()
+	out := cases.SyncState{Configured: true, HubURL: s.Hub, Connected: s.Connected, LastSync: s.LastSuccess, LastError: s.LastError}
+	out.Pending, _ = st.Pending(ctx)
+	out.Conflicts, _ = st.Conflicts(ctx)
+	rej, _ := st.Rejections(ctx, 1000)
+	out.Rejected = len(rej)
+	for i := len(s.Rounds) - 1; i >= 0; i-- {
+		r := s.Rounds[i]
+		out.Rounds = append(out.Rounds, cases.SyncRound{Started: r.Started, Duration: r.Duration, Pushed: r.Acked, Rejected: r.Rejected, Pulled: r.Applied, Err: r.Err})
+	}
+	return out
+}
+
+// discardLogger silences the in-process hub's request log, which would
+// scribble over the workstation's screen.
+func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
