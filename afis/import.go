@@ -107,6 +107,9 @@ func (d *Desk) Import(ctx context.Context, actor cases.Officer, paths []string, 
 		notes += fmt.Sprintf(" Type-2: name %q, born %s, sex %s, place of birth %s.", desc.Name, orDash(desc.DateOfBirth), orDash(desc.Sex), orDash(desc.PlaceOfBirth))
 	}
 	enc := &cases.Encounter{Place: "Imported file", Notes: notes, Fingerprints: prints, SourceFile: join(names), SourceSHA256: join(digests)}
+	if desc != nil {
+		enc.Claimed = subjectFrom(desc, actor).Biographics()
+	}
 	if err := d.st.CreateEncounter(ctx, actor, enc); err != nil {
 		return nil, err
 	}

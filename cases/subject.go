@@ -220,6 +220,26 @@ func (s *Subject) Validate() error {
 	return nil
 }
 
+// Biographics is who a person claimed to be, or what a record says: the
+// fields a reviewer compares between a probe and a candidate.
+type Biographics struct {
+	Name          Name
+	DOB           PartialDate
+	Sex           Sex
+	Nationalities []string
+	Documents     []Document
+}
+
+// IsZero reports whether nothing is known.
+func (b Biographics) IsZero() bool {
+	return b.Name.Display() == "" && b.DOB.IsZero() && b.Sex == "" && len(b.Nationalities) == 0 && len(b.Documents) == 0
+}
+
+// Biographics returns the subject's biographic fields.
+func (s *Subject) Biographics() Biographics {
+	return Biographics{Name: s.Name, DOB: s.DOB, Sex: s.Sex, Nationalities: s.Nationalities, Documents: s.Documents}
+}
+
 // Encounter is one time an officer met a person and captured biometrics.
 type Encounter struct {
 	ID           string
@@ -228,6 +248,7 @@ type Encounter struct {
 	OfficerID    string
 	Agency       string
 	Notes        string
+	Claimed      Biographics // who the person said they were, or the file's Type-2
 	Fingerprints []Fingerprint
 	SourceFile   string // name of the imported file, if any
 	SourceSHA256 string

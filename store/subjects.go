@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"strings"
 
@@ -318,8 +319,15 @@ func (s *Store) CreateEncounter(ctx context.Context, actor cases.Officer, e *cas
 }
 
 func insertEncounter(ctx context.Context, tx *sql.Tx, e *cases.Encounter) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO encounters(id, at, place, officer_id, agency, notes, source_file, source_sha256) VALUES(?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.ID, ms(e.At), e.Place, e.OfficerID, e.Agency, e.Notes, e.SourceFile, e.SourceSHA256); err != nil {
+	var claimed []byte
+	if !e.Claimed.IsZero() {
+		var err error
+		if claimed, err = json.Marshal(e.Claimed); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO encounters(id, at, place, officer_id, agency, notes, source_file, source_sha256, claimed) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, ms(e.At), e.Place, e.OfficerID, e.Agency, e.Notes, e.SourceFile, e.SourceSHA256, string(claimed)); err != nil {
 		return err
 	}
 	for _, f := range e.Fingerprints {
@@ -335,8 +343,9 @@ func insertEncounter(ctx context.Context, tx *sql.Tx, e *cases.Encounter) error 
 func (s *Store) Encounter(ctx context.Context, id string) (*cases.Encounter, error) {
 	var e cases.Encounter
 	var at int64
-	err := s.r.QueryRowContext(ctx, `SELECT id, at, place, officer_id, agency, notes, source_file, source_sha256 FROM encounters WHERE id = ?`, id).
-		Scan(&e.ID, &at, &e.Place, &e.OfficerID, &e.Agency, &e.Notes, &e.SourceFile, &e.SourceSHA256)
+	var claimed string
+	err := s.r.QueryRowContext(ctx, `SELECT id, at, place, officer_id, agency, notes, source_file, source_sha256, claimed FROM encounters WHERE id = ?`, id).
+		Scan(&e.ID, &at, &e.Place, &e.OfficerID, &e.Agency, &e.Notes, &e.SourceFile, &e.SourceSHA256, &claimed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, cases.Errorf(cases.ENOTFOUND, "there is no encounter %s", id)
 	}
@@ -344,6 +353,11 @@ func (s *Store) Encounter(ctx context.Context, id string) (*cases.Encounter, err
 		return nil, storageErr(err, "cannot read encounter %s", id)
 	}
 	e.At = fromMS(at)
+	if claimed != "" {
+		if err := json.Unmarshal([]byte(claimed), &e.Claimed); err != nil {
+			return nil, cases.Errorf(cases.ESTORAGE, "encounter %s: the claimed identity stored is damaged", id)
+		}
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT position, format, template FROM encounter_fingerprints WHERE encounter_id = ? ORDER BY position`, id)
 	if err != nil {
 		return nil, storageErr(err, "cannot read encounter %s", id)

@@ -49,10 +49,34 @@ func (g *generator) encounters(ctx context.Context, st *store.Store, printed []s
 	for i := 0; i < g.opts.Encounters; i++ {
 		mated := len(printed) > 0 && rng.Float64() < matedShare
 		var fingers []synth.Finger
+		var claimed cases.Biographics
 		if mated {
-			fingers = synth.TenPrint(fingerSeed(g.opts.Seed, rng.IntN(len(printed))))
+			j := rng.IntN(len(printed))
+			fingers = synth.TenPrint(fingerSeed(g.opts.Seed, j))
+			sub, err := st.Subject(ctx, printed[j])
+			if err != nil {
+				return err
+			}
+			claimed = sub.Biographics()
+			claimed.Documents = nil
+			switch rng.IntN(3) {
+			case 0: // travels under an alias: another given name and maternal surname
+				claimed.Name.Given = []string{g.pick(maleGiven)}
+				claimed.Name.Maternal = g.pick(allEcSurnames)
+			case 1: // no maternal surname on a foreign passport
+				claimed.Name.Maternal = ""
+			}
+			if rng.IntN(2) == 0 && claimed.DOB.Day != 0 {
+				claimed.DOB.Day, claimed.DOB.Month = claimed.DOB.Month, claimed.DOB.Day // day and month swapped
+				if claimed.DOB.Month > 12 {
+					claimed.DOB.Month, claimed.DOB.Day = claimed.DOB.Day, claimed.DOB.Month
+				}
+			}
 		} else {
 			fingers = synth.TenPrint(fingerSeed(g.opts.Seed, 10_000_000+i))
+			stranger := g.subject()
+			claimed = stranger.Biographics()
+			claimed.Documents = nil
 		}
 		capture := synth.NewRand(uint64(g.opts.Seed) + uint64(i)*7919)
 		var prints []cases.Fingerprint
@@ -72,7 +96,7 @@ func (g *generator) encounters(ctx context.Context, st *store.Store, printed []s
 		}
 		at := g.opts.Now.Add(-time.Duration(1+rng.IntN(20*24)) * time.Hour)
 		port := g.uniform(ports)
-		enc := cases.Encounter{ID: g.ids.New(), At: at, Place: port, OfficerID: officer, Agency: agency,
+		enc := cases.Encounter{ID: g.ids.New(), At: at, Place: port, OfficerID: officer, Agency: agency, Claimed: claimed,
 			Notes: "Traveller stopped at secondary inspection; prints captured on a live-scan device.", Fingerprints: prints}
 		seed.Encounters = append(seed.Encounters, enc)
 		partner := map[string]string{"EC-PN": "US-CBP", "US-CBP": "EC-PN"}[agency]
