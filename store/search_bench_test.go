@@ -107,3 +107,28 @@ func BenchmarkSearchDocument(b *testing.B) {
 	_, docs := sampleQueries(b, st, 200)
 	benchSearch(b, st, docs)
 }
+
+// BenchmarkOpenForQueue opens the store and loads what the workstation's first
+// screen needs: its health and every case summary visible to the agency.
+func BenchmarkOpenForQueue(b *testing.B) {
+	path := os.Getenv("ENLACE_BENCH_STORE")
+	if path == "" {
+		st := benchStore(b)
+		path = st.Path()
+	}
+	for i := 0; i < b.N; i++ {
+		st, err := store.Open(ctx, path, store.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := st.Health(ctx); err != nil {
+			b.Fatal(err)
+		}
+		list, err := st.Cases(ctx, cases.CaseFilter{Agency: "EC-PN"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(len(list)), "cases")
+		st.Close()
+	}
+}
