@@ -29,7 +29,6 @@ func (s *Store) Load(ctx context.Context, seed *Seed) error {
 		if err := bulkSubjects(ctx, tx, seed.Subjects); err != nil {
 			return err
 		}
-		defer s.generation.Add(1)
 		s.freq.reset()
 		s.changedSubjects = append(s.changedSubjects, "")
 		if len(seed.Subjects) > 0 {
@@ -73,6 +72,9 @@ func (s *Store) Load(ctx context.Context, seed *Seed) error {
 		}
 		return nil
 	})
+	if err == nil {
+		s.generation.Add(1) // after the commit: readers see the rows
+	}
 	return storageErr(err, "cannot load the demo data")
 }
 
