@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"net"
+	"path/filepath"
+	"testing"
+
+	"github.com/enlace-desk/enlace/assets/demo"
+	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/exchange"
+	"github.com/enlace-desk/enlace/store"
+)
+
+// realDesks sets up the demo's exchange in a temporary folder: the dev PKI,
+// a hub on a loopback port with real mutual TLS, and both desks' real stores
+// and sync clients.
+func realDesks(t *testing.T) (ec, us *store.Store, ecSync, usSync *exchange.Client) {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	if err := ensureDemoPKI(dir); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := exchange.LoadHubConfig(filepath.Join(dir, demoExchangeDir, "hub.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub, err := exchange.NewHub(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub.SetLogger(discardLogger())
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go hub.Serve(l)
+	t.Cleanup(func() { hub.Shutdown(ctx) })
+	open := func(d demoDesk) (*store.Store, *exchange.Client) {
+		st, settings, err := openDeskStore(ctx, filepath.Join(dir, d.name), d.number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		if err := demo.WriteDirectory(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		c, err := newSyncClient(st, settings, func(c *exchange.ClientConfig) { c.HubURL = "https://" + l.Addr().String() })
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(c.Close)
+		return st, c
+	}
+	ec, ecSync = open(demoDesks[0])
+	us, usSync = open(demoDesks[1])
+	return ec, us, ecSync, usSync
+}
+
+func round(t *testing.T, cs ...*exchange.Client) {
+	t.Helper()
+	for _, c := range cs {
+		if r := c.RunOnce(context.Background()); !r.OK() || r.Rejected > 0 || r.Refused > 0 {
+			t.Fatalf("sync round: %+v", r)
+		}
+	}
+}
+
+func officer(id string) cases.Officer {
+	for _, o := range demo.Officers() {
+		if o.ID == id {
+			return o
+		}
+	}
+	panic("no demo officer " + id)
+}
+
+func TestDesksSyncThroughARealHub(t *testing.T) {
+	ctx := context.Background()
+	ec, us, ecSync, usSync := realDesks(t)
+	maria, jane, michelle := officer("ec.mrodriguez"), officer("us.jsmith"), officer("us.mbrown")
+
+	shared, err := ec.CreateCase(ctx, maria, cases.NewCase{Title: "Shared with CBP", SharedWith: []string{"US-CBP"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	private, err := ec.CreateCase(ctx, maria, cases.NewCase{Title: "EC-PN only"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ec.AddNote(ctx, maria, private.ID, "internal", ""); err != nil {
+		t.Fatal(err)
+	}
+	round(t, ecSync, usSync)
+	if _, err := us.Case(ctx, shared.ID); err != nil {
+		t.Fatalf("the shared case did not reach the US desk: %v", err)
+	}
+	if _, err := us.Case(ctx, private.ID); cases.ErrorCode(err) != cases.ENOTFOUND {
+		t.Fatalf("a case not shared with US-CBP reached its desk: %v", err)
+	}
+
+	// The partner annotates; the note comes back, once.
+	if _, err := us.AddNote(ctx, jane, shared.ID, "Checked against IDENT: no record.", ""); err != nil {
+		t.Fatal(err)
+	}
+	round(t, usSync, ecSync, ecSync)
+	anns, _ := ec.Annotations(ctx, shared.ID)
+	if len(anns) != 1 || anns[0].Author != jane.ID {
+		t.Fatalf("EC desk timeline: %+v", anns)
+	}
+
+	// Crossed status changes: the hub keeps both and marks the case in conflict.
+	if _, err := ec.ChangeStatus(ctx, maria, shared.ID, cases.StatusInReview, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := us.ChangeStatus(ctx, jane, shared.ID, cases.StatusEscalated, "urgent"); err != nil {
+		t.Fatal(err)
+	}
+	round(t, ecSync, usSync, ecSync)
+	for name, st := range map[string]*store.Store{"EC": ec, "US": us} {
+		c, _ := st.Case(ctx, shared.ID)
+		if !c.Conflict || c.Status != cases.StatusInReview {
+			t.Errorf("%s desk: status %s conflict %v; want In review (first at the hub) in conflict", name, c.Status, c.Conflict)
+		}
+	}
+	if err := us.ResolveConflict(ctx, michelle, shared.ID, cases.StatusEscalated, "Both moves were right; escalating."); err != nil {
+		t.Fatal(err)
+	}
+	round(t, usSync, ecSync)
+	for name, st := range map[string]*store.Store{"EC": ec, "US": us} {
+		c, _ := st.Case(ctx, shared.ID)
+		if c.Conflict || c.Status != cases.StatusEscalated {
+			t.Errorf("%s desk after resolution: status %s conflict %v", name, c.Status, c.Conflict)
+		}
+		if n, _ := st.Pending(ctx); n != 0 {
+			t.Errorf("%s desk still has %d events to send", name, n)
+		}
+	}
+}
