@@ -1,0 +1,166 @@
+package exchange
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/enlace-desk/enlace/cases"
+)
+
+// HubConfig configures a hub. It is stored as JSON (see docs/sync.md);
+// relative paths in the file are relative to the file's directory.
+type HubConfig struct {
+	Listen   string          `json:"listen"`   // "127.0.0.1:8443"
+	Database string          `json:"database"` // SQLite file of the hub's store
+	TLSCert  string          `json:"tls_cert"` // the hub's certificate (PEM)
+	TLSKey   string          `json:"tls_key"`  // its private key (PEM)
+	Agencies []AgencyConfig  `json:"agencies"`
+	Officers []OfficerConfig `json:"officers"`
+
+	// Store, when set, is used instead of opening Database (not in the file).
+	Store HubStore `json:"-"`
+}
+
+// AgencyConfig is an agency the hub serves and the certificate authority that
+// issues its desks' certificates.
+type AgencyConfig struct {
+	Code    string `json:"code"` // "US-CBP"
+	Name    string `json:"name,omitempty"`
+	Country string `json:"country,omitempty"`
+	CAFile  string `json:"ca_file"` // PEM, one or more CA certificates
+}
+
+// OfficerConfig registers an officer with the hub: the agency the officer
+// belongs to and the ed25519 public key the officer's events are signed with.
+type OfficerConfig struct {
+	ID        string       `json:"id"`
+	Name      string       `json:"name,omitempty"`
+	Agency    string       `json:"agency"`
+	Roles     []cases.Role `json:"roles,omitempty"`
+	PublicKey []byte       `json:"public_key"` // 32 bytes, base64 in the file
+}
+
+// LoadHubConfig reads a hub configuration file and resolves its relative
+// paths against the file's directory.
+func LoadHubConfig(path string) (HubConfig, error) {
+	var cfg HubConfig
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return cfg, cases.Wrap(cases.ENOTFOUND, err, "cannot read hub configuration")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&cfg); err != nil {
+		return cfg, jsonErr(path, dec, err)
+	}
+	base := filepath.Dir(path)
+	abs := func(p *string) {
+		if *p != "" && !filepath.IsAbs(*p) {
+			*p = filepath.Join(base, *p)
+		}
+	}
+	abs(&cfg.Database)
+	abs(&cfg.TLSCert)
+	abs(&cfg.TLSKey)
+	for i := range cfg.Agencies {
+		abs(&cfg.Agencies[i].CAFile)
+	}
+	return cfg, cfg.validate()
+}
+
+// WriteHubConfig writes cfg as indented JSON (mode 0644).
+func WriteHubConfig(path string, cfg HubConfig) error {
+	data, err := json.MarshalIndent(cfg, "", "  ")
+	if err != nil {
+		return cases.Wrap(cases.EINTERNAL, err, "cannot encode hub configuration")
+	}
+	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+		return cases.Wrap(cases.ESTORAGE, err, "cannot write hub configuration")
+	}
+	return nil
+}
+
+func (cfg *HubConfig) validate() error {
+	if len(cfg.Agencies) == 0 {
+		return cases.Errorf(cases.EINVALID, "hub configuration: no agencies")
+	}
+	var codes []string
+	for i, a := range cfg.Agencies {
+		if !validAgency(a.Code) {
+			return cases.Errorf(cases.EINVALID, "hub configuration: agencies[%d].code %q is not an agency code like US-CBP", i, a.Code)
+		}
+		if slices.Contains(codes, a.Code) {
+			return cases.Errorf(cases.EINVALID, "hub configuration: agency %s is listed twice", a.Code)
+		}
+		codes = append(codes, a.Code)
+	}
+	var ids []string
+	for i, o := range cfg.Officers {
+		if err := checkOfficerID(o.ID); err != nil {
+			return cases.Errorf(cases.EINVALID, "hub configuration: officers[%d].id: %v", i, err)
+		}
+		if slices.Contains(ids, o.ID) {
+			return cases.Errorf(cases.EINVALID, "hub configuration: officer %s is listed twice", o.ID)
+		}
+		ids = append(ids, o.ID)
+		if !slices.Contains(codes, o.Agency) {
+			return cases.Errorf(cases.EINVALID, "hub configuration: officer %s belongs to unknown agency %q", o.ID, o.Agency)
+		}
+		if len(o.PublicKey) != ed25519.PublicKeySize {
+			return cases.Errorf(cases.EINVALID, "hub configuration: officer %s: public_key has %d bytes, an ed25519 key has 32", o.ID, len(o.PublicKey))
+		}
+	}
+	return nil
+}
+
+// loadCAPool reads the PEM certificates of a CA file.
+func loadCAPool(path string) (*x509.CertPool, []*x509.Certificate, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, cases.Wrap(cases.ENOTFOUND, err, "cannot read CA file")
+	}
+	pool := x509.NewCertPool()
+	var certs []*x509.Certificate
+	for rest := data; ; {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			break
+		}
+		if block.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			return nil, nil, cases.Wrap(cases.EINVALID, err, "%s: bad certificate", path)
+		}
+		pool.AddCert(c)
+		certs = append(certs, c)
+	}
+	if len(certs) == 0 {
+		return nil, nil, cases.Errorf(cases.EINVALID, "%s holds no PEM certificate", path)
+	}
+	return pool, certs, nil
+}
+
+// DeskTLSConfig builds a desk's TLS client configuration: its certificate
+// and key (issued by its agency's CA) and the CA that issued the hub's
+// certificate.
+func DeskTLSConfig(hubCAFile, certFile, keyFile string) (*tls.Config, error) {
+	pool, _, err := loadCAPool(hubCAFile)
+	if err != nil {
+		return nil, err
+	}
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, cases.Wrap(cases.EINVALID, err, "cannot load the desk certificate %s", certFile)
+	}
+	return &tls.Config{RootCAs: pool, Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS13}, nil
+}

@@ -1,0 +1,380 @@
+package exchange
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/enlace-desk/enlace/cases"
+)
+
+// Hub is the exchange server: it accepts pushes from desks, stores each event
+// once, and delivers events to the desks of the agencies that may see them.
+// Every request must come over TLS with a desk certificate issued by the CA of
+// an agency the hub knows; that agency is the desk's identity.
+type Hub struct {
+	store    HubStore
+	tls      *tls.Config
+	agencies []AgencyConfig
+	codes    []string
+	pools    map[string]*x509.CertPool // agency code -> its CA
+	officers map[string]OfficerConfig
+	dir      Directory
+	log      *slog.Logger
+	srv      *http.Server
+	idCache  sync.Map // sha256 of a leaf certificate -> DeskIdentity
+}
+
+// NewHub builds a hub from its configuration: it loads the certificates and
+// opens the store (cfg.Store, or the SQLite file cfg.Database).
+func NewHub(cfg HubConfig) (*Hub, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+	if err != nil {
+		return nil, cases.Wrap(cases.EINVALID, err, "cannot load the hub certificate %s", cfg.TLSCert)
+	}
+	h := &Hub{agencies: cfg.Agencies, pools: map[string]*x509.CertPool{}, officers: map[string]OfficerConfig{},
+		log: slog.Default()}
+	all := x509.NewCertPool()
+	for _, a := range cfg.Agencies {
+		pool, certs, err := loadCAPool(a.CAFile)
+		if err != nil {
+			return nil, cases.Wrap(cases.EINVALID, err, "agency %s", a.Code)
+		}
+		for _, c := range certs {
+			all.AddCert(c)
+		}
+		h.pools[a.Code] = pool
+		h.codes = append(h.codes, a.Code)
+		h.dir.Agencies = append(h.dir.Agencies, cases.Agency{Code: a.Code, Name: a.Name, Country: a.Country})
+	}
+	for _, o := range cfg.Officers {
+		h.officers[o.ID] = o
+		h.dir.Officers = append(h.dir.Officers, DirectoryOfficer{ID: o.ID, Name: o.Name, Agency: o.Agency, Roles: o.Roles, PublicKey: o.PublicKey})
+	}
+	h.tls = &tls.Config{
+		Certificates: []tls.Certificate{cert},
+		ClientCAs:    all,
+		ClientAuth:   tls.RequireAndVerifyClientCert,
+		MinVersion:   tls.VersionTLS13,
+		// Every connection proves its certificate afresh: no resumption.
+		SessionTicketsDisabled: true,
+		// Refuse at the handshake a certificate that no single agency vouches for.
+		VerifyConnection: func(cs tls.ConnectionState) error {
+			_, err := h.identify(cs.PeerCertificates)
+			return err
+		},
+	}
+	h.store = cfg.Store
+	if h.store == nil {
+		if cfg.Database == "" {
+			return nil, cases.Errorf(cases.EINVALID, "hub configuration: no database")
+		}
+		if h.store, err = OpenSQLiteHub(cfg.Database, h.codes, nil); err != nil {
+			return nil, err
+		}
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/push", h.handlePush)
+	mux.HandleFunc("GET /v1/pull", h.handlePull)
+	mux.HandleFunc("GET /v1/directory", h.handleDirectory)
+	mux.HandleFunc("GET /v1/whoami", h.handleWhoAmI)
+	h.srv = &http.Server{
+		Handler:           mux,
+		TLSConfig:         h.tls,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(slog.Default().Handler(), slog.LevelDebug),
+	}
+	return h, nil
+}
+
+// Store returns the hub's store.
+func (h *Hub) Store() HubStore { return h.store }
+
+// SetLogger replaces the hub's logger (slog.Default by default).
+func (h *Hub) SetLogger(l *slog.Logger) { h.log = l }
+
+// Serve accepts TLS connections on l (a plain TCP listener: the hub adds TLS)
+// until Shutdown. It returns http.ErrServerClosed after Shutdown.
+func (h *Hub) Serve(l net.Listener) error {
+	return h.srv.Serve(tls.NewListener(l, h.tls))
+}
+
+// Shutdown stops accepting, waits for requests in flight (until ctx ends) and
+// closes the store.
+func (h *Hub) Shutdown(ctx context.Context) error {
+	err := h.srv.Shutdown(ctx)
+	if cerr := h.store.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// identify returns the agency and desk a client certificate chain belongs to.
+// The agency is the one whose CA verifies the chain, and the certificate's
+// subject Organization must name that same agency.
+func (h *Hub) identify(chain []*x509.Certificate) (DeskIdentity, error) {
+	if len(chain) == 0 {
+		return DeskIdentity{}, errors.New("no client certificate")
+	}
+	leaf := chain[0]
+	sum := sha256.Sum256(leaf.Raw)
+	if id, ok := h.idCache.Load(sum); ok {
+		return id.(DeskIdentity), nil
+	}
+	inter := x509.NewCertPool()
+	for _, c := range chain[1:] {
+		inter.AddCert(c)
+	}
+	var found []string
+	for _, code := range h.codes {
+		_, err := leaf.Verify(x509.VerifyOptions{Roots: h.pools[code], Intermediates: inter,
+			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}})
+		if err == nil {
+			found = append(found, code)
+		}
+	}
+	if len(found) != 1 {
+		return DeskIdentity{}, errors.New("the desk certificate is not issued by exactly one agency known to the exchange")
+	}
+	if !slices.Contains(leaf.Subject.Organization, found[0]) {
+		return DeskIdentity{}, errors.New("the desk certificate, issued by " + found[0] + "'s CA, does not name " + found[0] + " as its organisation")
+	}
+	id := DeskIdentity{Agency: found[0], Desk: leaf.Subject.CommonName}
+	h.idCache.Store(sum, id)
+	return id, nil
+}
+
+func (h *Hub) caller(w http.ResponseWriter, r *http.Request) (DeskIdentity, bool) {
+	if r.TLS == nil {
+		writeError(w, http.StatusUnauthorized, cases.EFORBIDDEN, "the exchange only talks TLS with a desk certificate")
+		return DeskIdentity{}, false
+	}
+	id, err := h.identify(r.TLS.PeerCertificates)
+	if err != nil {
+		writeError(w, http.StatusForbidden, cases.EFORBIDDEN, err.Error())
+		return DeskIdentity{}, false
+	}
+	return id, true
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	var b ErrorBody
+	b.Error.Code, b.Error.Message = code, msg
+	writeJSON(w, status, b)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (h *Hub) handleWhoAmI(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.caller(w, r)
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, WhoAmI{Protocol: ProtocolVersion, Agency: id.Agency, Desk: id.Desk})
+}
+
+func (h *Hub) handleDirectory(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.caller(w, r); !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, h.dir)
+}
+
+func (h *Hub) handlePush(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.caller(w, r)
+	if !ok {
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxPushBytes))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			writeError(w, http.StatusRequestEntityTooLarge, cases.EINVALID, "push body is over the limit of "+strconv.Itoa(MaxPushBytes)+" bytes: send smaller batches")
+			return
+		}
+		writeError(w, http.StatusBadRequest, cases.EINVALID, "cannot read the push body: "+err.Error())
+		return
+	}
+	evs, errs, err := DecodePushRequest(body)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, cases.EINVALID, cases.ErrorMessage(err))
+		return
+	}
+	stored, err := h.admitAndStore(r.Context(), id, evs, errs)
+	if err != nil {
+		h.log.Error("push failed", "desk", id.Desk, "agency", id.Agency, "err", err)
+		writeError(w, http.StatusServiceUnavailable, cases.ESTORAGE, "the hub could not store the batch; send it again later")
+		return
+	}
+	resp := PushResponse{Acks: make([]Ack, len(evs))}
+	j := 0
+	for i := range evs {
+		if errs[i] != nil {
+			resp.Acks[i] = Ack{ID: clip(evs[i].ID)}
+			reject(&resp.Acks[i], errs[i])
+			continue
+		}
+		resp.Acks[i] = stored[j]
+		j++
+	}
+	for _, a := range resp.Acks {
+		if a.Status == AckRejected {
+			h.log.Warn("event rejected", "desk", id.Desk, "agency", id.Agency, "event", a.ID, "err", a.Error)
+		}
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// pushChunk is how many events the hub verifies while it stores the
+// previous ones: signature checks on all cores overlap the single writer.
+const pushChunk = 250
+
+// admitAndStore authorises and verifies the events (setting errs) and stores
+// the good ones, chunk by chunk, verifying the next chunk while it stores the
+// current one. It returns the store's acks for the good events, in order.
+// After an error some chunks may be stored; the desk sends them all again and
+// gets them back as duplicates.
+func (h *Hub) admitAndStore(ctx context.Context, id DeskIdentity, evs []cases.Event, errs []error) ([]Ack, error) {
+	var acks []Ack
+	verified := make(chan struct{}, 1)
+	check := func(lo, hi int) {
+		h.authorise(id, evs[lo:hi], errs[lo:hi])
+		verified <- struct{}{}
+	}
+	go check(0, min(pushChunk, len(evs)))
+	for lo := 0; lo < len(evs); lo += pushChunk {
+		hi := min(lo+pushChunk, len(evs))
+		<-verified
+		if hi < len(evs) {
+			go check(hi, min(hi+pushChunk, len(evs)))
+		}
+		var good []cases.Event
+		for i := lo; i < hi; i++ {
+			if errs[i] == nil {
+				good = append(good, evs[i])
+			}
+		}
+		if len(good) == 0 {
+			continue
+		}
+		stored, err := h.store.Accept(ctx, id, good)
+		if err != nil {
+			if hi < len(evs) {
+				<-verified
+			}
+			return nil, err
+		}
+		acks = append(acks, stored...)
+	}
+	if len(evs) == 0 {
+		<-verified
+	}
+	return acks, nil
+}
+
+// authorise checks, for each event not refused yet, that its author is a
+// registered officer of the sending desk's agency, that the event says so,
+// that the signature is the author's, and that it names only known agencies.
+// Signatures are checked on all cores.
+func (h *Hub) authorise(id DeskIdentity, evs []cases.Event, errs []error) {
+	keys := make([]ed25519.PublicKey, len(evs))
+	for i := range evs {
+		if errs[i] != nil {
+			continue
+		}
+		ev := &evs[i]
+		o, ok := h.officers[ev.Author]
+		switch {
+		case !ok:
+			errs[i] = &EventError{EventID: ev.ID, Field: "author", Code: cases.EFORBIDDEN, Message: "officer " + ev.Author + " is not registered with the exchange"}
+		case o.Agency != id.Agency:
+			errs[i] = &EventError{EventID: ev.ID, Field: "author", Code: cases.EFORBIDDEN, Message: "officer " + ev.Author + " belongs to " + o.Agency + ", but the event came from a desk of " + id.Agency}
+		case ev.Agency != o.Agency:
+			errs[i] = &EventError{EventID: ev.ID, Field: "agency", Code: cases.EFORBIDDEN, Message: "the event claims agency " + ev.Agency + " but its author belongs to " + o.Agency}
+		case ev.Kind == cases.EventConflictResolved && !slices.Contains(o.Roles, cases.RoleSupervisor):
+			errs[i] = &EventError{EventID: ev.ID, Field: "author", Code: cases.EFORBIDDEN, Message: "only a supervisor may resolve a conflict; " + ev.Author + " is not one"}
+		default:
+			for j, a := range ev.SharedWith {
+				if !slices.Contains(h.codes, a) {
+					errs[i] = fieldErr(ev.ID, "shared_with["+strconv.Itoa(j)+"]", "agency %q is not known to the exchange", a)
+					break
+				}
+			}
+			keys[i] = o.PublicKey
+		}
+	}
+	verifyAll(evs, keys, errs)
+}
+
+// verifyAll checks the signatures of the events whose errs entry is nil
+// against keys, in parallel.
+func verifyAll(evs []cases.Event, keys []ed25519.PublicKey, errs []error) {
+	workers := min(runtime.GOMAXPROCS(0), 1+len(evs)/64)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(evs); i += workers {
+				if errs[i] == nil {
+					errs[i] = VerifyEvent(&evs[i], keys[i])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func (h *Hub) handlePull(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.caller(w, r)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	after, err := strconv.ParseInt(q.Get("after"), 10, 64)
+	if q.Get("after") == "" {
+		after, err = 0, nil
+	}
+	if err != nil || after < 0 {
+		writeError(w, http.StatusBadRequest, cases.EINVALID, "after= must be a cursor (a number from 0)")
+		return
+	}
+	limit := MaxPullEvents
+	if s := q.Get("limit"); s != "" {
+		if limit, err = strconv.Atoi(s); err != nil || limit < 1 || limit > MaxPullEvents {
+			writeError(w, http.StatusBadRequest, cases.EINVALID, "limit= must be between 1 and "+strconv.Itoa(MaxPullEvents))
+			return
+		}
+	}
+	resp, err := h.store.Pull(r.Context(), id.Agency, after, limit)
+	if err != nil {
+		h.log.Error("pull failed", "desk", id.Desk, "agency", id.Agency, "err", err)
+		writeError(w, http.StatusServiceUnavailable, cases.ESTORAGE, "the hub could not read its store; try again later")
+		return
+	}
+	writeJSON(w, http.StatusOK, resp)
+}

@@ -1,0 +1,372 @@
+package exchange
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/enlace-desk/enlace/cases"
+)
+
+// ProtocolVersion is the version of the wire protocol; every path starts with
+// "/v1/". A change that old desks cannot read gets a new version and new paths.
+const ProtocolVersion = 1
+
+// Limits of the wire protocol. A request that breaks one is refused with an
+// error naming the event and the field; the hub never reads more than these.
+const (
+	MaxPushBytes      = 32 << 20  // body of one push request
+	MaxPushEvents     = 1000      // events in one push request
+	MaxPayloadBytes   = 512 << 10 // one event's payload
+	MaxPullEvents     = 1000      // events in one pull response
+	MaxPullBytes      = 16 << 20  // payload bytes in one pull response, roughly
+	MaxResponseBytes  = 64 << 20  // what a client reads of one response
+	MaxIDBytes        = 64        // officer IDs and case IDs
+	MaxDeviceBytes    = 128       // device IDs
+	MaxAgencyBytes    = 16        // agency codes
+	MaxSharedAgencies = 8         // entries of shared_with
+)
+
+// Outcomes of one pushed event, in Ack.Status.
+const (
+	AckStored    = "stored"    // the hub stored it now, under Seq
+	AckDuplicate = "duplicate" // the hub already had this very event, under Seq
+	AckRejected  = "rejected"  // the hub refused it for good; Error says why
+)
+
+// WireEvent is an event as the protocol carries it (JSON). Payload and
+// Signature travel as standard base64 so their bytes, which the signature
+// covers, arrive exactly as they left.
+type WireEvent struct {
+	ID         string   `json:"id"`
+	Author     string   `json:"author"`
+	Device     string   `json:"device"`
+	HLC        string   `json:"hlc"`
+	Kind       string   `json:"kind"`
+	CaseID     string   `json:"case_id,omitempty"`
+	Agency     string   `json:"agency"`
+	SharedWith []string `json:"shared_with,omitempty"`
+	Payload    []byte   `json:"payload"`
+	Signature  []byte   `json:"signature"`
+}
+
+// ToWire converts an event for the wire.
+func ToWire(ev *cases.Event) WireEvent {
+	return WireEvent{
+		ID: ev.ID, Author: ev.Author, Device: ev.Device, HLC: ev.HLC.String(), Kind: string(ev.Kind),
+		CaseID: ev.CaseID, Agency: ev.Agency, SharedWith: ev.SharedWith, Payload: ev.Payload, Signature: ev.Signature,
+	}
+}
+
+// FromWire converts and validates an event read from the wire (see
+// ValidateEvent).
+func FromWire(w *WireEvent) (cases.Event, error) {
+	ev := cases.Event{
+		ID: w.ID, Author: w.Author, Device: w.Device, Kind: cases.EventKind(w.Kind), CaseID: w.CaseID,
+		Agency: w.Agency, SharedWith: w.SharedWith, Payload: w.Payload, Signature: w.Signature,
+	}
+	h, err := cases.ParseHLC(w.HLC)
+	if err != nil || h.String() != w.HLC {
+		return ev, fieldErr(w.ID, "hlc", "%q is not a timestamp like 0000018c2f1a2b3c.00000001", clip(w.HLC))
+	}
+	ev.HLC = h
+	return ev, ValidateEvent(&ev)
+}
+
+// EventError says which event and which field the hub or a desk refused, and
+// why. Code is one of the cases.E* codes.
+type EventError struct {
+	EventID string
+	Field   string // "" when the event as a whole is refused
+	Code    string
+	Message string
+}
+
+func (e *EventError) Error() string {
+	id := e.EventID
+	if id == "" {
+		id = "(no id)"
+	}
+	if e.Field != "" {
+		return fmt.Sprintf("event %s: field %s: %s", id, e.Field, e.Message)
+	}
+	return fmt.Sprintf("event %s: %s", id, e.Message)
+}
+
+func fieldErr(id, field, format string, args ...any) *EventError {
+	return &EventError{EventID: clip(id), Field: field, Code: cases.EINVALID, Message: fmt.Sprintf(format, args...)}
+}
+
+func eventErr(id, code, format string, args ...any) *EventError {
+	return &EventError{EventID: clip(id), Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// clip shortens hostile input before it goes into an error message.
+func clip(s string) string {
+	if len(s) > 80 {
+		s = s[:80] + "…"
+	}
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "?")
+	}
+	return s
+}
+
+// syncedKinds are the kinds that travel. Seed events stay on their desk.
+var syncedKinds = []cases.EventKind{
+	cases.EventCaseCreated, cases.EventCaseUpdated, cases.EventAnnotationAdded,
+	cases.EventSubjectUpserted, cases.EventEncounterCreated, cases.EventConflictResolved,
+}
+
+// caseKind reports whether events of kind k belong to a case.
+func caseKind(k cases.EventKind) bool {
+	return k == cases.EventCaseCreated || k == cases.EventCaseUpdated ||
+		k == cases.EventAnnotationAdded || k == cases.EventConflictResolved
+}
+
+// ValidateEvent checks an event's shape against the protocol's rules: a
+// canonical UUID, identifiers within their sizes and alphabets, a known kind
+// that travels, a case ID exactly when the kind belongs to a case, a JSON
+// payload within MaxPayloadBytes and a 64-byte signature. It does not check the
+// signature (VerifyEvent) or whether the author may write it (the hub).
+func ValidateEvent(ev *cases.Event) error {
+	id := ev.ID
+	if !validUUID(id) {
+		return fieldErr(id, "id", "%q is not a UUID in canonical lower-case form", clip(id))
+	}
+	if err := checkOfficerID(ev.Author); err != nil {
+		return fieldErr(id, "author", "%v", err)
+	}
+	if ev.Device == "" || len(ev.Device) > MaxDeviceBytes || !printable(ev.Device) {
+		return fieldErr(id, "device", "%q must be 1 to %d printable characters", clip(ev.Device), MaxDeviceBytes)
+	}
+	if ev.HLC.IsZero() || ev.HLC.WallMS < 0 {
+		return fieldErr(id, "hlc", "the timestamp is zero or negative")
+	}
+	if !slices.Contains(syncedKinds, ev.Kind) {
+		if ev.Kind == cases.EventSeedLoaded {
+			return fieldErr(id, "kind", "%q events stay on the desk that loaded the seed and are never sent", ev.Kind)
+		}
+		return fieldErr(id, "kind", "%q is not a kind of event the exchange carries", clip(string(ev.Kind)))
+	}
+	if caseKind(ev.Kind) {
+		if ev.CaseID == "" || len(ev.CaseID) > MaxIDBytes || !printable(ev.CaseID) {
+			return fieldErr(id, "case_id", "a %s event needs a case ID of 1 to %d printable characters, got %q", ev.Kind, MaxIDBytes, clip(ev.CaseID))
+		}
+	} else if ev.CaseID != "" {
+		return fieldErr(id, "case_id", "a %s event belongs to no case, yet names case %q", ev.Kind, clip(ev.CaseID))
+	}
+	if !validAgency(ev.Agency) {
+		return fieldErr(id, "agency", "%q is not an agency code like US-CBP", clip(ev.Agency))
+	}
+	if len(ev.SharedWith) > MaxSharedAgencies {
+		return fieldErr(id, "shared_with", "%d agencies; the limit is %d", len(ev.SharedWith), MaxSharedAgencies)
+	}
+	for i, a := range ev.SharedWith {
+		if !validAgency(a) {
+			return fieldErr(id, fmt.Sprintf("shared_with[%d]", i), "%q is not an agency code like US-CBP", clip(a))
+		}
+		if slices.Contains(ev.SharedWith[:i], a) {
+			return fieldErr(id, fmt.Sprintf("shared_with[%d]", i), "agency %s is listed twice", a)
+		}
+	}
+	if len(ev.Payload) == 0 {
+		return fieldErr(id, "payload", "the payload is empty")
+	}
+	if len(ev.Payload) > MaxPayloadBytes {
+		return fieldErr(id, "payload", "%d bytes; the limit is %d", len(ev.Payload), MaxPayloadBytes)
+	}
+	if !json.Valid(ev.Payload) {
+		return fieldErr(id, "payload", "not valid JSON")
+	}
+	if len(ev.Signature) != 64 {
+		return fieldErr(id, "signature", "an ed25519 signature has 64 bytes, got %d", len(ev.Signature))
+	}
+	return nil
+}
+
+func validUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < 36; i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// validAgency accepts agency codes: 2 to 16 of A-Z, 0-9 and '-', starting with a letter.
+func validAgency(s string) bool {
+	if len(s) < 2 || len(s) > MaxAgencyBytes || s[0] < 'A' || s[0] > 'Z' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// checkOfficerID accepts officer IDs usable as file names: 1 to 64 of
+// a-z, A-Z, 0-9, '.', '_', '-' and '@', not starting with '.'.
+func checkOfficerID(s string) error {
+	if s == "" || len(s) > MaxIDBytes {
+		return fmt.Errorf("officer ID %q must be 1 to %d characters", clip(s), MaxIDBytes)
+	}
+	if s[0] == '.' {
+		return fmt.Errorf("officer ID %q must not start with a dot", clip(s))
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-' || c == '@') {
+			return fmt.Errorf("officer ID %q has character %q at byte %d; use letters, digits and . _ - @", clip(s), c, i)
+		}
+	}
+	return nil
+}
+
+func printable(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// PushRequest is the body of POST /v1/push: a desk's unsent events, oldest
+// first.
+type PushRequest struct {
+	Events []WireEvent `json:"events"`
+}
+
+// Ack is the hub's answer for one pushed event, in the order they were sent.
+type Ack struct {
+	ID       string `json:"id"`
+	Status   string `json:"status"`             // AckStored, AckDuplicate or AckRejected
+	Seq      int64  `json:"seq,omitempty"`      // the event's hub sequence number, unless rejected
+	Conflict bool   `json:"conflict,omitempty"` // a status move the hub marked in conflict
+	Code     string `json:"code,omitempty"`     // for a rejection: a cases.E* code
+	Error    string `json:"error,omitempty"`    // for a rejection: why, naming the field
+}
+
+// PushResponse is the answer to POST /v1/push.
+type PushResponse struct {
+	Acks []Ack `json:"acks"`
+}
+
+// WireDelivered is one event of a pull response.
+type WireDelivered struct {
+	Seq      int64     `json:"seq"`
+	Conflict bool      `json:"conflict,omitempty"`
+	Event    WireEvent `json:"event"`
+}
+
+// PullResponse is the answer to GET /v1/pull.
+type PullResponse struct {
+	Events []WireDelivered `json:"events"`
+	// Next is the cursor to send as after= next time: the position of the last
+	// delivery looked at. Positions are global, so gaps are normal.
+	Next int64 `json:"next"`
+	More bool  `json:"more"` // more events are waiting: pull again at once
+}
+
+// Delivered is an event the hub delivered to a desk, with the hub's verdict.
+type Delivered struct {
+	Seq      int64 // the event's hub sequence number: the order of the exchange
+	Conflict bool  // a status move the hub found in conflict: it does not move the status
+	Event    cases.Event
+}
+
+// DirectoryOfficer is one officer in GET /v1/directory.
+type DirectoryOfficer struct {
+	ID        string       `json:"id"`
+	Name      string       `json:"name,omitempty"`
+	Agency    string       `json:"agency"`
+	Roles     []cases.Role `json:"roles,omitempty"`
+	PublicKey []byte       `json:"public_key"` // ed25519, 32 bytes, base64
+}
+
+// Directory is the answer to GET /v1/directory.
+type Directory struct {
+	Agencies []cases.Agency     `json:"agencies"`
+	Officers []DirectoryOfficer `json:"officers"`
+}
+
+// WhoAmI is the answer to GET /v1/whoami: how the hub sees the caller.
+type WhoAmI struct {
+	Protocol int    `json:"protocol"`
+	Agency   string `json:"agency"`
+	Desk     string `json:"desk"`
+}
+
+// ErrorBody is the body of every error response.
+type ErrorBody struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// DecodePushRequest reads a push body: strict JSON (unknown fields refused,
+// nothing after the object), at most MaxPushEvents events, each converted
+// with FromWire. It returns the events it could read and, per event, nil or
+// the reason it is refused; a body that cannot be read at all gives an error
+// naming the byte offset.
+func DecodePushRequest(body []byte) ([]cases.Event, []error, error) {
+	if len(body) > MaxPushBytes {
+		return nil, nil, cases.Errorf(cases.EINVALID, "push body is %d bytes; the limit is %d", len(body), MaxPushBytes)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	var req PushRequest
+	if err := dec.Decode(&req); err != nil {
+		return nil, nil, jsonErr("push body", dec, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, nil, cases.Errorf(cases.EINVALID, "push body: unexpected data after the JSON object at byte %d", dec.InputOffset())
+	}
+	if len(req.Events) > MaxPushEvents {
+		return nil, nil, cases.Errorf(cases.EINVALID, "push body: %d events; the limit is %d per request", len(req.Events), MaxPushEvents)
+	}
+	evs := make([]cases.Event, len(req.Events))
+	errs := make([]error, len(req.Events))
+	for i := range req.Events {
+		evs[i], errs[i] = FromWire(&req.Events[i])
+	}
+	return evs, errs, nil
+}
+
+func jsonErr(what string, dec *json.Decoder, err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return cases.Errorf(cases.EINVALID, "%s: malformed JSON at byte %d: %v", what, se.Offset, se)
+	case errors.As(err, &te):
+		return cases.Errorf(cases.EINVALID, "%s: field %s has the wrong type (%s) at byte %d", what, te.Field, te.Value, te.Offset)
+	case err == io.EOF:
+		return cases.Errorf(cases.EINVALID, "%s: empty", what)
+	}
+	return cases.Errorf(cases.EINVALID, "%s: %v (near byte %d)", what, err, dec.InputOffset())
+}
