@@ -14,9 +14,11 @@ import (
 // carry their own (past) times and are recorded as events of origin "seed";
 // its subjects are written in bulk beside one seed.loaded event.
 type Seed struct {
-	Seed        int64
-	Author      cases.Officer // who the seed.loaded event names
-	Subjects    []cases.Subject
+	Seed     int64
+	Author   cases.Officer // who the seed.loaded event names
+	Subjects []cases.Subject
+	// Prints adds fingerprints to subjects already loaded, by subject ID.
+	Prints      map[string][]cases.Fingerprint
 	Encounters  []cases.Encounter
 	Cases       []cases.Case
 	Annotations []cases.Annotation // in time order
@@ -29,8 +31,15 @@ func (s *Store) Load(ctx context.Context, seed *Seed) error {
 		if err := bulkSubjects(ctx, tx, seed.Subjects); err != nil {
 			return err
 		}
-		s.freq.reset()
-		s.changedSubjects = append(s.changedSubjects, "")
+		if err := bulkPrints(ctx, tx, seed.Prints); err != nil {
+			return err
+		}
+		if len(seed.Subjects) > 0 {
+			s.freq.reset()
+		}
+		if len(seed.Subjects)+len(seed.Prints) > 0 {
+			s.changedSubjects = append(s.changedSubjects, "")
+		}
 		if len(seed.Subjects) > 0 {
 			ev, err := s.seedEvent(seed.Author, seed.Author.Agency, cases.EventSeedLoaded, "", s.clock.Now().UnixMilli(), cases.SeedLoaded{Seed: seed.Seed, Subjects: len(seed.Subjects), Cases: len(seed.Cases)})
 			if err != nil {
@@ -146,6 +155,26 @@ func bulkSubjects(ctx context.Context, tx *sql.Tx, subs []cases.Subject) error {
 		}
 		for _, f := range sub.Fingerprints {
 			if _, err := fp.ExecContext(ctx, sub.ID, f.Position, f.Format, nonNil(f.Template)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// bulkPrints adds fingerprints to loaded subjects.
+func bulkPrints(ctx context.Context, tx *sql.Tx, prints map[string][]cases.Fingerprint) error {
+	if len(prints) == 0 {
+		return nil
+	}
+	fp, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO subject_fingerprints(subject_id, position, format, template) VALUES(?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer fp.Close()
+	for id, fs := range prints {
+		for _, f := range fs {
+			if _, err := fp.ExecContext(ctx, id, f.Position, f.Format, nonNil(f.Template)); err != nil {
 				return err
 			}
 		}

@@ -114,13 +114,6 @@ func Populate(ctx context.Context, st *store.Store, opts Options) error {
 		subs := make([]cases.Subject, n)
 		for i := range subs {
 			subs[i] = g.subject()
-			if done+i < opts.Prints {
-				prints, err := tenPrint(opts.Seed, done+i)
-				if err != nil {
-					return err
-				}
-				subs[i].Fingerprints = prints
-			}
 		}
 		for i := range subs {
 			subjectIDs = append(subjectIDs, subs[i].ID)
@@ -137,11 +130,6 @@ func Populate(ctx context.Context, st *store.Store, opts Options) error {
 	// make at most a tenth of them.
 	g.opts.Encounters = max(0, min(opts.Encounters, opts.Cases/10))
 	opts.Cases -= g.opts.Encounters
-	if g.opts.Encounters > 0 {
-		if err := g.encounters(ctx, st, subjectIDs[:min(len(subjectIDs), max(0, opts.Prints))], author); err != nil {
-			return err
-		}
-	}
 	subjects := newSubjectIndex(subjectIDs)
 	for done := 0; done < opts.Cases; {
 		if err := ctx.Err(); err != nil {
@@ -162,8 +150,37 @@ func Populate(ctx context.Context, st *store.Store, opts Options) error {
 			opts.Progress(opts.Subjects, done)
 		}
 	}
+	// Ten-prints come last: they take longest to make, and the queue and the
+	// name search work without them.
+	printed := subjectIDs[:min(len(subjectIDs), max(0, opts.Prints))]
+	for done := 0; done < len(printed); {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n := min(printBatch, len(printed)-done)
+		seed := &store.Seed{Seed: opts.Seed, Author: author, Prints: map[string][]cases.Fingerprint{}}
+		for i := done; i < done+n; i++ {
+			prints, err := tenPrint(opts.Seed, i)
+			if err != nil {
+				return err
+			}
+			seed.Prints[printed[i]] = prints
+		}
+		if err := st.Load(ctx, seed); err != nil {
+			return err
+		}
+		done += n
+	}
+	if g.opts.Encounters > 0 {
+		if err := g.encounters(ctx, st, printed, author); err != nil {
+			return err
+		}
+	}
 	return nil
 }
+
+// printBatch is how many subjects' ten-prints one transaction adds.
+const printBatch = 1000
 
 var allEcSurnames = append(append([]string{}, ecSurnames...), moreSurnames...)
 
