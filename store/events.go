@@ -225,25 +225,17 @@ func applyAnnotation(ctx context.Context, tx *sql.Tx, a *cases.Annotation, ev ca
 
 // Events returns the local event log from seq after (exclusive), up to limit.
 func (s *Store) Events(ctx context.Context, after int64, limit int) ([]cases.Event, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT seq, id, author, device, hlc, kind, case_id, agency, shared_with, payload, signature
-		FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+eventColumns+` FROM events e WHERE e.seq > ? ORDER BY e.seq LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, storageErr(err, "cannot read the event log")
 	}
 	defer rows.Close()
 	var out []cases.Event
 	for rows.Next() {
-		var ev cases.Event
-		var seq int64
-		var hlc, kind, shared string
-		if err := rows.Scan(&seq, &ev.ID, &ev.Author, &ev.Device, &hlc, &kind, &ev.CaseID, &ev.Agency, &shared, &ev.Payload, &ev.Signature); err != nil {
+		ev, err := scanEvent(rows)
+		if err != nil {
 			return nil, storageErr(err, "cannot read the event log")
 		}
-		ev.Kind = cases.EventKind(kind)
-		if ev.HLC, err = cases.ParseHLC(hlc); err != nil {
-			return nil, err
-		}
-		ev.SharedWith = splitList(shared)
 		out = append(out, ev)
 	}
 	return out, storageErr(rows.Err(), "cannot read the event log")
@@ -254,4 +246,20 @@ func splitList(s string) []string {
 		return nil
 	}
 	return strings.Split(s, ",")
+}
+
+// eventColumns are the columns scanEvent reads, from events aliased e.
+const eventColumns = `e.id, e.author, e.device, e.hlc, e.kind, e.case_id, e.agency, e.shared_with, e.payload, e.signature`
+
+// scanEvent reads one row of eventColumns.
+func scanEvent(row interface{ Scan(...any) error }) (cases.Event, error) {
+	var ev cases.Event
+	var hlc, kind, shared string
+	if err := row.Scan(&ev.ID, &ev.Author, &ev.Device, &hlc, &kind, &ev.CaseID, &ev.Agency, &shared, &ev.Payload, &ev.Signature); err != nil {
+		return ev, err
+	}
+	ev.Kind, ev.SharedWith = cases.EventKind(kind), splitList(shared)
+	var err error
+	ev.HLC, err = cases.ParseHLC(hlc)
+	return ev, err
 }

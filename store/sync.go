@@ -32,7 +32,7 @@ type SyncEvent struct {
 // Unsent returns up to limit local events the hub has not answered yet, in
 // the order the desk made them. Seed events and refused events never return.
 func (s *Store) Unsent(ctx context.Context, limit int) ([]cases.Event, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT e.id, e.author, e.device, e.hlc, e.kind, e.case_id, e.agency, e.shared_with, e.payload, e.signature
+	rows, err := s.r.QueryContext(ctx, `SELECT `+eventColumns+`
 		FROM events e WHERE e.origin = 'local' AND NOT EXISTS (SELECT 1 FROM event_sync x WHERE x.event_id = e.id)
 		ORDER BY e.seq LIMIT ?`, limit)
 	if err != nil {
@@ -41,14 +41,9 @@ func (s *Store) Unsent(ctx context.Context, limit int) ([]cases.Event, error) {
 	defer rows.Close()
 	var out []cases.Event
 	for rows.Next() {
-		var ev cases.Event
-		var hlc, kind, shared string
-		if err := rows.Scan(&ev.ID, &ev.Author, &ev.Device, &hlc, &kind, &ev.CaseID, &ev.Agency, &shared, &ev.Payload, &ev.Signature); err != nil {
+		ev, err := scanEvent(rows)
+		if err != nil {
 			return nil, storageErr(err, "cannot read the events waiting to be sent")
-		}
-		ev.Kind, ev.SharedWith = cases.EventKind(kind), splitList(shared)
-		if ev.HLC, err = cases.ParseHLC(hlc); err != nil {
-			return nil, err
 		}
 		out = append(out, ev)
 	}
@@ -228,7 +223,7 @@ func (s *Store) applyRemote(ctx context.Context, tx *sql.Tx, ev cases.Event) err
 
 // unpark applies the events that waited for a case, in hub order.
 func (s *Store) unpark(ctx context.Context, tx *sql.Tx, caseID string) error {
-	rows, err := tx.QueryContext(ctx, `SELECT e.id, e.author, e.device, e.hlc, e.kind, e.case_id, e.agency, e.shared_with, e.payload, e.signature
+	rows, err := tx.QueryContext(ctx, `SELECT `+eventColumns+`
 		FROM event_parked p JOIN events e ON e.id = p.event_id LEFT JOIN event_sync x ON x.event_id = e.id
 		WHERE p.case_id = ? ORDER BY coalesce(x.seq, 0), e.seq`, caseID)
 	if err != nil {
@@ -236,14 +231,11 @@ func (s *Store) unpark(ctx context.Context, tx *sql.Tx, caseID string) error {
 	}
 	var parked []cases.Event
 	for rows.Next() {
-		var ev cases.Event
-		var hlc, kind, shared string
-		if err := rows.Scan(&ev.ID, &ev.Author, &ev.Device, &hlc, &kind, &ev.CaseID, &ev.Agency, &shared, &ev.Payload, &ev.Signature); err != nil {
+		ev, err := scanEvent(rows)
+		if err != nil {
 			rows.Close()
 			return err
 		}
-		ev.Kind, ev.SharedWith = cases.EventKind(kind), splitList(shared)
-		ev.HLC, _ = cases.ParseHLC(hlc)
 		parked = append(parked, ev)
 	}
 	rows.Close()

@@ -54,28 +54,18 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	gang := fs.String("gang", "", "filter: gang affiliation contains")
 	limit := fs.Int("limit", 20, "results to show")
 	asJSON := fs.Bool("json", false, "print the results as JSON")
-	// Accept the query before or after the flags.
-	var query []string
-	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			return usageError("%v", err)
-		}
-		args = fs.Args()
-		if len(args) > 0 {
-			query = append(query, args[0])
-			args = args[1:]
-		}
+	query, err := parseInterleaved(fs, args) // the query before or after the flags
+	if err != nil {
+		return err
 	}
 	q := cases.SubjectQuery{Text: strings.Join(query, " "), Limit: *limit, Sex: cases.Sex(strings.ToUpper(*sex)), Nationality: *nat,
 		Category: cases.Category(*cat), OwnerAgency: *agency, Gang: *gang, DOBToleranceYears: *tol, PurposeText: *purposeText}
 	if *purpose == "" {
 		return usageError("every search needs a stated purpose: add --purpose (border_inspection, criminal_investigation, extradition, immigration, other)")
 	}
-	p, err := parsePurpose(*purpose)
-	if err != nil {
+	if q.Purpose, err = parsePurpose(*purpose); err != nil {
 		return err
 	}
-	q.Purpose = p
 	if q.DOB, err = cases.ParsePartialDate(*dob); err != nil {
 		return usageError("--dob: %v", cases.ErrorMessage(err))
 	}
