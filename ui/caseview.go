@@ -140,6 +140,11 @@ func (v *caseView) key(msg tea.KeyPressMsg) tea.Cmd {
 			return failure("Only a supervisor sets priorities.")
 		}
 		return push(newPriorityPicker(v.app, v.c))
+	case key.Matches(msg, k.ReviewPrints):
+		if v.app.identify == nil || v.c.EncounterID == "" {
+			return nil
+		}
+		return push(newCandidates(v.app, v.c.EncounterID, "", v.c.ID))
 	case key.Matches(msg, k.Resolve):
 		switch {
 		case !v.c.Conflict:
@@ -263,6 +268,14 @@ func (v *caseView) page(width int) string {
 		line(row.String())
 	}
 
+	if c.EncounterID != "" {
+		enc := " " + st.Label.Render(pad("Encounter", 12)) + st.Text.Render(c.EncounterID)
+		if v.app.identify != nil {
+			enc += st.Muted.Render("  v searches and reviews its prints")
+		}
+		line(truncate(enc, width))
+	}
+
 	line("")
 	line(st.Section.Render(fmt.Sprintf(" Subjects (%d)", len(v.subjects))))
 	if len(v.subjects) == 0 {
@@ -370,6 +383,9 @@ func (v *caseView) Help() ([]key.Binding, [][]key.Binding) {
 			acts = append([]key.Binding{k.Resolve}, acts...)
 		}
 		acts = append(acts, k.Assign, k.SetPriority)
+	}
+	if v.app.identify != nil && v.c != nil && v.c.EncounterID != "" {
+		acts = append([]key.Binding{k.ReviewPrints}, acts...)
 	}
 	short := append(slices.Clone(acts), k.Down, k.Back)
 	return short, [][]key.Binding{acts, {k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}}

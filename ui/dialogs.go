@@ -228,6 +228,10 @@ type decisionForm struct {
 	conclusion int // index in cases.Conclusions
 	candidate  picker
 	text       textarea.Model
+	// startReview: opened from the fingerprint review, a case not yet in
+	// review is moved to In review before the decision is recorded (the
+	// review is that step).
+	startReview bool
 }
 
 const decisionFields = 3
@@ -285,7 +289,13 @@ func (f *decisionForm) Update(msg tea.Msg) tea.Cmd {
 			return failure(cases.ErrorMessage(err))
 		}
 		a, id := f.app, f.c.ID
+		startReview := f.reviewFirst()
 		return func() tea.Msg {
+			if startReview {
+				if _, err := a.store.ChangeStatus(a.ctx, a.officer, id, cases.StatusInReview, "fingerprint review"); err != nil {
+					return changedMsg{from: f, caseID: id, err: err}
+				}
+			}
 			_, err := a.store.RecordDecision(a.ctx, a.officer, id, d)
 			return changedMsg{from: f, caseID: id, done: fmt.Sprintf("Decision recorded on %s: %s.", id, d.Conclusion.Label()), err: err}
 		}
@@ -306,6 +316,15 @@ func (f *decisionForm) Update(msg tea.Msg) tea.Cmd {
 		return cmd
 	}
 	return nil
+}
+
+// reviewFirst reports whether the case must move to In review before a
+// decision can be recorded, and may.
+func (f *decisionForm) reviewFirst() bool {
+	roles := f.app.officer.Roles
+	return f.startReview && cases.CheckTransition(f.c.Status, cases.StatusDecided, roles, true) != nil &&
+		cases.CheckTransition(f.c.Status, cases.StatusInReview, roles, false) == nil &&
+		cases.CheckTransition(cases.StatusInReview, cases.StatusDecided, roles, true) == nil
 }
 
 func (f *decisionForm) View(width, height int) string {
@@ -330,6 +349,9 @@ func (f *decisionForm) View(width, height int) string {
 	b.WriteString(label(0, "Conclusion") + "\n  " + strings.Join(concl, " ") + "\n\n")
 	b.WriteString(label(1, "Candidate") + "\n" + f.candidate.view(st, inner) + "\n\n")
 	b.WriteString(label(2, "Justification (required)") + "\n" + f.text.View())
+	if f.reviewFirst() {
+		b.WriteString("\n" + st.Muted.Render(truncate("The case is "+f.c.Status.Label()+": saving moves it to In review, then records the decision.", inner)))
+	}
 	k := f.app.keys
 	return box(f.app, width, "Record a decision on "+f.c.ID, b.String(),
 		"tab next field · ←/→ ↑/↓ change · "+hintText(k.Save, k.Cancel))

@@ -49,9 +49,22 @@
 // partner's events), every screen gets reloadMsg and reloads what it shows,
 // keeping the officer's place.
 //
-// A later screen (fingerprint review, encounters) plugs in by implementing
-// Screen over the shared *app (store, officer, clock, the one KeyMap, the
-// one Styles) and being pushed.
+// When Config.Identify is set, e on the queue opens the encounters list
+// (encounters.go: Enter searches an encounter's prints, i imports
+// interchange files), and v on a case with an encounter runs the same
+// search. The search (identify.go) states the session's purpose (the one
+// the subject search asks, kept on the app), runs in a command with a
+// spinner and lists the candidates by band; Enter opens the side-by-side
+// review (review.go): the probe's and the candidate's minutiae on braille
+// canvases (braille.go), paired minutiae labelled alike on both, the
+// per-finger scores and both identities compared field by field. d records
+// a decision with the decision form, on the case the review came from, the
+// encounter's case, or a case opened for it. Without Config.Identify none
+// of this is shown.
+//
+// A later screen plugs in the same way: it implements Screen over the
+// shared *app (store, officer, clock, the one KeyMap, the one Styles) and
+// is pushed.
 //
 // There is one KeyMap (keys.go), feeding the help bar; one Styles sheet per
 // theme (styles.go) built from one palette (palette.go).

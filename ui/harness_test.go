@@ -199,8 +199,10 @@ func seedDesk(t testing.TB) *desk {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if seedDir != "" {
-		os.RemoveAll(seedDir)
+	for _, dir := range []string{seedDir, galleryDir} {
+		if dir != "" {
+			os.RemoveAll(dir)
+		}
 	}
 	os.Exit(code)
 }

@@ -49,6 +49,21 @@ type KeyMap struct {
 	NewCase  key.Binding
 	OpenCase key.Binding
 
+	// Encounters, fingerprint searches and the side-by-side review (shown
+	// only when the desk has an identification service).
+	Encounters    key.Binding // from the queue: the encounters list
+	Import        key.Binding // on the encounters list: import files
+	RunImport     key.Binding // in the import dialog: read the files
+	ReviewPrints  key.Binding // from a case with an encounter: search and review
+	OpenCandidate key.Binding
+	Identify      key.Binding // on the encounters list: search the selected one
+	NextCandidate key.Binding
+	PrevCandidate key.Binding
+	NextFinger    key.Binding
+	PrevFinger    key.Binding
+	Decide        key.Binding
+	Toggle        key.Binding // flip a yes/no field
+
 	// Dialogs and editors.
 	Confirm   key.Binding
 	Save      key.Binding
@@ -102,6 +117,19 @@ func DefaultKeyMap() *KeyMap {
 		OpenHit:  b([]string{"enter"}, "enter", "open subject"),
 		NewCase:  b([]string{"c"}, "c", "new case"),
 		OpenCase: b([]string{"enter"}, "enter", "open case"),
+
+		Encounters:    b([]string{"e"}, "e", "encounters"),
+		Import:        b([]string{"i"}, "i", "import files"),
+		RunImport:     b([]string{"enter"}, "enter", "import"),
+		ReviewPrints:  b([]string{"v"}, "v", "review prints"),
+		OpenCandidate: b([]string{"enter"}, "enter", "side by side"),
+		Identify:      b([]string{"enter"}, "enter", "search prints"),
+		NextCandidate: b([]string{"]", "pgdown"}, "]/pgdn", "next candidate"),
+		PrevCandidate: b([]string{"[", "pgup"}, "[/pgup", "previous candidate"),
+		NextFinger:    b([]string{"right", "l", "tab"}, "→/tab", "next finger"),
+		PrevFinger:    b([]string{"left", "h", "shift+tab"}, "←", "previous finger"),
+		Decide:        b([]string{"d"}, "d", "decide"),
+		Toggle:        b([]string{"ctrl+t"}, "ctrl+t", "encounter/subject"),
 
 		Confirm:   b([]string{"enter"}, "enter", "choose"),
 		Save:      b([]string{"ctrl+s"}, "ctrl+s", "save"),

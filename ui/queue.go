@@ -356,6 +356,8 @@ func (q *queue) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.SortReverse):
 		q.desc = !q.desc
 		q.refilter(false)
+	case key.Matches(msg, k.Encounters) && q.app.identify != nil:
+		return push(newEncounters(q.app))
 	}
 	return nil
 }
@@ -829,10 +831,15 @@ func (q *queue) Help() ([]key.Binding, [][]key.Binding) {
 		return []key.Binding{k.FindKeep, k.FindClear},
 			[][]key.Binding{{k.FindKeep, k.FindClear}}
 	}
-	return []key.Binding{k.Open, k.Find, k.Mine, k.Unassigned, k.StatusFilter, k.Overdue, k.ClearFilters, k.SortColumn, k.SortReverse},
-		[][]key.Binding{
-			{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open},
-			{k.Find, k.Mine, k.Unassigned, k.StatusFilter, k.Overdue, k.ClearFilters},
-			{k.SortColumn, k.SortReverse},
-		}
+	short := []key.Binding{k.Open, k.Find, k.Mine, k.Unassigned, k.StatusFilter, k.Overdue, k.ClearFilters, k.SortColumn, k.SortReverse}
+	full := [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open},
+		{k.Find, k.Mine, k.Unassigned, k.StatusFilter, k.Overdue, k.ClearFilters},
+		{k.SortColumn, k.SortReverse},
+	}
+	if q.app.identify != nil {
+		short = append([]key.Binding{k.Open, k.Encounters}, short[1:]...)
+		full[2] = append(full[2], k.Encounters)
+	}
+	return short, full
 }

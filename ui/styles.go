@@ -57,6 +57,17 @@ type Styles struct {
 	Kind       lipgloss.Style
 	Superseded lipgloss.Style
 
+	// Fingerprint search and review.
+	Band            map[cases.Band]lipgloss.Style // the band's label: red, yellow, green
+	PlotTick        lipgloss.Style                // a minutia's direction
+	PlotEnding      lipgloss.Style
+	PlotBifurcation lipgloss.Style
+	PlotPaired      lipgloss.Style // a paired minutia's label
+	PlotFrame       lipgloss.Style // the frame around a plot
+	Same            lipgloss.Style // a biographic field equal on both sides
+	Partial         lipgloss.Style // one that partly agrees (swapped day and month)
+	Differs         lipgloss.Style // one that differs
+
 	// Dialogs.
 	Dialog       lipgloss.Style // the box
 	DialogTitle  lipgloss.Style
@@ -127,6 +138,20 @@ func NewStyles(dark bool) *Styles {
 	s.Kind = base.Foreground(p.Accent)
 	s.Superseded = base.Foreground(p.Subtle).Strikethrough(true)
 
+	s.Band = map[cases.Band]lipgloss.Style{
+		cases.BandRed:    base.Foreground(p.Danger).Bold(true),
+		cases.BandYellow: base.Foreground(p.Warning).Bold(true),
+		cases.BandGreen:  base.Foreground(p.Success).Bold(true),
+	}
+	s.PlotTick = base.Foreground(p.Subtle)
+	s.PlotEnding = base.Foreground(p.Accent)
+	s.PlotBifurcation = base.Foreground(p.Reopened)
+	s.PlotPaired = base.Foreground(p.Warning).Bold(true)
+	s.PlotFrame = base.Foreground(p.Border)
+	s.Same = base.Foreground(p.Text)
+	s.Partial = base.Foreground(p.Review).Bold(true)
+	s.Differs = base.Foreground(p.Danger).Bold(true)
+
 	s.Dialog = base.Border(lipgloss.RoundedBorder()).BorderForeground(p.Accent).Padding(0, 1)
 	s.DialogTitle = base.Foreground(p.Accent).Bold(true)
 	s.Choice = base.Foreground(p.Text)
@@ -152,6 +177,29 @@ func (s *Styles) withoutColour() *Styles {
 	s.HeaderDim = s.HeaderDim.Reverse(true)
 	s.ConflictBanner = s.ConflictBanner.Reverse(true)
 	return s
+}
+
+// bandStyle is the style of a band's label.
+func (s *Styles) bandStyle(b cases.Band) lipgloss.Style {
+	if v, ok := s.Band[b]; ok {
+		return v
+	}
+	return s.Cell
+}
+
+// inkStyle is the style of a plot's cell by what it draws.
+func (s *Styles) inkStyle(k ink) *lipgloss.Style {
+	switch k {
+	case inkTick:
+		return &s.PlotTick
+	case inkEnding:
+		return &s.PlotEnding
+	case inkBifurcation:
+		return &s.PlotBifurcation
+	case inkPaired:
+		return &s.PlotPaired
+	}
+	return nil
 }
 
 // statusStyle is the style of a status label, plain text for an unknown one.

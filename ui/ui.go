@@ -35,6 +35,9 @@ type Config struct {
 	// Sync and Generation are called every second on the UI's goroutine:
 	// they must be cheap and safe to call while the exchange runs.
 	Generation func() uint64
+	// Identify runs fingerprint searches and imports interchange files. Nil
+	// hides the encounters list and the fingerprint review.
+	Identify cases.IdentificationService
 }
 
 // Themes the Config accepts.
@@ -96,10 +99,14 @@ type app struct {
 	// sync is the exchange's state as last polled (Configured false when
 	// there is no exchange).
 	sync cases.SyncState
-	// purpose is the stated purpose of subject searches, asked before the
+	// purpose is the stated purpose of subject and fingerprint searches
+	// (the two screens share it), asked before the
 	// first search and kept for the session with its free text.
 	purpose     cases.Purpose
 	purposeText string
+	// identify is the fingerprint service; nil hides encounters and the
+	// review.
+	identify cases.IdentificationService
 }
 
 // partnerAgency is the agency that is not the officer's: the default to
@@ -216,6 +223,7 @@ func New(cfg Config) *Model {
 		keys:     DefaultKeyMap(),
 		styles:   NewStyles(theme != ThemeLight),
 		officers: map[string]cases.Officer{},
+		identify: cfg.Identify,
 	}
 	m := &Model{app: a, theme: theme, sync: cfg.Sync, gen: cfg.Generation, width: 80, height: 24, dark: theme != ThemeLight}
 	if m.gen != nil {

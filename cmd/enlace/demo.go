@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/term"
+	"github.com/enlace-desk/enlace/afis"
 	"github.com/enlace-desk/enlace/assets/demo"
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/exchange"
@@ -194,7 +195,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	err = ui.Run(ctx, ui.Config{Store: st, Officer: *me, Agency: agency, Clock: st.Clock(), Theme: f.theme, Sync: syncFn, Generation: st.Generation})
+	err = ui.Run(ctx, ui.Config{Store: st, Officer: *me, Agency: agency, Clock: st.Clock(), Theme: f.theme, Sync: syncFn, Generation: st.Generation,
+		Identify: afis.New(st)})
 	cancel()
 	wg.Wait()
 	return errors.Join(err, bgErr)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/enlace-desk/enlace/afis"
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/store"
 	"github.com/enlace-desk/enlace/ui"
@@ -112,7 +113,8 @@ func openSession(ctx context.Context, st *store.Store, sf sessionFlags, syncFn f
 	if err != nil {
 		return err
 	}
-	return ui.Run(ctx, ui.Config{Store: st, Officer: *officer, Agency: agency, Clock: st.Clock(), Theme: sf.theme, Sync: syncFn, Generation: st.Generation})
+	return ui.Run(ctx, ui.Config{Store: st, Officer: *officer, Agency: agency, Clock: st.Clock(), Theme: sf.theme, Sync: syncFn, Generation: st.Generation,
+		Identify: afis.New(st)})
 }
 
 func unknownOfficer(ctx context.Context, st *store.Store, id string) error {

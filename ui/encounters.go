@@ -1,0 +1,334 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/enlace-desk/enlace/cases"
+)
+
+// encountersScreen lists the desk's encounters (when, where, who, how many
+// fingers, the file they came from, their cases); Enter searches the
+// selected one's prints, i imports interchange files.
+type encountersScreen struct {
+	app *app
+
+	loaded  bool
+	err     error
+	list    []cases.EncounterSummary
+	select_ string // select this encounter once loaded (just imported)
+
+	cursor, offset, height int
+}
+
+type encountersMsg struct {
+	list []cases.EncounterSummary
+	err  error
+}
+
+// importedMsg says an import created an encounter: the list selects it.
+type importedMsg struct{ encounterID string }
+
+func newEncounters(a *app) *encountersScreen { return &encountersScreen{app: a} }
+
+func (s *encountersScreen) Title() string   { return "Encounters" }
+func (s *encountersScreen) Capturing() bool { return false }
+func (s *encountersScreen) Init() tea.Cmd   { return s.load() }
+
+func (s *encountersScreen) load() tea.Cmd {
+	a := s.app
+	return func() tea.Msg {
+		list, err := a.identify.Encounters(a.ctx)
+		return encountersMsg{list, err}
+	}
+}
+
+func (s *encountersScreen) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case encountersMsg:
+		s.loaded, s.err = true, msg.err
+		if msg.err != nil {
+			return nil
+		}
+		s.list = msg.list
+		if s.select_ != "" {
+			for i, e := range s.list {
+				if e.ID == s.select_ {
+					s.cursor = i
+				}
+			}
+			s.select_ = ""
+		}
+		s.cursor = max(min(s.cursor, len(s.list)-1), 0)
+		return nil
+	case importedMsg:
+		s.select_ = msg.encounterID
+		return s.load()
+	case changedMsg, reloadMsg:
+		return s.load()
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			s.move(-1)
+		case tea.MouseWheelDown:
+			s.move(1)
+		}
+		return nil
+	case tea.KeyPressMsg:
+		k := s.app.keys
+		switch {
+		case key.Matches(msg, k.Back):
+			return pop(s)
+		case key.Matches(msg, k.Up):
+			s.move(-1)
+		case key.Matches(msg, k.Down):
+			s.move(1)
+		case key.Matches(msg, k.PageUp):
+			s.move(-max(s.height, 1))
+		case key.Matches(msg, k.PageDown):
+			s.move(max(s.height, 1))
+		case key.Matches(msg, k.Top):
+			s.move(-len(s.list))
+		case key.Matches(msg, k.Bottom):
+			s.move(len(s.list))
+		case key.Matches(msg, k.Import):
+			return push(newImportDialog(s.app))
+		case key.Matches(msg, k.Identify):
+			if s.cursor < len(s.list) {
+				e := s.list[s.cursor]
+				caseID := ""
+				if len(e.CaseIDs) > 0 {
+					caseID = e.CaseIDs[0]
+				}
+				return push(newCandidates(s.app, e.ID, e.Place, caseID))
+			}
+		}
+	}
+	return nil
+}
+
+func (s *encountersScreen) move(d int) {
+	s.cursor = max(min(s.cursor+d, len(s.list)-1), 0)
+}
+
+func (s *encountersScreen) View(width, height int) string {
+	st := s.app.styles
+	switch {
+	case !s.loaded:
+		return st.Muted.Render(" Loading the encounters…")
+	case s.err != nil:
+		return st.Danger.Render(" " + cases.ErrorMessage(s.err))
+	}
+	out := []string{st.Section.Render(fmt.Sprintf(" Encounters (%d)", len(s.list))) + st.Muted.Render("  enter searches the prints · i imports files")}
+	if len(s.list) == 0 {
+		out = append(out, "", st.Muted.Render("  No encounter yet: press i to import an ANSI/NIST-ITL transaction or a template."))
+		return strings.Join(out, "\n")
+	}
+	// When, fingers and cases keep their width; place, officer and file
+	// share the rest.
+	rest := max(width-2-20-2-7-2-19-6, 30)
+	placeW, officerW := rest*45/100, rest*22/100
+	fileW := rest - placeW - officerW
+	row := func(when, place, officer, fingers, file, cs string) string {
+		return fmt.Sprintf("%-20s  %-*s  %-*s  %7s  %-*s  %s", when, placeW, truncate(place, placeW), officerW, truncate(officer, officerW),
+			fingers, fileW, truncate(file, fileW), cs)
+	}
+	out = append(out, st.ColumnHeader.Render(truncate("  "+row("When", "Place", "Officer", "Fingers", "Source file", "Cases"), width)))
+	s.height = max(height-len(out), 1)
+	if s.cursor < s.offset {
+		s.offset = s.cursor
+	}
+	if s.cursor >= s.offset+s.height {
+		s.offset = s.cursor - s.height + 1
+	}
+	s.offset = max(min(s.offset, len(s.list)-s.height), 0)
+	for i := s.offset; i < min(s.offset+s.height, len(s.list)); i++ {
+		e := s.list[i]
+		cs := "—"
+		if len(e.CaseIDs) > 0 {
+			cs = strings.Join(e.CaseIDs, ", ")
+		}
+		text := row(stamp(e.At), orDash(e.Place), s.app.officerName(e.OfficerID), fmt.Sprint(e.Fingers), orDash(e.SourceFile), cs)
+		if i == s.cursor {
+			out = append(out, st.Selected.Render(pad("▸ "+text, width)))
+		} else {
+			out = append(out, truncate("  "+st.Text.Render(text), width))
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func (s *encountersScreen) Help() ([]key.Binding, [][]key.Binding) {
+	k := s.app.keys
+	return []key.Binding{k.Identify, k.Import, k.Down, k.Back},
+		[][]key.Binding{{k.Identify, k.Import}, {k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Back}}
+}
+
+// importDialog reads interchange files into the desk: the paths (space
+// separated, ~ expanded), whether they make a new encounter or a new
+// subject, and then what was read or why it was refused.
+type importDialog struct {
+	app       *app
+	paths     textinput.Model
+	asSubject bool
+	running   bool
+	res       *cases.ImportResult
+	err       error
+}
+
+type importMsg struct {
+	d   *importDialog
+	res *cases.ImportResult
+	err error
+}
+
+func newImportDialog(a *app) *importDialog {
+	in := textinput.New()
+	in.Prompt = "Files: "
+	in.Placeholder = "paths separated by spaces: ~/capture.an2 /media/usb/prints.iso"
+	in.CharLimit = 4096
+	in.SetStyles(a.styles.TextInput)
+	return &importDialog{app: a, paths: in}
+}
+
+func (d *importDialog) isDialog()       {}
+func (d *importDialog) Title() string   { return "Import" }
+func (d *importDialog) Capturing() bool { return true }
+func (d *importDialog) Init() tea.Cmd   { return d.paths.Focus() }
+
+// splitPaths reads the paths typed: separated by spaces, a leading ~ being
+// the officer's home.
+func splitPaths(s string) []string {
+	home, _ := os.UserHomeDir()
+	var out []string
+	for _, p := range strings.Fields(s) {
+		if home != "" && (p == "~" || strings.HasPrefix(p, "~/")) {
+			p = filepath.Join(home, strings.TrimPrefix(p, "~"))
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func (d *importDialog) Update(msg tea.Msg) tea.Cmd {
+	k := d.app.keys
+	switch msg := msg.(type) {
+	case importMsg:
+		if msg.d != d {
+			return nil
+		}
+		d.running = false
+		d.res, d.err = msg.res, msg.err
+		if msg.err != nil {
+			return nil
+		}
+		what := "Imported " + count(msg.res.Fingers, "finger", "fingers")
+		var cmds []tea.Cmd
+		if msg.res.EncounterID != "" {
+			what += " as encounter " + msg.res.EncounterID + "."
+			id := msg.res.EncounterID
+			cmds = append(cmds, func() tea.Msg { return importedMsg{id} })
+		} else {
+			what += " as subject " + msg.res.SubjectID + "."
+		}
+		d.paths.SetValue("")
+		cmds = append(cmds, func() tea.Msg { return changedMsg{done: what} })
+		return tea.Sequence(cmds...)
+	case tea.PasteMsg:
+		var cmd tea.Cmd
+		d.paths, cmd = d.paths.Update(msg)
+		return cmd
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, k.Cancel):
+			return pop(d)
+		case key.Matches(msg, k.Toggle):
+			d.asSubject = !d.asSubject
+			return nil
+		case key.Matches(msg, k.RunImport):
+			if d.running {
+				return nil
+			}
+			paths := splitPaths(d.paths.Value())
+			if len(paths) == 0 {
+				return failure("Name at least one file to import.")
+			}
+			d.running, d.res, d.err = true, nil, nil
+			a, asSubject := d.app, d.asSubject
+			return func() tea.Msg {
+				res, err := a.identify.Import(a.ctx, a.officer, paths, asSubject)
+				return importMsg{d, res, err}
+			}
+		}
+		var cmd tea.Cmd
+		d.paths, cmd = d.paths.Update(msg)
+		return cmd
+	}
+	return nil
+}
+
+func (d *importDialog) View(width, height int) string {
+	st := d.app.styles
+	inner := min(dialogWidth, width-4)
+	d.paths.SetWidth(max(inner-8, 10))
+	as := func(on bool, text string) string {
+		if on {
+			return st.ChoiceActive.Render("(•) " + text)
+		}
+		return st.Choice.Render("( ) " + text)
+	}
+	lines := []string{
+		st.Muted.Render(truncate("ANSI/NIST-ITL transactions, ISO/IEC 19794-2 or INCITS 378 templates.", inner)),
+		"",
+		d.paths.View(),
+		"",
+		st.Label.Render("Import as  ") + as(!d.asSubject, "an encounter") + "  " + as(d.asSubject, "a new subject"),
+		"",
+	}
+	switch {
+	case d.running:
+		lines = append(lines, st.Muted.Render("Reading…"))
+	case d.err != nil:
+		for _, l := range wrapLines("✗ "+cases.ErrorMessage(d.err), inner) {
+			lines = append(lines, st.Danger.Render(l))
+		}
+		lines = append(lines, st.Muted.Render("Nothing was stored."))
+	case d.res != nil:
+		r := d.res
+		head := "✓ " + count(r.Fingers, "finger", "fingers") + " read"
+		if r.EncounterID != "" {
+			head += " into encounter " + r.EncounterID
+		} else {
+			head += " into subject " + r.SubjectID
+		}
+		lines = append(lines, st.Notice.Render(truncate(head, inner)))
+		for _, f := range r.Files {
+			sha := f.SHA256
+			if len(sha) > 12 {
+				sha = sha[:12] + "…"
+			}
+			lines = append(lines, "  "+st.Text.Render(truncate(fmt.Sprintf("%s  %s  sha256 %s", f.Name, f.Format, sha), inner-2)))
+		}
+		for _, w := range r.Warnings {
+			for _, l := range wrapLines("⚠ "+w, inner-2) {
+				lines = append(lines, "  "+st.Warning.Render(l))
+			}
+		}
+	default:
+		lines = append(lines, st.Muted.Render("Nothing imported yet."))
+	}
+	k := d.app.keys
+	return box(d.app, width, "Import fingerprint files", strings.Join(lines, "\n"),
+		hintText(k.RunImport, k.Toggle, k.Cancel))
+}
+
+func (d *importDialog) Help() ([]key.Binding, [][]key.Binding) {
+	k := d.app.keys
+	return []key.Binding{k.RunImport, k.Toggle, k.Cancel}, [][]key.Binding{{k.RunImport, k.Toggle, k.Cancel}}
+}

@@ -1,0 +1,420 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/enlace-desk/enlace/cases"
+)
+
+// identification is one fingerprint search and what the review needs
+// around it: the encounter (its claimed identity), the candidates' records,
+// and the case a decision is recorded on.
+type identification struct {
+	encounterID string
+	place       string // where the encounter was, for a new case's title
+	caseID      string // "" until the encounter has a case
+	enc         *cases.Encounter
+	res         *cases.IdentificationResult
+	subjects    map[string]*cases.Subject
+}
+
+// candidateName is a candidate as the officer reads it: the record's name.
+func (id *identification) candidateName(subjectID string) string {
+	if s := id.subjects[subjectID]; s != nil {
+		return s.Name.Display()
+	}
+	return "(record not on this desk)"
+}
+
+// shortID is an ID's first eight characters (when it was made) and its
+// last four (records made in the same moment differ there): enough to tell
+// records apart and to find one.
+func shortID(id string) string {
+	if len(id) > 13 {
+		return id[:8] + "…" + id[len(id)-4:]
+	}
+	return id
+}
+
+// candidatesScreen runs a fingerprint search from an encounter (with the
+// session's purpose, asked once) in a command, and lists the candidates:
+// rank, band, fused score, FMR, the record and the fingers compared.
+type candidatesScreen struct {
+	app *app
+	id  *identification
+
+	seq       int
+	cancel    context.CancelFunc
+	searching bool
+	err       error
+	repurpose bool // the officer changed the purpose here: search again
+	spin      spinner.Model
+
+	cursor, offset, height int
+}
+
+type identifyMsg struct {
+	s        *candidatesScreen
+	seq      int
+	enc      *cases.Encounter
+	res      *cases.IdentificationResult
+	subjects map[string]*cases.Subject
+	err      error
+}
+
+// newCandidates searches encounterID's prints; decisions go on caseID (""
+// when the encounter has no case yet).
+func newCandidates(a *app, encounterID, place, caseID string) *candidatesScreen {
+	s := &candidatesScreen{app: a, id: &identification{encounterID: encounterID, place: place, caseID: caseID}}
+	s.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(a.styles.Muted))
+	return s
+}
+
+func (s *candidatesScreen) Title() string   { return "Prints " + shortID(s.id.encounterID) }
+func (s *candidatesScreen) Capturing() bool { return false }
+
+// Init searches, or first asks the purpose.
+func (s *candidatesScreen) Init() tea.Cmd {
+	if s.app.purpose == "" {
+		return push(newPurposePicker(s.app))
+	}
+	return s.run()
+}
+
+func (s *candidatesScreen) stop() {
+	if s.cancel != nil {
+		s.cancel()
+		s.cancel = nil
+	}
+	s.searching = false
+}
+
+// run starts the search in a command; keys keep working meanwhile.
+func (s *candidatesScreen) run() tea.Cmd {
+	s.stop()
+	s.seq++
+	s.err = nil
+	ctx, cancel := context.WithCancel(s.app.ctx)
+	s.cancel, s.searching = cancel, true
+	a, seq, encID := s.app, s.seq, s.id.encounterID
+	search := func() tea.Msg {
+		msg := identifyMsg{s: s, seq: seq}
+		msg.enc, msg.err = a.identify.Encounter(ctx, encID)
+		if msg.err != nil {
+			return msg
+		}
+		msg.res, msg.err = a.identify.Identify(ctx, a.officer, encID, a.purpose, a.purposeText, 0)
+		if msg.err != nil {
+			return msg
+		}
+		msg.subjects = map[string]*cases.Subject{}
+		for _, c := range msg.res.Candidates {
+			if sub, err := a.store.Subject(ctx, c.SubjectID); err == nil {
+				msg.subjects[c.SubjectID] = sub
+			}
+		}
+		return msg
+	}
+	return tea.Batch(search, s.spin.Tick)
+}
+
+func (s *candidatesScreen) candidates() []cases.Candidate {
+	if s.id.res == nil {
+		return nil
+	}
+	return s.id.res.Candidates
+}
+
+func (s *candidatesScreen) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case identifyMsg:
+		if msg.s != s || msg.seq != s.seq {
+			return nil
+		}
+		s.stop()
+		if msg.err != nil {
+			s.err = msg.err
+			return failure(cases.ErrorMessage(msg.err))
+		}
+		s.id.enc, s.id.res, s.id.subjects = msg.enc, msg.res, msg.subjects
+		if s.id.place == "" && msg.enc != nil {
+			s.id.place = msg.enc.Place
+		}
+		s.cursor, s.offset = 0, 0
+		return nil
+	case spinner.TickMsg:
+		if !s.searching {
+			return nil
+		}
+		var cmd tea.Cmd
+		s.spin, cmd = s.spin.Update(msg)
+		return cmd
+	case purposeMsg:
+		if s.app.purpose != "" && (s.repurpose || s.id.res == nil && !s.searching && s.err == nil) {
+			s.repurpose = false
+			return s.run()
+		}
+		return nil
+	case caseOpenedMsg:
+		return s.id.opened(s.app, msg)
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			s.move(-1)
+		case tea.MouseWheelDown:
+			s.move(1)
+		}
+		return nil
+	case tea.KeyPressMsg:
+		return s.key(msg)
+	}
+	return nil
+}
+
+func (s *candidatesScreen) move(d int) {
+	s.cursor = max(min(s.cursor+d, len(s.candidates())-1), 0)
+}
+
+func (s *candidatesScreen) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := s.app.keys
+	switch {
+	case key.Matches(msg, k.Back):
+		s.stop()
+		return pop(s)
+	case key.Matches(msg, k.Purpose):
+		s.repurpose = true
+		return push(newPurposePicker(s.app))
+	case key.Matches(msg, k.Up):
+		s.move(-1)
+	case key.Matches(msg, k.Down):
+		s.move(1)
+	case key.Matches(msg, k.PageUp):
+		s.move(-max(s.height, 1))
+	case key.Matches(msg, k.PageDown):
+		s.move(max(s.height, 1))
+	case key.Matches(msg, k.Top):
+		s.move(-len(s.candidates()))
+	case key.Matches(msg, k.Bottom):
+		s.move(len(s.candidates()))
+	case key.Matches(msg, k.OpenCandidate):
+		if s.cursor < len(s.candidates()) {
+			return push(newReview(s.app, s))
+		}
+	case key.Matches(msg, k.Decide):
+		if s.cursor < len(s.candidates()) {
+			return s.id.decide(s.app, s, s.candidates()[s.cursor].SubjectID)
+		}
+	}
+	return nil
+}
+
+// View draws the search's state and the candidates.
+func (s *candidatesScreen) View(width, height int) string {
+	st := s.app.styles
+	var out []string
+	head := st.Section.Render(" Fingerprint search") + st.Muted.Render(" · encounter "+s.id.encounterID)
+	if s.id.place != "" {
+		head += st.Muted.Render(" · " + s.id.place)
+	}
+	out = append(out, truncate(head, width))
+	out = append(out, s.statusLine(width))
+	out = append(out, "")
+	res := s.id.res
+	if res == nil {
+		if !s.searching && s.err == nil && s.app.purpose == "" {
+			out = append(out, st.Muted.Render("  State the purpose (ctrl+p) to search this encounter's prints."))
+		}
+		return strings.Join(out, "\n")
+	}
+	if len(res.Candidates) == 0 {
+		out = append(out, st.Muted.Render("  No candidate: the gallery holds nobody like these prints."))
+		return strings.Join(out, "\n")
+	}
+	// The band in full when there is room, its colour word otherwise.
+	bandW, bandOf := 24, bandText
+	if width < 110 {
+		bandW, bandOf = 9, bandWord
+	}
+	nameW := max(width-54-bandW, 12)
+	out = append(out, st.ColumnHeader.Render(truncate(fmt.Sprintf("  %4s  %-*s %7s  %-8s  %-*s  %-13s  %s", "Rank", bandW, "Band", "Score", "FMR", nameW, "Candidate", "Record", "Fingers"), width)))
+	s.height = max(height-len(out), 1)
+	if s.cursor < s.offset {
+		s.offset = s.cursor
+	}
+	if s.cursor >= s.offset+s.height {
+		s.offset = s.cursor - s.height + 1
+	}
+	s.offset = max(min(s.offset, len(res.Candidates)-s.height), 0)
+	for i := s.offset; i < min(s.offset+s.height, len(res.Candidates)); i++ {
+		c := res.Candidates[i]
+		band := pad(bandOf(c.Band), bandW)
+		name := pad(truncate(s.id.candidateName(c.SubjectID), nameW), nameW)
+		if i == s.cursor {
+			row := fmt.Sprintf("▸ %4d  %s %7.1f  %-8s  %s  %-13s  %d", c.Rank, band, c.Score, fmr(c.FMR), name, shortID(c.SubjectID), len(c.Fingers))
+			out = append(out, st.Selected.Render(pad(row, width)))
+			continue
+		}
+		row := fmt.Sprintf("  %4d  ", c.Rank) + st.bandStyle(c.Band).Render(band) +
+			st.Text.Render(fmt.Sprintf(" %7.1f  %-8s  ", c.Score, fmr(c.FMR))) + st.Author.Render(name) +
+			st.Muted.Render("  "+pad(shortID(c.SubjectID), 13)+"  ") + st.Text.Render(fmt.Sprint(len(c.Fingers)))
+		out = append(out, truncate(row, width))
+	}
+	return strings.Join(out, "\n")
+}
+
+// statusLine states the purpose and the search's progress or outcome.
+func (s *candidatesScreen) statusLine(width int) string {
+	st := s.app.styles
+	parts := []string{purposeText(st, s.app)}
+	switch {
+	case s.searching:
+		parts = append(parts, s.spin.View()+st.Muted.Render(" searching the gallery…"))
+	case s.err != nil:
+		parts = append(parts, st.Danger.Render(cases.ErrorMessage(s.err)))
+	case s.id.res != nil:
+		r := s.id.res
+		parts = append(parts, st.Text.Render(fmt.Sprintf("%s against %s, logged",
+			count(r.Fingers, "finger", "fingers"), count(r.Gallery, "subject", "subjects"))))
+		if s.id.caseID != "" {
+			parts = append(parts, st.Label.Render("decisions go on ")+st.Text.Render(s.id.caseID))
+		} else {
+			parts = append(parts, st.Muted.Render("no case yet"))
+		}
+	}
+	return truncate(" "+strings.Join(parts, st.Muted.Render(" · ")), width)
+}
+
+// purposeText states the session's purpose, or how to state it.
+func purposeText(st *Styles, a *app) string {
+	if a.purpose == "" {
+		return st.Warning.Render("No purpose stated: ctrl+p states it")
+	}
+	p := a.purpose.Label()
+	if a.purpose == cases.PurposeOther && a.purposeText != "" {
+		p += ": " + a.purposeText
+	}
+	return st.Label.Render("Purpose ") + st.Text.Render(truncate(p, 40))
+}
+
+// bandWord is a band's colour in words, with a mark, so it reads without
+// colour: "■ RED".
+func bandWord(b cases.Band) string {
+	switch b {
+	case cases.BandRed:
+		return "■ RED"
+	case cases.BandYellow:
+		return "▲ YELLOW"
+	case cases.BandGreen:
+		return "○ GREEN"
+	}
+	return string(b)
+}
+
+// bandText is the band with its meaning: "■ RED highly probable".
+func bandText(b cases.Band) string {
+	switch b {
+	case cases.BandRed:
+		return bandWord(b) + " highly probable"
+	case cases.BandYellow:
+		return bandWord(b) + " possible"
+	case cases.BandGreen:
+		return bandWord(b) + " no match"
+	}
+	return string(b)
+}
+
+// fmr writes a false match rate compactly: "1e-12", "0.003".
+func fmr(v float64) string {
+	switch {
+	case v <= 0:
+		return "<1e-300"
+	case v >= 0.001:
+		return fmt.Sprintf("%.3f", v)
+	}
+	return strings.Replace(fmt.Sprintf("%.0e", v), "e-0", "e-", 1)
+}
+
+func (s *candidatesScreen) Help() ([]key.Binding, [][]key.Binding) {
+	k := s.app.keys
+	return []key.Binding{k.OpenCandidate, k.Decide, k.Purpose, k.Back},
+		[][]key.Binding{{k.OpenCandidate, k.Up, k.Down, k.PageUp, k.PageDown}, {k.Decide, k.Purpose, k.Back}}
+}
+
+// newReviewDecision is the decision form for the candidate under review.
+func newReviewDecision(a *app, c *cases.Case, sub *cases.Subject) *decisionForm {
+	f := newDecisionForm(a, c, []cases.Subject{*sub})
+	f.startReview = true
+	return f
+}
+
+// caseOpenedMsg reports the case opened for an encounter so a decision can
+// be recorded on it.
+type caseOpenedMsg struct {
+	id      *identification
+	c       *cases.Case
+	subject *cases.Subject
+	err     error
+}
+
+// decide opens the decision form on the identification's case for the
+// candidate subjectID; when the encounter has no case, it first offers to
+// open one with the candidate as its subject.
+func (id *identification) decide(a *app, from Screen, subjectID string) tea.Cmd {
+	sub := id.subjects[subjectID]
+	if sub == nil {
+		return failure("The candidate's record is not on this desk: no decision can name it.")
+	}
+	if id.caseID != "" {
+		caseID := id.caseID
+		return func() tea.Msg {
+			c, err := a.store.Case(a.ctx, caseID)
+			if err != nil {
+				return noticeMsg{text: cases.ErrorMessage(err), err: true}
+			}
+			return pushMsg{newReviewDecision(a, c, sub)}
+		}
+	}
+	p := &choicePicker{app: a, name: "Open a case",
+		title: "This encounter has no case. Open one with " + sub.Name.Display() + " as its subject?"}
+	p.list.choices = []string{"Open a case, then record the decision", "Cancel"}
+	p.apply = func(i int) tea.Cmd {
+		if i != 0 {
+			return pop(p)
+		}
+		title := "Fingerprint search from encounter"
+		if id.place != "" {
+			title += " at " + id.place
+		}
+		nc := cases.NewCase{Title: title, Priority: cases.PriorityNormal, EncounterID: id.encounterID, SubjectIDs: []string{subjectID}}
+		return tea.Sequence(pop(p), func() tea.Msg {
+			c, err := a.store.CreateCase(a.ctx, a.officer, nc)
+			return caseOpenedMsg{id: id, c: c, subject: sub, err: err}
+		})
+	}
+	return push(p)
+}
+
+// opened takes the case opened for the encounter and opens the decision
+// form on it. Every screen sharing id gets the message; the identification
+// acts once.
+func (id *identification) opened(a *app, msg caseOpenedMsg) tea.Cmd {
+	if msg.id != id || id.caseID != "" && msg.err == nil && msg.c != nil && id.caseID == msg.c.ID {
+		return nil
+	}
+	if msg.err != nil {
+		return failure(cases.ErrorMessage(msg.err))
+	}
+	id.caseID = msg.c.ID
+	c, sub := msg.c, *msg.subject
+	return tea.Sequence(
+		func() tea.Msg {
+			return changedMsg{caseID: c.ID, done: "Case " + c.ID + " opened for the encounter."}
+		},
+		push(newReviewDecision(a, c, &sub)))
+}
