@@ -17,6 +17,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -76,13 +77,35 @@ func (d *Desk) Gallery(ctx context.Context) (*match.Gallery, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if !d.built {
+		// Decoding and preparing templates is the cost: spread it over the cores.
 		g := match.NewGallery()
+		type job struct {
+			id     string
+			prints []cases.Fingerprint
+		}
+		jobs := make(chan job, 256)
+		var wg sync.WaitGroup
+		for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for j := range jobs {
+					if fingers := decodeAll(j.prints); len(fingers) > 0 {
+						g.Add(j.id, fingers)
+					}
+				}
+			}()
+		}
 		err := d.st.EachSubjectFingerprints(ctx, func(id string, prints []cases.Fingerprint) error {
-			if fingers := decodeAll(prints); len(fingers) > 0 {
-				g.Add(id, fingers)
+			select {
+			case jobs <- job{id, prints}:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
 			}
-			return nil
 		})
+		close(jobs)
+		wg.Wait()
 		if err != nil {
 			return nil, err
 		}
@@ -101,6 +124,12 @@ func (d *Desk) Gallery(ctx context.Context) (*match.Gallery, error) {
 		delete(d.pending, id)
 	}
 	return d.gallery, nil
+}
+
+// Warm builds the gallery ahead of the first identification, in the
+// background; a search that starts meanwhile waits for it.
+func (d *Desk) Warm(ctx context.Context) {
+	go d.Gallery(ctx)
 }
 
 // decodeAll turns stored fingerprints into matcher fingers, skipping any
@@ -187,7 +216,7 @@ func (d *Desk) Identify(ctx context.Context, actor cases.Officer, encounterID st
 	}
 	res := &cases.IdentificationResult{EncounterID: encounterID, Gallery: g.Len(), Fingers: len(probe), Took: time.Since(start)}
 	for i, c := range found {
-		cand := cases.Candidate{Rank: i + 1, SubjectID: c.SubjectID, Score: c.Score, FMR: c.FMR, Band: band(c.Band)}
+		cand := cases.Candidate{Rank: i + 1, SubjectID: c.SubjectID, Score: c.Score, FMR: c.FMR, Band: bandIn(c.FMR, g.Len())}
 		sub, err := d.st.Subject(ctx, c.SubjectID)
 		if err != nil {
 			return nil, err
@@ -224,6 +253,14 @@ func (d *Desk) Identify(ctx context.Context, actor cases.Officer, encounterID st
 		res.LogID = log[0].ID
 	}
 	return res, nil
+}
+
+// bandIn bands a candidate by the chance that some subject of a gallery of
+// this size who is not the person scores as well: the candidate's false
+// match rate times the gallery size. A one-finger search of 5,000 subjects
+// throws up candidates at FMR 1e-4 by chance alone; they are not "possible".
+func bandIn(fmr float64, gallery int) cases.Band {
+	return band(match.BandFor(min(1, fmr*float64(max(1, gallery)))))
 }
 
 func band(b match.Band) cases.Band {

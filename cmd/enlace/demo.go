@@ -157,6 +157,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var exchangeErr error
 	var clientMu sync.Mutex
 	ready := make(chan struct{})
+	prints := afis.New(st)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -164,6 +165,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if fresh {
 			fail(demo.Populate(ctx, st, opts))
 		}
+		prints.Warm(ctx) // the gallery builds while the officer reads the queue
 	}()
 	if !f.offline {
 		wg.Add(1)
@@ -196,7 +198,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	err = ui.Run(ctx, ui.Config{Store: st, Officer: *me, Agency: agency, Clock: st.Clock(), Theme: f.theme, Sync: syncFn, Generation: st.Generation,
-		Identify: afis.New(st)})
+		Identify: prints})
 	cancel()
 	wg.Wait()
 	return errors.Join(err, bgErr)

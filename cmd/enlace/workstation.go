@@ -113,8 +113,10 @@ func openSession(ctx context.Context, st *store.Store, sf sessionFlags, syncFn f
 	if err != nil {
 		return err
 	}
+	prints := afis.New(st)
+	prints.Warm(ctx) // the gallery builds while the officer reads the queue
 	return ui.Run(ctx, ui.Config{Store: st, Officer: *officer, Agency: agency, Clock: st.Clock(), Theme: sf.theme, Sync: syncFn, Generation: st.Generation,
-		Identify: afis.New(st)})
+		Identify: prints})
 }
 
 func unknownOfficer(ctx context.Context, st *store.Store, id string) error {
