@@ -20,7 +20,7 @@ var _ cases.SearchService = (*Store)(nil)
 // Search tuning, stated once.
 const (
 	// maxCandidates bounds the first stage: how many records the re-rank sees.
-	maxCandidates = 600
+	maxCandidates = 400
 	// planTarget is the expected size of the first intersection the plan
 	// aims for, given the parts' frequencies.
 	planTarget = 150

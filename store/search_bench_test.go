@@ -41,6 +41,13 @@ func benchStore(b *testing.B) *store.Store {
 // ways officers do: in full, surnames first, without the maternal surname,
 // without accents, with a typing error.
 func sampleQueries(b *testing.B, st *store.Store, n int) (nameQueries, docQueries []string) {
+	nameQueries, docQueries, _ = sampleQueriesWithIDs(b, st, n)
+	return nameQueries, docQueries
+}
+
+// sampleQueriesWithIDs also returns, for each name query, the subject it was
+// written from.
+func sampleQueriesWithIDs(b *testing.B, st *store.Store, n int) (nameQueries, docQueries, want []string) {
 	b.Helper()
 	rng := rand.New(rand.NewPCG(1, 2))
 	h, _ := st.Health(ctx)
@@ -68,17 +75,24 @@ func sampleQueries(b *testing.B, st *store.Store, n int) (nameQueries, docQuerie
 			q = string(d)
 		}
 		nameQueries = append(nameQueries, q)
+		want = append(want, res.ID)
 		for _, d := range res.Documents {
 			docQueries = append(docQueries, d.Number)
 		}
 	}
-	return nameQueries, docQueries
+	return nameQueries, docQueries, want
 }
 
 func benchSearch(b *testing.B, st *store.Store, queries []string) {
+	benchSearchFor(b, st, queries, nil)
+}
+
+// benchSearchFor also reports how often the subject a query was written from
+// is among the first five results (with the same name, it may not be first).
+func benchSearchFor(b *testing.B, st *store.Store, queries, want []string) {
 	officer := demo.Officers()[0]
 	lat := make([]time.Duration, 0, b.N)
-	candidates := 0
+	candidates, found := 0, 0
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
@@ -88,9 +102,19 @@ func benchSearch(b *testing.B, st *store.Store, queries []string) {
 		}
 		lat = append(lat, time.Since(start))
 		candidates += res.Candidates
+		if want != nil {
+			for k, h := range res.Hits {
+				if k < 5 && h.Subject.ID == want[i%len(want)] {
+					found++
+				}
+			}
+		}
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(candidates)/float64(b.N), "candidates/op")
+	if want != nil {
+		b.ReportMetric(float64(found)/float64(b.N), "in-top5")
+	}
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds())/1000, "p95-ms")
@@ -98,8 +122,8 @@ func benchSearch(b *testing.B, st *store.Store, queries []string) {
 
 func BenchmarkSearchName(b *testing.B) {
 	st := benchStore(b)
-	names, _ := sampleQueries(b, st, 200)
-	benchSearch(b, st, names)
+	names, _, want := sampleQueriesWithIDs(b, st, 200)
+	benchSearchFor(b, st, names, want)
 }
 
 func BenchmarkSearchDocument(b *testing.B) {
