@@ -24,11 +24,9 @@ type caseView struct {
 	subjects []cases.Subject
 	timeline []cases.Annotation
 
-	offset        int
-	width, height int
-	lines         []string // the page drawn for linesWidth
-	linesWidth    int
-	linesDark     bool
+	scrollPage
+	linesWidth int
+	linesDark  bool
 }
 
 func newCaseView(a *app, id string) *caseView { return &caseView{app: a, id: id} }
@@ -91,12 +89,7 @@ func (v *caseView) Update(msg tea.Msg) tea.Cmd {
 		v.lines = nil
 		return nil
 	case tea.MouseWheelMsg:
-		switch msg.Button {
-		case tea.MouseWheelUp:
-			v.scroll(-wheelStep)
-		case tea.MouseWheelDown:
-			v.scroll(wheelStep)
-		}
+		v.wheel(msg)
 		return nil
 	case tea.KeyPressMsg:
 		return v.key(msg)
@@ -113,14 +106,7 @@ func (v *caseView) key(msg tea.KeyPressMsg) tea.Cmd {
 		v.scroll(-1)
 	case key.Matches(msg, k.Down):
 		v.scroll(1)
-	case key.Matches(msg, k.PageUp):
-		v.scroll(-max(v.height-1, 1))
-	case key.Matches(msg, k.PageDown):
-		v.scroll(max(v.height-1, 1))
-	case key.Matches(msg, k.Top):
-		v.offset = 0
-	case key.Matches(msg, k.Bottom):
-		v.offset = len(v.lines)
+	case v.pageKey(k, msg):
 	}
 	if v.c == nil {
 		return nil
@@ -171,10 +157,6 @@ func (v *caseView) changeStatus() tea.Cmd {
 		return failure(fmt.Sprintf("A case that is %s cannot move to any other status.", v.c.Status.Label()))
 	}
 	return push(newStatusPicker(v.app, v.c, v.subjects, allowed))
-}
-
-func (v *caseView) scroll(d int) {
-	v.offset = max(min(v.offset+d, len(v.lines)-v.height), 0)
 }
 
 // View draws the visible part of the page.

@@ -26,13 +26,11 @@ type subjectView struct {
 	s      *cases.Subject
 	cases  []cases.CaseSummary
 
-	cursor        int // the selected case
-	offset        int
-	width, height int
-	lines         []string
-	linesWidth    int
-	linesDark     bool
-	casesAt       int // line of the first case row
+	cursor int // the selected case
+	scrollPage
+	linesWidth int
+	linesDark  bool
+	casesAt    int // line of the first case row
 }
 
 func newSubjectView(a *app, id string, hit *cases.SubjectHit) *subjectView {
@@ -92,12 +90,7 @@ func (v *subjectView) Update(msg tea.Msg) tea.Cmd {
 		v.lines = nil
 		return nil
 	case tea.MouseWheelMsg:
-		switch msg.Button {
-		case tea.MouseWheelUp:
-			v.scroll(-wheelStep)
-		case tea.MouseWheelDown:
-			v.scroll(wheelStep)
-		}
+		v.wheel(msg)
 		return nil
 	case tea.KeyPressMsg:
 		return v.key(msg)
@@ -114,14 +107,7 @@ func (v *subjectView) key(msg tea.KeyPressMsg) tea.Cmd {
 		v.select_(-1)
 	case key.Matches(msg, k.Down):
 		v.select_(1)
-	case key.Matches(msg, k.PageUp):
-		v.scroll(-max(v.height-1, 1))
-	case key.Matches(msg, k.PageDown):
-		v.scroll(max(v.height-1, 1))
-	case key.Matches(msg, k.Top):
-		v.offset = 0
-	case key.Matches(msg, k.Bottom):
-		v.offset = len(v.lines)
+	case v.pageKey(k, msg):
 	case key.Matches(msg, k.OpenCase):
 		if v.cursor < len(v.cases) {
 			return push(newCaseView(v.app, v.cases[v.cursor].ID))
@@ -150,10 +136,6 @@ func (v *subjectView) select_(d int) {
 	if row >= v.offset+v.height-1 {
 		v.offset = row - v.height + 2
 	}
-}
-
-func (v *subjectView) scroll(d int) {
-	v.offset = max(min(v.offset+d, len(v.lines)-v.height), 0)
 }
 
 // View draws the visible part of the page.
