@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -60,26 +59,7 @@ func TestDeskKilledDuringSyncLosesAndDuplicatesNothing(t *testing.T) {
 		trials = n
 	}
 	ctx := context.Background()
-	dir := t.TempDir()
-	if err := ensureDemoPKI(dir); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := exchange.LoadHubConfig(filepath.Join(dir, demoExchangeDir, "hub.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	hub, err := exchange.NewHub(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hub.SetLogger(discardLogger())
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go hub.Serve(l)
-	defer hub.Shutdown(ctx)
-	url := "https://" + l.Addr().String()
+	dir, url := startDemoHub(t)
 
 	// The US desk makes a shared case and a few hundred notes for the EC desk to pull.
 	us, usSettings, err := openDeskStore(ctx, filepath.Join(dir, "us-cbp-desk-1"), 2)

@@ -18,7 +18,33 @@ import (
 func realDesks(t *testing.T) (ec, us *store.Store, ecSync, usSync *exchange.Client) {
 	t.Helper()
 	ctx := context.Background()
-	dir := t.TempDir()
+	dir, url := startDemoHub(t)
+	open := func(d demoDesk) (*store.Store, *exchange.Client) {
+		st, settings, err := openDeskStore(ctx, filepath.Join(dir, d.name), d.number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		if err := demo.WriteDirectory(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		c, err := newSyncClient(st, settings, func(c *exchange.ClientConfig) { c.HubURL = url })
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(c.Close)
+		return st, c
+	}
+	ec, ecSync = open(demoDesks[0])
+	us, usSync = open(demoDesks[1])
+	return ec, us, ecSync, usSync
+}
+
+// startDemoHub makes the demo's PKI in a temporary folder and serves its hub
+// on a loopback port with real mutual TLS; it returns the folder and the URL.
+func startDemoHub(t *testing.T) (dir, url string) {
+	t.Helper()
+	dir = t.TempDir()
 	if err := ensureDemoPKI(dir); err != nil {
 		t.Fatal(err)
 	}
@@ -36,26 +62,8 @@ func realDesks(t *testing.T) (ec, us *store.Store, ecSync, usSync *exchange.Clie
 		t.Fatal(err)
 	}
 	go hub.Serve(l)
-	t.Cleanup(func() { hub.Shutdown(ctx) })
-	open := func(d demoDesk) (*store.Store, *exchange.Client) {
-		st, settings, err := openDeskStore(ctx, filepath.Join(dir, d.name), d.number)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		if err := demo.WriteDirectory(ctx, st); err != nil {
-			t.Fatal(err)
-		}
-		c, err := newSyncClient(st, settings, func(c *exchange.ClientConfig) { c.HubURL = "https://" + l.Addr().String() })
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(c.Close)
-		return st, c
-	}
-	ec, ecSync = open(demoDesks[0])
-	us, usSync = open(demoDesks[1])
-	return ec, us, ecSync, usSync
+	t.Cleanup(func() { hub.Shutdown(context.Background()) })
+	return dir, "https://" + l.Addr().String()
 }
 
 func round(t *testing.T, cs ...*exchange.Client) {
