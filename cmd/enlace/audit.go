@@ -8,6 +8,8 @@ import (
 	"io"
 	"text/tabwriter"
 	"time"
+
+	"github.com/enlace-desk/enlace/cases"
 )
 
 func init() {
@@ -32,11 +34,14 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := fs.Parse(args[1:]); err != nil {
 		return usageError("%v", err)
 	}
-	st, _, err := sf.open(ctx)
+	st, officer, err := sf.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if !officer.Has(cases.RoleAuditor) && !officer.Has(cases.RoleSupervisor) {
+		return fmt.Errorf("the query log is for auditors and supervisors; %s is neither (use --as)", officer.ID)
+	}
 	entries, err := st.QueryLog(ctx, *limit)
 	if err != nil {
 		return err

@@ -73,3 +73,33 @@ func TestWorkstationWithoutStoreSaysWhatToDo(t *testing.T) {
 		t.Errorf("bad theme: %v", err)
 	}
 }
+
+func TestSearchIsLoggedAndOnlyAuditorsReadTheLog(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "demo")
+	var out, errOut bytes.Buffer
+	if err := run(ctx, []string{"demo", "--data-dir", dir, "--no-ui", "--offline", "--subjects", "200", "--cases", "10", "--prints", "0"}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	desk := filepath.Join(dir, "ec-pn-desk-1")
+	if err := run(ctx, []string{"search", "--data-dir", desk, "Macías"}, &out, &errOut); err == nil || !strings.Contains(err.Error(), "purpose") {
+		t.Errorf("search without purpose: %v", err)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"search", "--data-dir", desk, "--purpose", "border", "Macías", "--json"}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `"ReadAs": "name"`) {
+		t.Errorf("json output: %.200s", out.String())
+	}
+	if err := run(ctx, []string{"audit", "queries", "--data-dir", desk}, &out, &errOut); err == nil || !strings.Contains(err.Error(), "auditors") {
+		t.Errorf("an officer read the query log: %v", err)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"audit", "queries", "--data-dir", desk, "--as", "ec.auditoria"}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "Border inspection") || !strings.Contains(out.String(), "Macías") {
+		t.Errorf("audit output: %s", out.String())
+	}
+}
