@@ -86,6 +86,9 @@ type SubjectService interface {
 	// SubjectCases returns summaries of the cases a subject appears in.
 	SubjectCases(ctx context.Context, subjectID string) ([]CaseSummary, error)
 	SaveSubject(ctx context.Context, actor Officer, s *Subject) error
+	// ViewSubject returns a subject for an officer to look at and logs the
+	// view with its purpose, as every search is logged.
+	ViewSubject(ctx context.Context, actor Officer, id string, purpose Purpose, purposeText string) (*Subject, error)
 }
 
 // DirectoryService knows the agencies and officers of the exchange.

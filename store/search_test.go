@@ -228,3 +228,20 @@ func TestOlderFileIsMigratedAndSearchable(t *testing.T) {
 		t.Errorf("subject from the old file not found after migration: %+v", res)
 	}
 }
+
+func TestViewingASubjectIsLogged(t *testing.T) {
+	st := searchStore(t)
+	res := search(t, st, cases.SubjectQuery{Text: "Fito Macías"})
+	id := res.Hits[0].Subject.ID
+	if _, err := st.ViewSubject(ctx, ecOfficer, id, "", ""); cases.ErrorCode(err) != cases.EINVALID {
+		t.Errorf("a view without purpose: %v", err)
+	}
+	sub, err := st.ViewSubject(ctx, ecOfficer, id, cases.PurposeBorder, "")
+	if err != nil || sub.ID != id {
+		t.Fatalf("view: %v", err)
+	}
+	log, _ := st.QueryLog(ctx, 1)
+	if len(log) != 1 || log[0].Kind != "view" || !strings.Contains(log[0].Query, id) || log[0].Purpose != cases.PurposeBorder {
+		t.Errorf("view log entry: %+v", log)
+	}
+}

@@ -372,3 +372,21 @@ func (s *Store) Encounter(ctx context.Context, id string) (*cases.Encounter, err
 	}
 	return &e, storageErr(rows.Err(), "cannot read encounter %s", id)
 }
+
+// ViewSubject returns a subject and writes a query-log entry (kind "view")
+// for the officer who looks at it, with the stated purpose.
+func (s *Store) ViewSubject(ctx context.Context, actor cases.Officer, id string, purpose cases.Purpose, purposeText string) (*cases.Subject, error) {
+	if err := cases.ValidatePurpose(purpose, purposeText); err != nil {
+		return nil, err
+	}
+	sub, err := s.Subject(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	entry := cases.QueryLogEntry{OfficerID: actor.ID, Agency: actor.Agency, Kind: "view", Query: "subject " + id + " (" + sub.Name.Display() + ")",
+		Purpose: purpose, PurposeText: purposeText, Results: 1}
+	if err := s.LogQuery(ctx, entry); err != nil {
+		return nil, err
+	}
+	return sub, nil
+}

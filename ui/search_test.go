@@ -202,6 +202,16 @@ func TestSubjectViewAndNewCase(t *testing.T) {
 			t.Errorf("subject view lacks %q:\n%s", want, text)
 		}
 	}
+	// Looking at the person is logged, once, with the session's purpose.
+	var views int
+	for _, e := range queryLog(t, d) {
+		if e.Kind == "view" && strings.Contains(e.Query, "José Adolfo Macías Villamar") && e.Purpose != "" {
+			views++
+		}
+	}
+	if views != 1 {
+		t.Errorf("opening the subject logged %d views, want 1", views)
+	}
 	// The cases: the selected one opens.
 	s.press("down", "enter")
 	text = s.waitFor("Timeline (")

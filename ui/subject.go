@@ -55,13 +55,23 @@ type subjectMsg struct {
 	err   error
 }
 
-// Init loads the subject and its cases.
-func (v *subjectView) Init() tea.Cmd { return v.load() }
+// Init loads the subject and its cases; opening it is logged as a view of a
+// person, with the session's purpose.
+func (v *subjectView) Init() tea.Cmd {
+	a, id, purpose, text := v.app, v.id, v.app.purpose, v.app.purposeText
+	return v.loadWith(func() (*cases.Subject, error) { return a.store.ViewSubject(a.ctx, a.officer, id, purpose, text) })
+}
 
+// load reads the subject again (after a change), without logging a new view.
 func (v *subjectView) load() tea.Cmd {
 	a, id := v.app, v.id
+	return v.loadWith(func() (*cases.Subject, error) { return a.store.Subject(a.ctx, id) })
+}
+
+func (v *subjectView) loadWith(get func() (*cases.Subject, error)) tea.Cmd {
+	a, id := v.app, v.id
 	return func() tea.Msg {
-		s, err := a.store.Subject(a.ctx, id)
+		s, err := get()
 		if err != nil {
 			return subjectMsg{id: id, err: err}
 		}
