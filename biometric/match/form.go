@@ -1,9 +1,7 @@
 package match
 
 import (
-	"cmp"
 	"math"
-	"slices"
 	"sort"
 
 	"github.com/enlace-desk/enlace/biometric"
@@ -152,7 +150,10 @@ func (f *Form) buildEdges() {
 		j int
 		d float32
 	}
-	cands := make([]cand, 0, n)
+	// Keep only the nearest tableNeighbours, in (distance, index) order, by
+	// insertion: cheaper than sorting every distance of a minutia.
+	less := func(p, q cand) bool { return p.d < q.d || p.d == q.d && p.j < q.j }
+	cands := make([]cand, 0, tableNeighbours+1)
 	for i := range f.pts {
 		a := f.pts[i]
 		cands = cands[:0]
@@ -166,16 +167,20 @@ func (f *Form) buildEdges() {
 			if d < minEdgeLength {
 				continue
 			}
-			cands = append(cands, cand{j, d})
-		}
-		slices.SortFunc(cands, func(p, q cand) int {
-			if c := cmp.Compare(p.d, q.d); c != 0 {
-				return c
+			c := cand{j, d}
+			if len(cands) == tableNeighbours && !less(c, cands[len(cands)-1]) {
+				continue
 			}
-			return p.j - q.j
-		})
-		if len(cands) > tableNeighbours {
-			cands = cands[:tableNeighbours]
+			k := len(cands)
+			if k < tableNeighbours {
+				cands = append(cands, c)
+			} else {
+				k--
+			}
+			for ; k > 0 && less(c, cands[k-1]); k-- {
+				cands[k] = cands[k-1]
+			}
+			cands[k] = c
 		}
 		for _, c := range cands {
 			f.edges = append(f.edges, makeEdge(a, f.pts[c.j], c.d, c.j))
