@@ -141,13 +141,7 @@ func (s *encountersScreen) View(width, height int) string {
 	}
 	out = append(out, st.ColumnHeader.Render(truncate("  "+row("When", "Place", "Officer", "Fingers", "Source file", "Cases"), width)))
 	s.height = max(height-len(out), 1)
-	if s.cursor < s.offset {
-		s.offset = s.cursor
-	}
-	if s.cursor >= s.offset+s.height {
-		s.offset = s.cursor - s.height + 1
-	}
-	s.offset = max(min(s.offset, len(s.list)-s.height), 0)
+	s.offset = followCursor(s.cursor, s.offset, s.height, len(s.list))
 	for i := s.offset; i < min(s.offset+s.height, len(s.list)); i++ {
 		e := s.list[i]
 		cs := "—"

@@ -244,13 +244,7 @@ func (s *candidatesScreen) View(width, height int) string {
 	nameW := max(width-54-bandW, 12)
 	out = append(out, st.ColumnHeader.Render(truncate(fmt.Sprintf("  %4s  %-*s %7s  %-8s  %-*s  %-13s  %s", "Rank", bandW, "Band", "Score", "FMR", nameW, "Candidate", "Record", "Fingers"), width)))
 	s.height = max(height-len(out), 1)
-	if s.cursor < s.offset {
-		s.offset = s.cursor
-	}
-	if s.cursor >= s.offset+s.height {
-		s.offset = s.cursor - s.height + 1
-	}
-	s.offset = max(min(s.offset, len(res.Candidates)-s.height), 0)
+	s.offset = followCursor(s.cursor, s.offset, s.height, len(res.Candidates))
 	for i := s.offset; i < min(s.offset+s.height, len(res.Candidates)); i++ {
 		c := res.Candidates[i]
 		band := pad(bandOf(c.Band), bandW)

@@ -45,3 +45,15 @@ func (p *scrollPage) wheel(msg tea.MouseWheelMsg) {
 		p.scroll(wheelStep)
 	}
 }
+
+// followCursor returns the first row to show of a list of n rows, height at
+// a time, so that the cursor stays in view and no space is left at the end.
+func followCursor(cursor, offset, height, n int) int {
+	if cursor < offset {
+		offset = cursor
+	}
+	if cursor >= offset+height {
+		offset = cursor - height + 1
+	}
+	return max(min(offset, n-height), 0)
+}
