@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -21,16 +20,10 @@ import (
 	"github.com/enlace-desk/enlace/exchange"
 	"github.com/enlace-desk/enlace/store"
 	"github.com/enlace-desk/enlace/ui"
+	"github.com/spf13/cobra"
 )
 
-func init() {
-	register(&command{
-		name:    "demo",
-		usage:   "demo [--data-dir DIR] [--as OFFICER] [--offline] [--subjects N] [--cases M]",
-		summary: "run the demo: your desk, an in-process exchange hub and a simulated partner desk",
-		run:     runDemo,
-	})
-}
+func init() { register("demo", newDemoCmd) }
 
 // The demo's layout inside its data directory: one folder per desk (its store
 // and sync settings) and the exchange's development PKI and hub store.
@@ -60,13 +53,29 @@ type demoFlags struct {
 	subjects, ncases, prints, encounters int
 	seed                                 int64
 	noUI, offline                        bool
+	subjectsSet                          bool // --subjects or --cases was given
 }
 
-func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("enlace demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func newDemoCmd() *cobra.Command {
 	var f demoFlags
-	f.register(fs, filepath.Join(defaultDataDir(), "demo"))
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Run the demo: your desk, an in-process exchange hub and a simulated partner desk",
+		Long: `Run the demo: your desk, an in-process exchange hub and a simulated partner
+desk. The first run generates the demo data behind the open workstation; the
+next runs reuse it (quitting during generation resumes it next time).`,
+		Example: `  enlace demo                                  # as ec.mrodriguez, EC-PN officer
+  enlace demo --as us.mbrown                   # the US supervisor, on the US desk
+  enlace demo --as ec.auditoria --offline      # the EC auditor, without hub and partner desk
+  enlace demo --data-dir /tmp/big --subjects 1000000 --cases 100000 --no-ui`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f.subjectsSet = cmd.Flags().Changed("subjects") || cmd.Flags().Changed("cases")
+			return runDemo(cmd.Context(), f, cmd.ErrOrStderr())
+		},
+	}
+	f.register(cmd, filepath.Join(defaultDataDir(), "demo"))
+	fs := cmd.Flags()
 	fs.IntVar(&f.subjects, "subjects", demo.DefaultSubjects, "number of subjects to generate in a new demo store")
 	fs.IntVar(&f.ncases, "cases", demo.DefaultCases, "number of cases to generate in a new demo store")
 	fs.IntVar(&f.prints, "prints", demo.DefaultPrints, "number of subjects given ten-print templates")
@@ -74,12 +83,17 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.Int64Var(&f.seed, "seed", demo.DefaultSeed, "seed of the generated data")
 	fs.BoolVar(&f.noUI, "no-ui", false, "create the demo store and exit without opening the workstation")
 	fs.BoolVar(&f.offline, "offline", false, "run without the exchange hub and the partner desk")
-	if err := fs.Parse(args); err != nil {
-		return usageError("%v", err)
-	}
-	if fs.NArg() > 0 {
-		return usageError("unexpected argument %q", fs.Arg(0))
-	}
+	cmd.RegisterFlagCompletionFunc("as", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		var ids []string
+		for _, o := range demo.Officers() {
+			ids = append(ids, o.ID+"\t"+o.Agency+", "+o.RoleLabel())
+		}
+		return ids, cobra.ShellCompDirectiveNoFileComp
+	})
+	return cmd
+}
+
+func runDemo(ctx context.Context, f demoFlags, stderr io.Writer) error {
 	if err := f.check(); err != nil {
 		return err
 	}
@@ -120,7 +134,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	if !fresh && (flagSet(fs, "subjects") || flagSet(fs, "cases")) {
+	if !fresh && f.subjectsSet {
 		h, err := st.Health(ctx)
 		if err != nil {
 			return err
@@ -398,12 +412,6 @@ func simulatePartner(ctx context.Context, st *store.Store, agency string, c *exc
 		}
 		c.Trigger()
 	}
-}
-
-func flagSet(fs *flag.FlagSet, name string) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
 }
 
 // progress draws a one-line progress bar on a terminal, and a line per

@@ -1,8 +1,10 @@
 // Command enlace is the liaison officer's workstation: the terminal UI, the
 // demo, and the tools (search, import, biometric formats, matching, audit).
 //
-// It only wires packages together: flags, configuration, start and stop. Each
-// subcommand lives in its own file and registers itself in commands.
+// It only wires packages together: flags, configuration, start and stop. The
+// command line is built with cobra: each subcommand lives in its own file and
+// registers its constructor with register from init; run builds a fresh
+// command tree for every invocation (so tests can call it repeatedly).
 package main
 
 import (
@@ -12,27 +14,49 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/spf13/cobra"
 )
 
-// command is one subcommand of enlace.
-type command struct {
-	name    string // "nist", "names", "demo"
-	usage   string // one line: "nist dump|rewrite|minutiae FILE ..."
-	summary string // what it does, for `enlace help`
-	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+// constructors are the subcommands' constructors, registered from init.
+var constructors = map[string]func() *cobra.Command{}
+
+// register adds a subcommand; each subcommand's file calls it from init with
+// the command's name and a constructor that builds a fresh *cobra.Command.
+func register(name string, newCmd func() *cobra.Command) {
+	if _, dup := constructors[name]; dup {
+		panic("enlace: subcommand registered twice: " + name)
+	}
+	constructors[name] = newCmd
 }
 
-var commands = map[string]*command{}
+// version is the program's version; release builds set it with
+// -ldflags "-X main.version=v1.2.3". Otherwise the module's build information
+// is used.
+var version = ""
 
-// register adds a subcommand; each subcommand's file calls it from init.
-func register(c *command) {
-	if _, dup := commands[c.name]; dup {
-		panic("enlace: subcommand registered twice: " + c.name)
+func versionString() string {
+	if version != "" {
+		return version
 	}
-	commands[c.name] = c
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := bi.Main.Version
+	if v == "" || v == "(devel)" {
+		v = "development build"
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " (" + s.Value[:12] + ")"
+		}
+	}
+	return v + ", " + bi.GoVersion
 }
 
 // exitError carries a specific exit status out of a subcommand.
@@ -66,38 +90,120 @@ func main() {
 	}
 }
 
+// run executes the command line args (without the program name).
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		name := args[0]
-		if name == "help" {
-			printHelp(stdout)
-			return nil
-		}
-		c, ok := commands[name]
-		if !ok {
-			return usageError("unknown command %q; run `enlace help` for the list", name)
-		}
-		return c.run(ctx, args[1:], stdout, stderr)
-	}
-	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-		printHelp(stdout)
-		return nil
-	}
-	return runWorkstation(ctx, args, stdout, stderr)
+	root := newRootCmd(stdout, stderr)
+	root.SetArgs(args)
+	return root.ExecuteContext(ctx)
 }
 
-func printHelp(w io.Writer) {
-	fmt.Fprintln(w, "Enlace: the liaison officer's workstation.")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Usage:")
-	fmt.Fprintln(w, "  enlace [--data-dir DIR] [--as OFFICER] [--theme dark|light]   open the workstation")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
+// newRootCmd builds the whole command tree, writing to stdout and stderr: the
+// root opens the workstation, the subcommands are the registered tools.
+func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
+	var sf sessionFlags
+	root := &cobra.Command{
+		Use:   "enlace",
+		Short: "The liaison officer's workstation",
+		Long: `Enlace: the liaison officer's workstation for exchanging case and biometric
+data between EC-PN and US-CBP.
+
+Without a subcommand it opens the workstation on the store in --data-dir.
+Run "enlace demo" for a demo with generated data, an in-process exchange hub
+and a simulated partner desk.`,
+		Example: `  enlace demo                                  # try it: generated data, hub and partner desk
+  enlace --data-dir ~/.local/share/enlace/demo/ec-pn-desk-1 --as ec.mrodriguez
+  enlace help search                           # help for one command`,
+		Version:       versionString(),
+		Args:          noArgs,
+		SilenceErrors: true, // main prints "enlace: …" and chooses the exit status
+		SilenceUsage:  true, // an error is not a reason to print the whole usage
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runWorkstation(cmd.Context(), sf)
+		},
+	}
+	sf.register(root, defaultDataDir())
+	root.SetOut(stdout) // before the completion command, which keeps the writer it finds
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError("%v (see `%s --help`)", err, c.CommandPath())
+	})
+	names := make([]string, 0, len(constructors))
+	for n := range constructors {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		c := commands[n]
-		fmt.Fprintf(w, "  enlace %-52s %s\n", c.usage, c.summary)
+		root.AddCommand(constructors[n]())
 	}
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "help" {
+			c.Example = "  enlace help search\n  enlace help nist dump"
+		}
+		if c.Name() != "completion" {
+			continue
+		}
+		c.Example = "  source <(enlace completion bash)\n  enlace completion zsh > \"${fpath[1]}/_enlace\"\n  enlace completion fish > ~/.config/fish/completions/enlace.fish"
+		for _, sh := range c.Commands() {
+			sh.Example = fmt.Sprintf("  enlace completion %s > enlace.%s", sh.Name(), sh.Name())
+		}
+	}
+	return root
+}
+
+// noArgs refuses positional arguments with a usage error that names the
+// command to ask for help.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	if !cmd.HasParent() && cmd.HasSubCommands() {
+		return usageError("unknown command %q; run `enlace help` for the list", args[0])
+	}
+	return usageError("%s takes no arguments, got %q (see `%s --help`)", cmd.CommandPath(), args[0], cmd.CommandPath())
+}
+
+// exactArgs wants n positional arguments, described by what (e.g. "FILE").
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) == n {
+			return nil
+		}
+		return usageError("%s wants %s, got %d argument(s) (see `%s --help`)", cmd.CommandPath(), what, len(args), cmd.CommandPath())
+	}
+}
+
+// minArgs wants at least n positional arguments, described by what.
+func minArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) >= n {
+			return nil
+		}
+		return usageError("%s wants %s (see `%s --help`)", cmd.CommandPath(), what, cmd.CommandPath())
+	}
+}
+
+// groupCmd is a command that only holds subcommands (nist, audit, …): called
+// alone or with an unknown subcommand, it says which ones there are (exit 2).
+func groupCmd(use, short, example string, subs ...*cobra.Command) *cobra.Command {
+	c := &cobra.Command{
+		Use:     use,
+		Short:   short,
+		Example: example,
+		Args:    cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var names []string
+			for _, s := range cmd.Commands() {
+				names = append(names, s.Name())
+			}
+			want := strings.Join(names, ", ")
+			if len(args) == 0 {
+				return usageError("%s wants a subcommand: %s (see `%s --help`)", cmd.CommandPath(), want, cmd.CommandPath())
+			}
+			return usageError("%s has no subcommand %q; want %s (see `%s --help`)", cmd.CommandPath(), args[0], want, cmd.CommandPath())
+		},
+	}
+	c.AddCommand(subs...)
+	return c
 }

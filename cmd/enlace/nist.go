@@ -1,67 +1,70 @@
 package main
 
 import (
-	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/enlace-desk/enlace/biometric"
+	"github.com/spf13/cobra"
 )
 
-func init() {
-	register(&command{
-		name:    "nist",
-		usage:   "nist dump FILE | rewrite IN OUT | minutiae FILE",
-		summary: "read, check and rewrite ANSI/NIST-ITL transactions",
-		run:     runNIST,
-	})
-}
+func init() { register("nist", newNISTCmd) }
 
-func runNIST(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("nist", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		return usageError("%v", err)
+func newNISTCmd() *cobra.Command {
+	dump := &cobra.Command{
+		Use:     "dump FILE",
+		Short:   "Print every record and field of an ANSI/NIST-ITL transaction",
+		Example: "  enlace nist dump ../shared/data/ansinist/NISTFile.ebts",
+		Args:    exactArgs(1, "one transaction FILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			tx, err := readTransactionFile(args[0])
+			if err != nil {
+				return err
+			}
+			return biometric.DumpTransaction(cmd.OutOrStdout(), tx)
+		},
 	}
-	args = fs.Args()
-	if len(args) == 0 {
-		return usageError("usage: enlace nist dump FILE | rewrite IN OUT | minutiae FILE")
+	minutiae := &cobra.Command{
+		Use:     "minutiae FILE",
+		Short:   "Print the minutiae of a transaction's Type-9 records",
+		Example: "  enlace nist minutiae ../shared/data/ansinist/type9-13.an2k",
+		Args:    exactArgs(1, "one transaction FILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			tx, err := readTransactionFile(args[0])
+			if err != nil {
+				return err
+			}
+			fingers, err := tx.Minutiae()
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			return biometric.DumpMinutiae(cmd.OutOrStdout(), fingers)
+		},
 	}
-	switch verb := args[0]; {
-	case verb == "dump" && len(args) == 2:
-		tx, err := readTransactionFile(args[1])
-		if err != nil {
-			return err
-		}
-		return biometric.DumpTransaction(stdout, tx)
-	case verb == "minutiae" && len(args) == 2:
-		tx, err := readTransactionFile(args[1])
-		if err != nil {
-			return err
-		}
-		fingers, err := tx.Minutiae()
-		if err != nil {
-			return fmt.Errorf("%s: %w", args[1], err)
-		}
-		return biometric.DumpMinutiae(stdout, fingers)
-	case verb == "rewrite" && len(args) == 3:
-		tx, err := readTransactionFile(args[1])
-		if err != nil {
-			return err
-		}
-		out, err := biometric.WriteTransaction(tx)
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(args[2], out, 0o600); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "wrote %s: %d records, %d bytes\n", args[2], len(tx.Records), len(out))
-		return nil
+	rewrite := &cobra.Command{
+		Use:     "rewrite IN OUT",
+		Short:   "Read a transaction and write it back (byte-exact for a valid file)",
+		Example: "  enlace nist rewrite partner.an2k checked.an2k",
+		Args:    exactArgs(2, "an input and an output file (IN OUT)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			tx, err := readTransactionFile(args[0])
+			if err != nil {
+				return err
+			}
+			out, err := biometric.WriteTransaction(tx)
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(args[1], out, 0o600); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %d records, %d bytes\n", args[1], len(tx.Records), len(out))
+			return nil
+		},
 	}
-	return usageError("usage: enlace nist dump FILE | rewrite IN OUT | minutiae FILE")
+	return groupCmd("nist", "Read, check and rewrite ANSI/NIST-ITL transactions",
+		"  enlace nist dump FILE\n  enlace nist rewrite IN OUT\n  enlace nist minutiae FILE", dump, minutiae, rewrite)
 }
 
 // readTransactionFile reads and parses a transaction, refusing files over

@@ -1,24 +1,16 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/enlace-desk/enlace/cases"
+	"github.com/spf13/cobra"
 )
 
-func init() {
-	register(&command{
-		name:    "search",
-		usage:   `search "QUERY" --purpose P [--dob D] [--json]`,
-		summary: "search subjects by name, alias, document number or MRZ (logged)",
-		run:     runSearch,
-	})
-}
+func init() { register("search", newSearchCmd) }
 
 // parsePurpose accepts a purpose's code, its label or a short form.
 func parsePurpose(s string) (cases.Purpose, error) {
@@ -38,53 +30,99 @@ func parsePurpose(s string) (cases.Purpose, error) {
 	return "", usageError("--purpose %q is not one of %s", s, strings.Join(names, ", "))
 }
 
-func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("enlace search", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+// purposeFlags are --purpose and --purpose-text, which every logged search
+// states.
+type purposeFlags struct {
+	purpose, text string
+}
+
+func (f *purposeFlags) register(cmd *cobra.Command) {
+	var codes []string
+	for _, p := range cases.Purposes {
+		codes = append(codes, string(p))
+	}
+	cmd.Flags().StringVar(&f.purpose, "purpose", "", "why you search (required): "+strings.Join(codes, ", "))
+	cmd.Flags().StringVar(&f.text, "purpose-text", "", "the reason in words (required with --purpose other)")
+	cmd.RegisterFlagCompletionFunc("purpose", cobra.FixedCompletions(codes, cobra.ShellCompDirectiveNoFileComp))
+}
+
+// parse checks the flags and returns the purpose; each mistake names the flag
+// that mends it.
+func (f *purposeFlags) parse() (cases.Purpose, error) {
+	if f.purpose == "" {
+		return "", usageError("every search needs a stated purpose: add --purpose (border_inspection, criminal_investigation, extradition, immigration, other)")
+	}
+	p, err := parsePurpose(f.purpose)
+	if err != nil {
+		return "", err
+	}
+	if err := cases.ValidatePurpose(p, f.text); err != nil {
+		if p == cases.PurposeOther {
+			return "", usageError("--purpose other needs the reason in words: add --purpose-text \"…\" (at least 3 characters)")
+		}
+		return "", usageError("--purpose: %s", cases.ErrorMessage(err))
+	}
+	return p, nil
+}
+
+func newSearchCmd() *cobra.Command {
 	var sf storeFlags
-	sf.register(fs)
-	purpose := fs.String("purpose", "", "why you search: border_inspection, criminal_investigation, extradition, immigration or other")
-	purposeText := fs.String("purpose-text", "", "the reason in words (required with --purpose other)")
-	dob := fs.String("dob", "", "date of birth as evidence: YYYY, YYYY-MM or YYYY-MM-DD")
-	tol := fs.Int("dob-years", 0, "accept a year of birth this many years off")
-	sex := fs.String("sex", "", "filter: M, F or X")
-	nat := fs.String("nationality", "", "filter: nationality (ISO 3166-1 alpha-3, e.g. ECU)")
-	cat := fs.String("category", "", "filter: terrorist, gang_member, high_priority_criminal or other")
-	agency := fs.String("agency", "", "filter: owning agency (EC-PN, US-CBP)")
-	gang := fs.String("gang", "", "filter: gang affiliation contains")
-	limit := fs.Int("limit", 20, "results to show")
-	asJSON := fs.Bool("json", false, "print the results as JSON")
-	query, err := parseInterleaved(fs, args) // the query before or after the flags
-	if err != nil {
-		return err
+	var pf purposeFlags
+	var dob, sex, nat, cat, agency, gang string
+	var tol, limit int
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   `search "QUERY"`,
+		Short: "Search subjects by name, alias, document number or MRZ (logged)",
+		Example: `  enlace search "Fito Macías" --purpose border_inspection
+  enlace search "macias villamar" --purpose extradition --dob 1979 --dob-years 2 --json
+  enlace search 0912345678 --purpose other --purpose-text "court order 2026-114"`,
+		Args: minArgs(1, "a QUERY (a name, an alias, a document number or an MRZ)"),
+		RunE: func(cmd *cobra.Command, query []string) error {
+			ctx, stdout := cmd.Context(), cmd.OutOrStdout()
+			q := cases.SubjectQuery{Text: strings.Join(query, " "), Limit: limit, Sex: cases.Sex(strings.ToUpper(sex)), Nationality: nat,
+				Category: cases.Category(cat), OwnerAgency: agency, Gang: gang, DOBToleranceYears: tol, PurposeText: pf.text}
+			var err error
+			if q.Purpose, err = pf.parse(); err != nil {
+				return err
+			}
+			if q.DOB, err = cases.ParsePartialDate(dob); err != nil {
+				return usageError("--dob: %v", cases.ErrorMessage(err))
+			}
+			st, officer, err := sf.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			res, err := st.SearchSubjects(ctx, officer, q)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(res)
+			}
+			printSearch(stdout, res)
+			return nil
+		},
 	}
-	q := cases.SubjectQuery{Text: strings.Join(query, " "), Limit: *limit, Sex: cases.Sex(strings.ToUpper(*sex)), Nationality: *nat,
-		Category: cases.Category(*cat), OwnerAgency: *agency, Gang: *gang, DOBToleranceYears: *tol, PurposeText: *purposeText}
-	if *purpose == "" {
-		return usageError("every search needs a stated purpose: add --purpose (border_inspection, criminal_investigation, extradition, immigration, other)")
-	}
-	if q.Purpose, err = parsePurpose(*purpose); err != nil {
-		return err
-	}
-	if q.DOB, err = cases.ParsePartialDate(*dob); err != nil {
-		return usageError("--dob: %v", cases.ErrorMessage(err))
-	}
-	st, officer, err := sf.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	res, err := st.SearchSubjects(ctx, officer, q)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(res)
-	}
-	printSearch(stdout, res)
-	return nil
+	sf.register(cmd)
+	pf.register(cmd)
+	fs := cmd.Flags()
+	fs.StringVar(&dob, "dob", "", "date of birth as evidence: YYYY, YYYY-MM or YYYY-MM-DD")
+	fs.IntVar(&tol, "dob-years", 0, "accept a year of birth this many years off")
+	fs.StringVar(&sex, "sex", "", "filter: M, F or X")
+	fs.StringVar(&nat, "nationality", "", "filter: nationality (ISO 3166-1 alpha-3, e.g. ECU)")
+	fs.StringVar(&cat, "category", "", "filter: terrorist, gang_member, high_priority_criminal or other")
+	fs.StringVar(&agency, "agency", "", "filter: owning agency (EC-PN, US-CBP)")
+	fs.StringVar(&gang, "gang", "", "filter: gang affiliation contains")
+	fs.IntVar(&limit, "limit", 20, "results to show")
+	fs.BoolVar(&asJSON, "json", false, "print the results as JSON")
+	cmd.RegisterFlagCompletionFunc("sex", cobra.FixedCompletions([]string{"M", "F", "X"}, cobra.ShellCompDirectiveNoFileComp))
+	cmd.RegisterFlagCompletionFunc("category", cobra.FixedCompletions([]string{"terrorist", "gang_member", "high_priority_criminal", "other"}, cobra.ShellCompDirectiveNoFileComp))
+	cmd.RegisterFlagCompletionFunc("agency", cobra.FixedCompletions([]string{"EC-PN", "US-CBP"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
 }
 
 func printSearch(w io.Writer, res *cases.SearchResult) {

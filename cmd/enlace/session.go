@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/store"
+	"github.com/spf13/cobra"
 )
 
 // storeFlags are the flags of tools that work on an existing store as an
@@ -17,9 +17,11 @@ type storeFlags struct {
 	as      string
 }
 
-func (f *storeFlags) register(fs *flag.FlagSet) {
+func (f *storeFlags) register(cmd *cobra.Command) {
+	fs := cmd.Flags()
 	fs.StringVar(&f.dataDir, "data-dir", defaultDataDir(), "directory of the local store")
 	fs.StringVar(&f.as, "as", "", "act as this officer (default: the store's default officer)")
+	cmd.MarkFlagDirname("data-dir")
 }
 
 // open opens the store and resolves the acting officer.

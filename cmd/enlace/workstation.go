@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +11,7 @@ import (
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/store"
 	"github.com/enlace-desk/enlace/ui"
+	"github.com/spf13/cobra"
 )
 
 // dataFileName is the store's file inside a data directory.
@@ -37,10 +36,13 @@ type sessionFlags struct {
 	theme   string
 }
 
-func (f *sessionFlags) register(fs *flag.FlagSet, defaultDir string) {
+func (f *sessionFlags) register(cmd *cobra.Command, defaultDir string) {
+	fs := cmd.Flags()
 	fs.StringVar(&f.dataDir, "data-dir", defaultDir, "directory of the local store")
 	fs.StringVar(&f.as, "as", "", "log in as this officer (an officer ID such as ec.mrodriguez)")
 	fs.StringVar(&f.theme, "theme", "auto", "colour theme: auto, dark or light")
+	cmd.MarkFlagDirname("data-dir")
+	cmd.RegisterFlagCompletionFunc("theme", cobra.FixedCompletions([]string{"auto", "dark", "light"}, cobra.ShellCompDirectiveNoFileComp))
 }
 
 func (f *sessionFlags) check() error {
@@ -51,17 +53,9 @@ func (f *sessionFlags) check() error {
 	return usageError("--theme must be auto, dark or light, not %q", f.theme)
 }
 
-func runWorkstation(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("enlace", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var sf sessionFlags
-	sf.register(fs, defaultDataDir())
-	if err := fs.Parse(args); err != nil {
-		return usageError("%v", err)
-	}
-	if fs.NArg() > 0 {
-		return usageError("unexpected argument %q; run `enlace help`", fs.Arg(0))
-	}
+// runWorkstation opens the workstation on an existing store (the root
+// command).
+func runWorkstation(ctx context.Context, sf sessionFlags) error {
 	if err := sf.check(); err != nil {
 		return err
 	}

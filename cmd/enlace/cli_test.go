@@ -1,0 +1,117 @@
+package main
+
+import (
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+)
+
+// allCommands walks the command tree.
+func allCommands(c *cobra.Command) []*cobra.Command {
+	out := []*cobra.Command{c}
+	for _, s := range c.Commands() {
+		out = append(out, allCommands(s)...)
+	}
+	return out
+}
+
+func TestEveryCommandsHelpExitsZeroWithFlagsAndAnExample(t *testing.T) {
+	root := newRootCmd(io.Discard, io.Discard)
+	cmds := allCommands(root)
+	if len(cmds) < 20 {
+		t.Fatalf("only %d commands in the tree", len(cmds))
+	}
+	for _, c := range cmds {
+		path := strings.Fields(c.CommandPath())[1:]
+		out, errOut, err := runCLI(t, append(path, "--help")...)
+		if err != nil {
+			t.Errorf("%s --help: %v", c.CommandPath(), err)
+			continue
+		}
+		if errOut != "" {
+			t.Errorf("%s --help wrote to stderr: %q", c.CommandPath(), errOut)
+		}
+		for _, want := range []string{"Usage:", "Flags:", "Examples:", "--help"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s --help lacks %q:\n%s", c.CommandPath(), want, out)
+			}
+		}
+	}
+}
+
+func TestCompletionAndVersion(t *testing.T) {
+	for _, sh := range []string{"bash", "zsh", "fish"} {
+		out, _, err := runCLI(t, "completion", sh)
+		if err != nil || !strings.Contains(out, "enlace") || len(out) < 1000 {
+			t.Errorf("completion %s: %v, %d bytes", sh, err, len(out))
+		}
+	}
+	out, _, err := runCLI(t, "--version")
+	if err != nil || !strings.HasPrefix(out, "enlace version ") {
+		t.Errorf("--version: %v %q", err, out)
+	}
+	// The shell asks the program for the purposes after --purpose.
+	out, _, err = runCLI(t, "__complete", "search", "--purpose", "")
+	if err != nil || !strings.Contains(out, "border_inspection") || !strings.Contains(out, "extradition") {
+		t.Errorf("purpose completion: %v %q", err, out)
+	}
+}
+
+func TestMisuseNamesTheFlagAndExitsTwo(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"search", "Macías", "--bogus"}, "--bogus"},
+		{[]string{"search", "Macías", "--purpose", "other"}, "--purpose-text"},
+		{[]string{"search", "Macías", "--purpose", "sightseeing"}, "--purpose"},
+		{[]string{"identify", "E1", "--purpose", "other"}, "--purpose-text"},
+		{[]string{"identify", "E1"}, "--purpose"},
+		{[]string{"identify"}, "ENCOUNTER-ID"},
+		{[]string{"export", "S1"}, "SUBJECT-ID and an OUT file"},
+		{[]string{"frobnicate"}, "enlace help"},
+		{[]string{"nist"}, "dump, minutiae, rewrite"},
+		{[]string{"demo", "extra"}, "takes no arguments"},
+		{[]string{"match", "bench", "--gallery", "0"}, "--gallery"},
+		{[]string{"--theme", "pink"}, "--theme"},
+	}
+	for _, c := range cases {
+		_, _, err := runCLI(t, c.args...)
+		var ee *exitError
+		if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v; want exit 2 naming %q", c.args, err, c.want)
+		}
+	}
+}
+
+func TestFlagsAroundPositionalArguments(t *testing.T) {
+	// Flags before, between and after the positionals are all parsed by
+	// pflag; the positionals come through in order.
+	var got []string
+	cmd := newImportCmd()
+	cmd.RunE = func(_ *cobra.Command, args []string) error { got = args; return nil }
+	cmd.SetArgs([]string{"a.iso", "--subject", "b.iso", "--data-dir", "/x", "c.iso"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, " ") != "a.iso b.iso c.iso" || cmd.Flags().Lookup("data-dir").Value.String() != "/x" {
+		t.Errorf("positionals %v, data-dir %s", got, cmd.Flags().Lookup("data-dir").Value)
+	}
+}
+
+func TestCellEscapesControlCharacters(t *testing.T) {
+	for in, want := range map[string]string{
+		"P<ECUMACIAS<<JOSE\nAB1234567ECU": "P<ECUMACIAS<<JOSE⏎AB1234567ECU",
+		"tab\there":                       "tab␉here",
+		"esc\x1b[31mred":                  "esc␛[31mred",
+		"Macías":                          "Macías",
+		"del\x7f":                         "del␡",
+	} {
+		if got := cell(in); got != want {
+			t.Errorf("cell(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
