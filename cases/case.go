@@ -47,7 +47,12 @@ type Case struct {
 	Priority    Priority
 	OwnerAgency string
 	SharedWith  []string // agency codes other than the owner's
-	Assignee    string   // officer ID, "" when unassigned
+	// Assignee is the officer working the case for the agency reading it
+	// (the desk's own agency; the owner's where none is known), "" when
+	// unassigned. Each agency assigns its own officers: Assignees holds them
+	// all, by agency code.
+	Assignee    string
+	Assignees   map[string]string
 	Created     time.Time
 	Updated     time.Time
 	Due         time.Time // zero when there is no deadline
@@ -104,6 +109,8 @@ const (
 	AnnAssign   AnnotationKind = "assignment"
 	AnnPriority AnnotationKind = "priority"
 	AnnDecision AnnotationKind = "decision"
+	AnnLink     AnnotationKind = "link"   // a subject linked to the case
+	AnnUnlink   AnnotationKind = "unlink" // a subject's link withdrawn
 )
 
 // Label is the kind as the timeline shows it.
@@ -119,6 +126,10 @@ func (k AnnotationKind) Label() string {
 		return "Priority"
 	case AnnDecision:
 		return "Decision"
+	case AnnLink:
+		return "Link"
+	case AnnUnlink:
+		return "Unlink"
 	}
 	return string(k)
 }
@@ -143,6 +154,15 @@ type Annotation struct {
 	Priority Priority
 	// For AnnDecision.
 	Decision *Decision
+	// For AnnLink and AnnUnlink: the subject.
+	SubjectID string `json:",omitempty"`
+	// Replaces names the annotation whose value this one replaced, as its
+	// author saw the case ("" for the value the case was created with). An
+	// edit of the same field that nobody built on and that lost to another
+	// is marked Overridden in the timeline (see ProjectCase).
+	Replaces string `json:",omitempty"`
+	// Overridden is set when read: a concurrent edit of the same field won.
+	Overridden bool `json:"-"`
 }
 
 // Conclusion is an examiner's finding on a candidate (ACE-V).

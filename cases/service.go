@@ -76,6 +76,9 @@ type CaseService interface {
 	Assign(ctx context.Context, actor Officer, caseID, assignee string) (*Annotation, error)
 	SetPriority(ctx context.Context, actor Officer, caseID string, p Priority) (*Annotation, error)
 	RecordDecision(ctx context.Context, actor Officer, caseID string, d Decision) (*Annotation, error)
+	// LinkSubject and UnlinkSubject add or withdraw a subject's link to a case.
+	LinkSubject(ctx context.Context, actor Officer, caseID, subjectID string) (*Annotation, error)
+	UnlinkSubject(ctx context.Context, actor Officer, caseID, subjectID string) (*Annotation, error)
 }
 
 // SubjectService is how the UI and the CLI read subjects.

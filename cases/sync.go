@@ -1,6 +1,9 @@
 package cases
 
-import "slices"
+import (
+	"slices"
+	"time"
+)
 
 // StatusMove is one event that bears on a case's status, as a desk knows it
 // once the hub has sequenced it (Seq > 0) or while it is still the desk's own
@@ -78,4 +81,19 @@ func cmpInt(a, b int64) int {
 		return 1
 	}
 	return 0
+}
+
+// QuarantinedEvent is an event received from the exchange that the desk
+// could not apply: it is kept aside with the reason, and sync goes on.
+type QuarantinedEvent struct {
+	EventID      string
+	Seq          int64 // the hub's sequence number
+	Author       string
+	Agency       string
+	Kind         EventKind
+	CaseID       string
+	Stamp        HLC
+	Reason       string
+	At           time.Time // when the desk received it
+	PayloadBytes int
 }

@@ -58,47 +58,82 @@ func (s *Store) caseIn(ctx context.Context, q querier, id string) (*cases.Case, 
 		}
 		c.SubjectIDs = append(c.SubjectIDs, sid)
 	}
-	return c, storageErr(rows.Err(), "cannot read case %s", id)
+	if err := rows.Err(); err != nil {
+		return nil, storageErr(err, "cannot read case %s", id)
+	}
+	arows, err := q.QueryContext(ctx, `SELECT agency, officer FROM case_assignees WHERE case_id = ?`, id)
+	if err != nil {
+		return nil, storageErr(err, "cannot read case %s", id)
+	}
+	defer arows.Close()
+	c.Assignees = map[string]string{}
+	for arows.Next() {
+		var agency, officer string
+		if err := arows.Scan(&agency, &officer); err != nil {
+			return nil, storageErr(err, "cannot read case %s", id)
+		}
+		c.Assignees[agency] = officer
+	}
+	if agency := s.DeskAgency(); agency != "" {
+		c.Assignee = c.Assignees[agency]
+	}
+	return c, storageErr(arows.Err(), "cannot read case %s", id)
 }
 
-// Cases lists case summaries matching f, ordered by ID.
+// Cases lists case summaries matching f, ordered by ID. Each summary's
+// assignee is the one of f.Agency (the agency reading), or of the desk's
+// agency when f names none.
 func (s *Store) Cases(ctx context.Context, f cases.CaseFilter) ([]cases.CaseSummary, error) {
+	viewer := f.Agency
+	if viewer == "" {
+		viewer = s.DeskAgency()
+	}
+	assignee := "c.assignee"
+	if viewer != "" {
+		assignee = "coalesce(ca.officer, '')"
+	}
 	var where []string
 	var args []any
+	if viewer != "" {
+		args = append(args, viewer)
+	}
 	if f.Agency != "" {
-		where = append(where, "(owner_agency = ? OR instr(','||shared_with||',', ?) > 0)")
+		where = append(where, "(c.owner_agency = ? OR instr(','||c.shared_with||',', ?) > 0)")
 		args = append(args, f.Agency, ","+f.Agency+",")
 	}
 	if f.Assignee != "" {
-		where = append(where, "assignee = ?")
+		where = append(where, assignee+" = ?")
 		args = append(args, f.Assignee)
 	}
 	if f.Unassigned {
-		where = append(where, "assignee = ''")
+		where = append(where, assignee+" = ''")
 	}
 	if len(f.Statuses) > 0 {
-		where = append(where, "status IN ("+strings.TrimSuffix(strings.Repeat("?,", len(f.Statuses)), ",")+")")
+		where = append(where, "c.status IN ("+strings.TrimSuffix(strings.Repeat("?,", len(f.Statuses)), ",")+")")
 		for _, st := range f.Statuses {
 			args = append(args, string(st))
 		}
 	}
 	if f.OpenOnly {
-		where = append(where, "status != 'closed'")
+		where = append(where, "c.status != 'closed'")
 	}
 	if !f.OverdueAt.IsZero() {
-		where = append(where, "status != 'closed' AND due != 0 AND due < ?")
+		where = append(where, "c.status != 'closed' AND c.due != 0 AND c.due < ?")
 		args = append(args, f.OverdueAt.UnixMilli())
 	}
 	if f.Text != "" {
-		where = append(where, "(instr(lower(id), ?) > 0 OR instr(lower(title), ?) > 0)")
+		where = append(where, "(instr(lower(c.id), ?) > 0 OR instr(lower(c.title), ?) > 0)")
 		t := strings.ToLower(f.Text)
 		args = append(args, t, t)
 	}
-	q := `SELECT id, title, status, priority, assignee, created, updated, due, conflict FROM cases`
+	q := `SELECT c.id, c.title, c.status, c.priority, ` + assignee + `, c.created, c.updated, c.due, c.conflict FROM cases c`
+	if viewer != "" {
+		q += ` LEFT JOIN case_assignees ca ON ca.case_id = c.id AND ca.agency = ?`
+	}
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	q += " ORDER BY id"
+	q += " ORDER BY c.id"
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, storageErr(err, "cannot list cases")
@@ -123,8 +158,9 @@ func (s *Store) Cases(ctx context.Context, f cases.CaseFilter) ([]cases.CaseSumm
 
 // Annotations returns a case's timeline, oldest first.
 func (s *Store) Annotations(ctx context.Context, caseID string) ([]cases.Annotation, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, case_id, kind, author, at, text, supersedes, from_status, to_status, base_version, assignee, priority, decision
-		FROM annotations WHERE case_id = ? ORDER BY at, id`, caseID)
+	rows, err := s.r.QueryContext(ctx, `SELECT a.id, a.case_id, a.kind, a.author, a.at, a.text, a.supersedes, a.from_status, a.to_status, a.base_version,
+		a.assignee, a.priority, a.decision, a.subject_id, a.replaces, o.annotation_id IS NOT NULL
+		FROM annotations a LEFT JOIN annotation_overridden o ON o.annotation_id = a.id WHERE a.case_id = ? ORDER BY a.at, a.id`, caseID)
 	if err != nil {
 		return nil, storageErr(err, "cannot read the timeline of case %s", caseID)
 	}
@@ -135,7 +171,8 @@ func (s *Store) Annotations(ctx context.Context, caseID string) ([]cases.Annotat
 		var kind, from, to, decision string
 		var at int64
 		var prio int
-		if err := rows.Scan(&a.ID, &a.CaseID, &kind, &a.Author, &at, &a.Text, &a.Supersedes, &from, &to, &a.BaseVersion, &a.Assignee, &prio, &decision); err != nil {
+		if err := rows.Scan(&a.ID, &a.CaseID, &kind, &a.Author, &at, &a.Text, &a.Supersedes, &from, &to, &a.BaseVersion, &a.Assignee, &prio, &decision,
+			&a.SubjectID, &a.Replaces, &a.Overridden); err != nil {
 			return nil, storageErr(err, "cannot read the timeline of case %s", caseID)
 		}
 		a.Kind, a.FromStatus, a.ToStatus = cases.AnnotationKind(kind), cases.Status(from), cases.Status(to)
@@ -176,6 +213,15 @@ func (s *Store) CreateCase(ctx context.Context, actor cases.Officer, nc cases.Ne
 	}
 	if !actor.Has(cases.RoleOfficer) && !actor.Has(cases.RoleSupervisor) {
 		return nil, cases.Errorf(cases.EFORBIDDEN, "%s is an auditor: auditors do not open cases", actor.Name)
+	}
+	if nc.Assignee != "" {
+		o, err := s.Officer(ctx, nc.Assignee)
+		if err != nil {
+			return nil, err
+		}
+		if o.Agency != actor.Agency {
+			return nil, cases.Errorf(cases.EFORBIDDEN, "%s is with %s: a case opened by %s is assigned to one of its own officers", o.Name, o.Agency, actor.Agency)
+		}
 	}
 	var out *cases.Case
 	err := s.write(ctx, func(tx *sql.Tx) error {
@@ -236,6 +282,13 @@ func (s *Store) annotate(ctx context.Context, actor cases.Officer, caseID string
 		if err := build(tx, c, &a); err != nil {
 			return err
 		}
+		if key := cases.FieldKey(&a, actor.Agency); key != "" {
+			p, _, err := projectCase(ctx, tx, c.ID)
+			if err != nil {
+				return err
+			}
+			a.Replaces = p.Current[key]
+		}
 		ev, err := s.newEvent(actor, cases.EventAnnotationAdded, c.ID, nil, a)
 		if err != nil {
 			return err
@@ -294,8 +347,9 @@ func (s *Store) ChangeStatus(ctx context.Context, actor cases.Officer, caseID st
 	})
 }
 
-// Assign gives the case to an officer of an agency that sees it ("" unassigns).
-// Only supervisors assign.
+// Assign gives the case to an officer of the actor's own agency ("" unassigns
+// it for that agency). A shared case has one assignee per agency: each
+// agency's supervisors assign their own officers. Only supervisors assign.
 func (s *Store) Assign(ctx context.Context, actor cases.Officer, caseID, assignee string) (*cases.Annotation, error) {
 	if !actor.Has(cases.RoleSupervisor) {
 		return nil, cases.Errorf(cases.EFORBIDDEN, "only a supervisor can assign cases")
@@ -306,14 +360,14 @@ func (s *Store) Assign(ctx context.Context, actor cases.Officer, caseID, assigne
 			if err != nil {
 				return err
 			}
-			if o.Agency != c.OwnerAgency && !slices.Contains(c.SharedWith, o.Agency) {
-				return cases.Errorf(cases.EINVALID, "%s is with %s, which case %s is not shared with", o.Name, o.Agency, c.ID)
+			if o.Agency != actor.Agency {
+				return cases.Errorf(cases.EFORBIDDEN, "%s is with %s: a supervisor of %s assigns only %s's officers; %s assigns its own", o.Name, o.Agency, actor.Agency, actor.Agency, o.Agency)
 			}
 			if !o.Has(cases.RoleOfficer) && !o.Has(cases.RoleSupervisor) {
 				return cases.Errorf(cases.EINVALID, "%s is an auditor and cannot work cases", o.Name)
 			}
 		}
-		if assignee == c.Assignee {
+		if assignee == c.Assignees[actor.Agency] {
 			return cases.Errorf(cases.EINVALID, "case %s is already assigned to that officer", c.ID)
 		}
 		a.Kind, a.Assignee = cases.AnnAssign, assignee
@@ -385,5 +439,43 @@ func (s *Store) UpdateCase(ctx context.Context, actor cases.Officer, u cases.Cas
 			return err
 		}
 		return s.record(ctx, tx, ev, "local")
+	})
+}
+
+// LinkSubject links a subject this desk holds to a case; UnlinkSubject
+// withdraws the link. Each is an annotation, and the latest of a subject's
+// links and unlinks stands on every desk.
+func (s *Store) LinkSubject(ctx context.Context, actor cases.Officer, caseID, subjectID string) (*cases.Annotation, error) {
+	return s.linkSubject(ctx, actor, caseID, subjectID, true)
+}
+
+// UnlinkSubject withdraws a subject's link to a case.
+func (s *Store) UnlinkSubject(ctx context.Context, actor cases.Officer, caseID, subjectID string) (*cases.Annotation, error) {
+	return s.linkSubject(ctx, actor, caseID, subjectID, false)
+}
+
+func (s *Store) linkSubject(ctx context.Context, actor cases.Officer, caseID, subjectID string, link bool) (*cases.Annotation, error) {
+	return s.annotate(ctx, actor, caseID, func(tx *sql.Tx, c *cases.Case, a *cases.Annotation) error {
+		linked := slices.Contains(c.SubjectIDs, subjectID)
+		if link {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM subjects WHERE id = ?`, subjectID).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return cases.Errorf(cases.ENOTFOUND, "there is no subject %s on this desk to link to case %s", subjectID, c.ID)
+			}
+			if linked {
+				return cases.Errorf(cases.EINVALID, "subject %s is already linked to case %s", subjectID, c.ID)
+			}
+			a.Kind = cases.AnnLink
+		} else {
+			if !linked {
+				return cases.Errorf(cases.EINVALID, "subject %s is not linked to case %s", subjectID, c.ID)
+			}
+			a.Kind = cases.AnnUnlink
+		}
+		a.SubjectID = subjectID
+		return nil
 	})
 }

@@ -169,3 +169,27 @@ func (s *Store) SetDefaultOfficer(ctx context.Context, id string) error {
 	}
 	return s.write(ctx, func(tx *sql.Tx) error { return setMeta(ctx, tx, "default_officer", id) })
 }
+
+// DeskAgency returns the agency this desk works for ("" until it is set):
+// tools run on the desk act as its officers only, and the case views show its
+// assignee.
+func (s *Store) DeskAgency() string {
+	v, _ := s.agency.Load().(string)
+	return v
+}
+
+// SetDeskAgency records the agency this desk works for. It is fixed once set:
+// a desk never changes sides.
+func (s *Store) SetDeskAgency(ctx context.Context, code string) error {
+	if cur := s.DeskAgency(); cur != "" {
+		if cur != code {
+			return cases.Errorf(cases.EINVALID, "this data file belongs to a desk of %s, not %s", cur, code)
+		}
+		return nil
+	}
+	err := s.write(ctx, func(tx *sql.Tx) error { return setMeta(ctx, tx, "desk_agency", code) })
+	if err == nil {
+		s.agency.Store(code)
+	}
+	return storageErr(err, "cannot record the desk's agency")
+}

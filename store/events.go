@@ -62,27 +62,44 @@ func nonNil(b []byte) []byte {
 	return b
 }
 
-// apply projects one event onto the tables.
+// apply records one event in the tables it feeds. Case events only add
+// rows (the case, its annotations); every projected field of a touched case
+// is recomputed from its events by projectCases before the transaction
+// commits (see write), so the tables never depend on the order events came in.
 func (s *Store) apply(ctx context.Context, tx *sql.Tx, ev cases.Event) error {
+	if ev.CaseID != "" {
+		s.touchedCases[ev.CaseID] = true
+	}
 	switch ev.Kind {
 	case cases.EventCaseCreated:
 		var p cases.CaseCreated
 		if err := decode(ev, &p); err != nil {
 			return err
 		}
-		return insertCase(ctx, tx, &p.Case, ev.HLC)
+		if p.Case.ID != ev.CaseID {
+			return cases.Errorf(cases.EINVALID, "event %s: case.created for %q names case %q in its payload", ev.ID, ev.CaseID, p.Case.ID)
+		}
+		return insertCase(ctx, tx, &p.Case, ev)
 	case cases.EventCaseUpdated:
 		var p cases.CaseUpdated
 		if err := decode(ev, &p); err != nil {
 			return err
 		}
-		return updateCase(ctx, tx, &p, ev)
+		if p.Due != nil && *p.Due != "" {
+			if _, err := time.Parse(time.RFC3339, *p.Due); err != nil {
+				return cases.Errorf(cases.EINVALID, "event %s: due date %q is not RFC 3339", ev.ID, *p.Due)
+			}
+		}
+		return nil
 	case cases.EventAnnotationAdded:
 		var a cases.Annotation
 		if err := decode(ev, &a); err != nil {
 			return err
 		}
-		return applyAnnotation(ctx, tx, &a, ev)
+		if a.CaseID != ev.CaseID {
+			return cases.Errorf(cases.EINVALID, "event %s: annotation for case %q arrived as an event of case %q", ev.ID, a.CaseID, ev.CaseID)
+		}
+		return insertAnnotation(ctx, tx, &a, ev)
 	case cases.EventSubjectUpserted:
 		var sub cases.Subject
 		if err := decode(ev, &sub); err != nil {
@@ -102,12 +119,7 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, ev cases.Event) error {
 		return insertEncounter(ctx, tx, &e)
 	case cases.EventConflictResolved:
 		var r cases.ConflictResolution
-		if err := decode(ev, &r); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE cases SET status = ?, conflict = 0, version = version + 1, updated = max(updated, ?) WHERE id = ?`,
-			string(r.Status), ev.HLC.WallMS, r.CaseID)
-		return err
+		return decode(ev, &r)
 	case cases.EventSeedLoaded:
 		return nil // the seed's rows are written beside its event
 	}
@@ -135,56 +147,20 @@ func fromMS(v int64) time.Time {
 	return time.UnixMilli(v).UTC()
 }
 
-func insertCase(ctx context.Context, tx *sql.Tx, c *cases.Case, h cases.HLC) error {
-	stamp := h.String()
+// insertCase adds a case's row as created; projectCases fills in the rest.
+func insertCase(ctx context.Context, tx *sql.Tx, c *cases.Case, ev cases.Event) error {
+	stamp := ev.HLC.String()
 	_, err := tx.ExecContext(ctx, `INSERT INTO cases(id, title, status, priority, owner_agency, shared_with, assignee, created, updated, due, encounter_id, version, conflict, title_hlc, priority_hlc, due_hlc)
 		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
-		c.ID, c.Title, string(c.Status), int(c.Priority), c.OwnerAgency, strings.Join(c.SharedWith, ","), c.Assignee,
+		c.ID, c.Title, string(c.Status), int(c.Priority), ev.Agency, strings.Join(c.SharedWith, ","), c.Assignee,
 		ms(c.Created), ms(c.Updated), ms(c.Due), c.EncounterID, c.Version, stamp, stamp, stamp)
 	if err != nil {
 		return fmt.Errorf("case %s: %w", c.ID, err)
 	}
-	for _, sid := range c.SubjectIDs {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO case_subjects(case_id, subject_id) VALUES(?, ?)`, c.ID, sid); err != nil {
-			return err
-		}
-	}
 	return nil
 }
 
-// updateCase applies last-writer-wins by HLC to each field the event sets.
-func updateCase(ctx context.Context, tx *sql.Tx, p *cases.CaseUpdated, ev cases.Event) error {
-	stamp := ev.HLC.String()
-	if p.Title != nil {
-		if _, err := tx.ExecContext(ctx, `UPDATE cases SET title = ?, title_hlc = ?, updated = max(updated, ?) WHERE id = ? AND title_hlc < ?`,
-			*p.Title, stamp, ev.HLC.WallMS, p.CaseID, stamp); err != nil {
-			return err
-		}
-	}
-	if p.Due != nil {
-		var due int64
-		if *p.Due != "" {
-			t, err := time.Parse(time.RFC3339, *p.Due)
-			if err != nil {
-				return cases.Errorf(cases.EINVALID, "event %s: due date %q is not RFC 3339", ev.ID, *p.Due)
-			}
-			due = t.UnixMilli()
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE cases SET due = ?, due_hlc = ?, updated = max(updated, ?) WHERE id = ? AND due_hlc < ?`,
-			due, stamp, ev.HLC.WallMS, p.CaseID, stamp); err != nil {
-			return err
-		}
-	}
-	if p.SharedWith != nil {
-		if _, err := tx.ExecContext(ctx, `UPDATE cases SET shared_with = ?, updated = max(updated, ?) WHERE id = ?`,
-			strings.Join(p.SharedWith, ","), ev.HLC.WallMS, p.CaseID); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func applyAnnotation(ctx context.Context, tx *sql.Tx, a *cases.Annotation, ev cases.Event) error {
+func insertAnnotation(ctx context.Context, tx *sql.Tx, a *cases.Annotation, ev cases.Event) error {
 	var decision string
 	if a.Decision != nil {
 		b, err := json.Marshal(a.Decision)
@@ -193,34 +169,17 @@ func applyAnnotation(ctx context.Context, tx *sql.Tx, a *cases.Annotation, ev ca
 		}
 		decision = string(b)
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO annotations(id, case_id, kind, author, at, text, supersedes, from_status, to_status, base_version, assignee, priority, decision, event_id)
-		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	res, err := tx.ExecContext(ctx, `INSERT INTO annotations(id, case_id, kind, author, at, text, supersedes, from_status, to_status, base_version, assignee, priority, decision, event_id, subject_id, replaces)
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.CaseID, string(a.Kind), a.Author, ms(a.At), a.Text, a.Supersedes, string(a.FromStatus), string(a.ToStatus),
-		a.BaseVersion, a.Assignee, int(a.Priority), decision, ev.ID)
+		a.BaseVersion, a.Assignee, int(a.Priority), decision, ev.ID, a.SubjectID, a.Replaces)
 	if err != nil {
 		return fmt.Errorf("annotation %s on case %s: %w", a.ID, a.CaseID, err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return fmt.Errorf("annotation %s on case %s was not stored", a.ID, a.CaseID)
 	}
-	at := ms(a.At)
-	switch a.Kind {
-	case cases.AnnStatus, cases.AnnDecision:
-		if a.ToStatus != "" {
-			_, err = tx.ExecContext(ctx, `UPDATE cases SET status = ?, version = version + 1, updated = max(updated, ?) WHERE id = ?`, string(a.ToStatus), at, a.CaseID)
-		} else {
-			_, err = tx.ExecContext(ctx, `UPDATE cases SET updated = max(updated, ?) WHERE id = ?`, at, a.CaseID)
-		}
-	case cases.AnnAssign:
-		_, err = tx.ExecContext(ctx, `UPDATE cases SET assignee = ?, updated = max(updated, ?) WHERE id = ?`, a.Assignee, at, a.CaseID)
-	case cases.AnnPriority:
-		stamp := ev.HLC.String()
-		_, err = tx.ExecContext(ctx, `UPDATE cases SET priority = CASE WHEN priority_hlc < ? THEN ? ELSE priority END,
-			priority_hlc = max(priority_hlc, ?), updated = max(updated, ?) WHERE id = ?`, stamp, int(a.Priority), stamp, at, a.CaseID)
-	default:
-		_, err = tx.ExecContext(ctx, `UPDATE cases SET updated = max(updated, ?) WHERE id = ?`, at, a.CaseID)
-	}
-	return err
+	return nil
 }
 
 // Events returns the local event log from seq after (exclusive), up to limit.

@@ -10,22 +10,37 @@ import (
 	"github.com/enlace-desk/enlace/cases/names"
 )
 
-// Seed is a batch of generated demo data for Load. Its cases and annotations
-// carry their own (past) times and are recorded as events of origin "seed";
-// its subjects are written in bulk beside one seed.loaded event.
+// Seed is a batch of generated demo data for Load. The desk's private
+// subjects are written in bulk beside one seed.loaded event, which never
+// leaves the desk. Everything another desk may see (shared subjects,
+// encounters, cases and their annotations) is recorded as the desk's own
+// signed events, stamped with their own (past) times, and travels through the
+// exchange like any other change: a record is made once, by the desk of the
+// agency that owns it, and keeps its ID everywhere.
 type Seed struct {
 	Seed     int64
 	Author   cases.Officer // who the seed.loaded event names
 	Subjects []cases.Subject
+	// Shared subjects are written as subject.upserted events by Author,
+	// shared with the agencies named.
+	Shared []SharedSubject
 	// Prints adds fingerprints to subjects already loaded, by subject ID.
-	Prints      map[string][]cases.Fingerprint
-	Encounters  []cases.Encounter
-	Cases       []cases.Case
-	Annotations []cases.Annotation // in time order
+	Prints     map[string][]cases.Fingerprint
+	Encounters []cases.Encounter
+	// EncounterSharing names, by encounter ID, the agencies an encounter is
+	// shared with.
+	EncounterSharing map[string][]string
+	Cases            []cases.Case
+	Annotations      []cases.Annotation // in time order
 }
 
-// Load writes a seed batch in one transaction. Seed events stay on the desk:
-// every demo desk generates the same seed itself, so they are never pushed.
+// SharedSubject is a subject of a seed that is shared with other agencies.
+type SharedSubject struct {
+	Subject cases.Subject
+	With    []string
+}
+
+// Load writes a seed batch in one transaction.
 func (s *Store) Load(ctx context.Context, seed *Seed) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		if err := bulkSubjects(ctx, tx, seed.Subjects); err != nil {
@@ -49,13 +64,31 @@ func (s *Store) Load(ctx context.Context, seed *Seed) error {
 				return err
 			}
 		}
+		for i := range seed.Shared {
+			sub := &seed.Shared[i].Subject
+			ev, err := s.seedEvent(seed.Author, seed.Author.Agency, cases.EventSubjectUpserted, "", ms(sub.Updated), sub)
+			if err != nil {
+				return err
+			}
+			ev.SharedWith = seed.Shared[i].With
+			if err := s.signSeed(&ev); err != nil {
+				return err
+			}
+			if err := s.record(ctx, tx, ev, "local"); err != nil {
+				return err
+			}
+		}
 		for i := range seed.Encounters {
 			e := &seed.Encounters[i]
 			ev, err := s.seedEvent(cases.Officer{ID: e.OfficerID}, e.Agency, cases.EventEncounterCreated, "", e.At.UnixMilli(), e)
 			if err != nil {
 				return err
 			}
-			if err := s.record(ctx, tx, ev, "seed"); err != nil {
+			ev.SharedWith = seed.EncounterSharing[e.ID]
+			if err := s.signSeed(&ev); err != nil {
+				return err
+			}
+			if err := s.record(ctx, tx, ev, "local"); err != nil {
 				return err
 			}
 		}
@@ -65,17 +98,27 @@ func (s *Store) Load(ctx context.Context, seed *Seed) error {
 			if err != nil {
 				return err
 			}
-			if err := s.record(ctx, tx, ev, "seed"); err != nil {
+			if err := s.signSeed(&ev); err != nil {
+				return err
+			}
+			if err := s.record(ctx, tx, ev, "local"); err != nil {
 				return err
 			}
 		}
 		for i := range seed.Annotations {
 			a := &seed.Annotations[i]
-			ev, err := s.seedEvent(cases.Officer{ID: a.Author}, "", cases.EventAnnotationAdded, a.CaseID, a.At.UnixMilli(), a)
+			o, err := s.officerIn(ctx, tx, a.Author)
 			if err != nil {
 				return err
 			}
-			if err := s.record(ctx, tx, ev, "seed"); err != nil {
+			ev, err := s.seedEvent(*o, o.Agency, cases.EventAnnotationAdded, a.CaseID, a.At.UnixMilli(), a)
+			if err != nil {
+				return err
+			}
+			if err := s.signSeed(&ev); err != nil {
+				return err
+			}
+			if err := s.record(ctx, tx, ev, "local"); err != nil {
 				return err
 			}
 		}
@@ -85,6 +128,19 @@ func (s *Store) Load(ctx context.Context, seed *Seed) error {
 		s.generation.Add(1) // after the commit: readers see the rows
 	}
 	return storageErr(err, "cannot load the demo data")
+}
+
+// signSeed signs a seed event that travels, when the desk signs its events.
+func (s *Store) signSeed(ev *cases.Event) error {
+	if s.signer == nil {
+		return nil
+	}
+	sig, err := s.signer.Sign(ev.Author, ev.SigningBytes())
+	if err != nil {
+		return cases.Wrap(cases.EINTERNAL, err, "cannot sign the demo data as %s", ev.Author)
+	}
+	ev.Signature = sig
+	return nil
 }
 
 // seedEvent builds an event stamped at the seed's own time, not the clock's.

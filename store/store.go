@@ -65,6 +65,7 @@ type Store struct {
 
 	device string
 	desk   int
+	agency atomic.Value // string: the desk's agency, see DeskAgency
 
 	freq frequencies // name-part frequencies for the name scorer
 
@@ -73,6 +74,9 @@ type Store struct {
 	generation atomic.Uint64 // see Generation
 	// changedSubjects collects, during a write, the subjects it saved.
 	changedSubjects []string
+	// touchedCases collects, during a write, the cases whose events changed:
+	// they are projected again before it commits.
+	touchedCases map[string]bool
 
 	w  *sql.DB // the single writer connection
 	r  *sql.DB // readers
@@ -111,7 +115,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	s := &Store{path: path, clock: opts.Clock, ids: cases.NewIDs(opts.Clock), signer: opts.Signer, w: w}
+	s := &Store{path: path, clock: opts.Clock, ids: cases.NewIDs(opts.Clock), signer: opts.Signer, w: w, touchedCases: map[string]bool{}}
 	s.freq.s = s
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
@@ -216,6 +220,11 @@ func (s *Store) loadIdentity(ctx context.Context, desk int) error {
 			}
 			s.desk = n
 		}
+		agency, err := getMeta(ctx, tx, "desk_agency")
+		if err != nil {
+			return err
+		}
+		s.agency.Store(agency)
 		var last string
 		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(hlc), '') FROM events`).Scan(&last); err != nil {
 			return err
@@ -330,7 +339,12 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err != nil {
 		return storageErr(err, "cannot start a change in %s", s.path)
 	}
-	if err := fn(tx); err != nil {
+	err = fn(tx)
+	if err == nil && len(s.touchedCases) > 0 {
+		err = projectCases(ctx, tx, s.touchedCases)
+	}
+	clear(s.touchedCases)
+	if err != nil {
 		tx.Rollback()
 		s.changedSubjects = s.changedSubjects[:0]
 		return err

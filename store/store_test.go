@@ -83,7 +83,10 @@ func TestCaseLifecycleWritesEventsAndPersists(t *testing.T) {
 	if _, err := st.ChangeStatus(ctx, usOfficer, c.ID, cases.StatusInReview, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Assign(ctx, usSuper, c.ID, ecOfficer.ID); err != nil {
+	if _, err := st.Assign(ctx, usSuper, c.ID, ecOfficer.ID); err == nil {
+		t.Fatal("a US supervisor assigned an EC officer; each agency assigns its own")
+	}
+	if _, err := st.Assign(ctx, usSuper, c.ID, usOfficer.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.SetPriority(ctx, usSuper, c.ID, cases.PriorityCritical); err != nil {
@@ -102,7 +105,7 @@ func TestCaseLifecycleWritesEventsAndPersists(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Status != cases.StatusDecided || got.Assignee != ecOfficer.ID || got.Priority != cases.PriorityCritical || got.Version != 2 {
+	if got.Status != cases.StatusDecided || got.Assignee != usOfficer.ID || got.Assignees["US-CBP"] != usOfficer.ID || got.Priority != cases.PriorityCritical || got.Version != 2 {
 		t.Errorf("after reopen: status %s assignee %s priority %s version %d", got.Status, got.Assignee, got.Priority, got.Version)
 	}
 	anns, err := st2.Annotations(ctx, c.ID)

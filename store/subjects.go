@@ -390,3 +390,10 @@ func (s *Store) ViewSubject(ctx context.Context, actor cases.Officer, id string,
 	}
 	return sub, nil
 }
+
+// SubjectsOwnedBy counts the subjects this desk holds that agency owns.
+func (s *Store) SubjectsOwnedBy(ctx context.Context, agency string) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM subjects WHERE owner_agency = ?`, agency).Scan(&n)
+	return n, storageErr(err, "cannot count subjects")
+}

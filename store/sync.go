@@ -3,13 +3,15 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/enlace-desk/enlace/cases"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // SyncAck is the hub's answer for one event the desk pushed.
@@ -86,7 +88,6 @@ func (s *Store) Rejections(ctx context.Context, limit int) ([]SyncAck, error) {
 // of any case where the hub found a status move in conflict.
 func (s *Store) Acknowledge(ctx context.Context, acks []SyncAck) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		touched := map[string]bool{}
 		for _, a := range acks {
 			caseID, known, err := eventCase(ctx, tx, a.EventID)
 			if err != nil {
@@ -99,10 +100,10 @@ func (s *Store) Acknowledge(ctx context.Context, acks []SyncAck) error {
 				return err
 			}
 			if caseID != "" {
-				touched[caseID] = true
+				s.touchedCases[caseID] = true
 			}
 		}
-		return reprojectCases(ctx, tx, touched)
+		return nil
 	})
 	if err == nil && slices.ContainsFunc(acks, func(a SyncAck) bool { return a.Conflict || a.Rejected }) {
 		s.generation.Add(1) // a status may have moved back
@@ -166,7 +167,6 @@ func (s *Store) ApplyRemote(ctx context.Context, evs []SyncEvent, next int64) er
 		return 0
 	})
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		touched := map[string]bool{}
 		for _, d := range batch {
 			ev := d.Event
 			_, held, err := eventCase(ctx, tx, ev.ID)
@@ -174,20 +174,20 @@ func (s *Store) ApplyRemote(ctx context.Context, evs []SyncEvent, next int64) er
 				return err
 			}
 			if !held {
-				s.hlc.Observe(ev.HLC)
-				if err := s.applyRemote(ctx, tx, ev); err != nil {
+				quarantined, err := s.applyOrQuarantine(ctx, tx, d)
+				if err != nil {
 					return err
+				}
+				if quarantined {
+					continue
 				}
 			}
 			if err := s.markSynced(ctx, tx, SyncAck{EventID: ev.ID, Seq: d.Seq, Conflict: d.Conflict}); err != nil {
 				return err
 			}
 			if ev.CaseID != "" {
-				touched[ev.CaseID] = true
+				s.touchedCases[ev.CaseID] = true
 			}
-		}
-		if err := reprojectCases(ctx, tx, touched); err != nil {
-			return err
 		}
 		return setMeta(ctx, tx, "sync_cursor", strconv.FormatInt(next, 10))
 	})
@@ -195,6 +195,100 @@ func (s *Store) ApplyRemote(ctx context.Context, evs []SyncEvent, next int64) er
 		s.generation.Add(1)
 	}
 	return storageErr(err, "cannot apply the events received from the exchange")
+}
+
+// MaxClockSkew is how far ahead of this desk's clock a received event may be
+// stamped. An event stamped later is quarantined, and the desk's clock never
+// adopts such a time.
+const MaxClockSkew = 5 * time.Minute
+
+// applyOrQuarantine applies one received event; when the event itself is at
+// fault (it does not decode, breaks a rule, collides with a record held here,
+// or is stamped too far ahead), it is kept in quarantine with the reason
+// instead, and sync goes on past it. A failure of the store itself (a full
+// disk) still fails the whole page, which is pulled again later.
+func (s *Store) applyOrQuarantine(ctx context.Context, tx *sql.Tx, d SyncEvent) (bool, error) {
+	ev := d.Event
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM event_quarantine WHERE event_id = ?`, ev.ID).Scan(&n); err != nil {
+		return false, err
+	}
+	if n > 0 {
+		return true, nil
+	}
+	var reason error
+	if limit := s.clock.Now().Add(MaxClockSkew); ev.HLC.Time().After(limit) {
+		reason = cases.Errorf(cases.EINVALID, "stamped %s, more than %s ahead of this desk's clock", ev.HLC.Time().Format(time.RFC3339), MaxClockSkew)
+	}
+	if reason == nil {
+		if _, err := tx.ExecContext(ctx, `SAVEPOINT remote_event`); err != nil {
+			return false, err
+		}
+		err := s.applyRemote(ctx, tx, ev)
+		if err == nil {
+			_, err = tx.ExecContext(ctx, `RELEASE remote_event`)
+			if err == nil {
+				s.hlc.Observe(ev.HLC)
+			}
+			return false, err
+		}
+		if fatalStorage(err) {
+			return false, err
+		}
+		reason = err
+		if _, err := tx.ExecContext(ctx, `ROLLBACK TO remote_event`); err != nil {
+			return false, err
+		}
+		if _, err := tx.ExecContext(ctx, `RELEASE remote_event`); err != nil {
+			return false, err
+		}
+		delete(s.touchedCases, ev.CaseID)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO event_quarantine(event_id, seq, author, agency, kind, case_id, hlc, payload, reason, at)
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ev.ID, d.Seq, ev.Author, ev.Agency, string(ev.Kind), ev.CaseID, ev.HLC.String(),
+		nonNil(ev.Payload), reason.Error(), s.clock.Now().UnixMilli())
+	return true, err
+}
+
+// fatalStorage reports whether err is the store failing (full disk, I/O,
+// a lock, cancellation) rather than the event being at fault.
+func fatalStorage(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_CONSTRAINT, sqlite3.SQLITE_MISMATCH, sqlite3.SQLITE_TOOBIG, sqlite3.SQLITE_RANGE:
+			return false
+		}
+		return true
+	}
+	return false
+}
+
+// Quarantined lists the received events this desk could not apply, newest
+// first, with the reason.
+func (s *Store) Quarantined(ctx context.Context, limit int) ([]cases.QuarantinedEvent, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT event_id, seq, author, agency, kind, case_id, hlc, reason, at, length(payload)
+		FROM event_quarantine ORDER BY at DESC, seq DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, storageErr(err, "cannot read the quarantined events")
+	}
+	defer rows.Close()
+	var out []cases.QuarantinedEvent
+	for rows.Next() {
+		var q cases.QuarantinedEvent
+		var kind, hlc string
+		var at int64
+		if err := rows.Scan(&q.EventID, &q.Seq, &q.Author, &q.Agency, &kind, &q.CaseID, &hlc, &q.Reason, &at, &q.PayloadBytes); err != nil {
+			return nil, storageErr(err, "cannot read the quarantined events")
+		}
+		q.Kind, q.At = cases.EventKind(kind), fromMS(at)
+		q.Stamp, _ = cases.ParseHLC(hlc)
+		out = append(out, q)
+	}
+	return out, storageErr(rows.Err(), "cannot read the quarantined events")
 }
 
 // applyRemote records one remote event, or parks it until its case arrives.
@@ -253,71 +347,6 @@ func (s *Store) unpark(ctx context.Context, tx *sql.Tx, caseID string) error {
 	return nil
 }
 
-// reprojectCases recomputes status, version and conflict of each case from its
-// status moves with cases.ProjectStatus, the rule every desk shares.
-func reprojectCases(ctx context.Context, tx *sql.Tx, ids map[string]bool) error {
-	for id := range ids {
-		var created []byte
-		err := tx.QueryRowContext(ctx, `SELECT payload FROM events WHERE case_id = ? AND kind = ?`, id, string(cases.EventCaseCreated)).Scan(&created)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue // parked: the case has not arrived
-		}
-		if err != nil {
-			return err
-		}
-		var cc cases.CaseCreated
-		if err := json.Unmarshal(created, &cc); err != nil {
-			return cases.Errorf(cases.ESTORAGE, "case %s: its creation event is damaged", id)
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT e.kind, e.payload, e.seq, coalesce(x.seq, 0), coalesce(x.conflict, 0), coalesce(x.state, ''), e.origin
-			FROM events e LEFT JOIN event_sync x ON x.event_id = e.id
-			WHERE e.case_id = ? AND e.kind IN (?, ?) AND e.id NOT IN (SELECT event_id FROM event_parked)`,
-			id, string(cases.EventAnnotationAdded), string(cases.EventConflictResolved))
-		if err != nil {
-			return err
-		}
-		var moves []cases.StatusMove
-		for rows.Next() {
-			var kind, state, origin string
-			var payload []byte
-			var local, seq int64
-			var conflict int
-			if err := rows.Scan(&kind, &payload, &local, &seq, &conflict, &state, &origin); err != nil {
-				rows.Close()
-				return err
-			}
-			if state == "rejected" {
-				continue // the hub refused it: it moves nothing anywhere
-			}
-			m := cases.StatusMove{Seed: origin == "seed", Seq: seq, Local: local, Conflict: conflict != 0}
-			switch cases.EventKind(kind) {
-			case cases.EventConflictResolved:
-				var r cases.ConflictResolution
-				if json.Unmarshal(payload, &r) != nil {
-					continue
-				}
-				m.To, m.Resolution = r.Status, true
-			default:
-				var a cases.Annotation
-				if json.Unmarshal(payload, &a) != nil || a.ToStatus == "" {
-					continue
-				}
-				m.To = a.ToStatus
-			}
-			moves = append(moves, m)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		status, version, conflict := cases.ProjectStatus(cc.Case.Status, cc.Case.Version, moves)
-		if _, err := tx.ExecContext(ctx, `UPDATE cases SET status = ?, version = ?, conflict = ? WHERE id = ?`, string(status), version, boolInt(conflict), id); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // ResolveConflict settles a case in conflict: a supervisor picks the status it
 // should have. The resolution is itself an event.
 func (s *Store) ResolveConflict(ctx context.Context, actor cases.Officer, caseID string, status cases.Status, reason string) error {
@@ -345,42 +374,7 @@ func (s *Store) ResolveConflict(ctx context.Context, actor cases.Officer, caseID
 		if err != nil {
 			return err
 		}
-		if err := s.record(ctx, tx, ev, "local"); err != nil {
-			return err
-		}
-		return reprojectCases(ctx, tx, map[string]bool{c.ID: true})
+		return s.record(ctx, tx, ev, "local")
 	})
 	return storageErr(err, "cannot resolve the conflict on case %s", caseID)
-}
-
-// SeededCase is a case loaded from demo data, as the hub must be told of it.
-type SeededCase struct {
-	ID         string
-	Owner      string
-	SharedWith []string
-	Status     cases.Status
-	Version    int
-}
-
-// SeededCases lists the cases the demo seed created, with their current
-// status and version, so an exchange hub can be told of them: every demo desk
-// loads the same seed, and seed events never travel.
-func (s *Store) SeededCases(ctx context.Context) ([]SeededCase, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT c.id, c.owner_agency, c.shared_with, c.status, c.version FROM cases c
-		JOIN events e ON e.case_id = c.id AND e.kind = ? AND e.origin = 'seed' ORDER BY c.id`, string(cases.EventCaseCreated))
-	if err != nil {
-		return nil, storageErr(err, "cannot list the seeded cases")
-	}
-	defer rows.Close()
-	var out []SeededCase
-	for rows.Next() {
-		var c SeededCase
-		var shared, status string
-		if err := rows.Scan(&c.ID, &c.Owner, &shared, &status, &c.Version); err != nil {
-			return nil, storageErr(err, "cannot list the seeded cases")
-		}
-		c.SharedWith, c.Status = splitList(shared), cases.Status(status)
-		out = append(out, c)
-	}
-	return out, storageErr(rows.Err(), "cannot list the seeded cases")
 }

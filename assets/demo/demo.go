@@ -4,8 +4,11 @@
 // monikers, valid cédulas, passports, A-numbers, partial dates of birth), and
 // cases in every status with believable annotation histories.
 //
-// The same seed and options always give the same data, so two demo desks
-// generate identical galleries. It writes through the store's bulk path.
+// The same seed and options always give the same data. Each demo desk
+// generates only its own agency's records (Options.Agency): its subjects in
+// bulk, and what it shares with the partner (cases, their annotations, the
+// subjects they name, encounters) as its own signed events, which reach the
+// partner's desk through the exchange. No record is made on two desks.
 package demo
 
 import (
@@ -60,6 +63,10 @@ func Officers() []cases.Officer {
 
 // Options size and pin the generated data.
 type Options struct {
+	// Agency is the desk's agency: only its records are generated. Empty
+	// generates both agencies' records on one desk, as a single store for
+	// tests and benchmarks.
+	Agency   string
 	Seed     int64
 	Subjects int
 	Cases    int
@@ -76,9 +83,14 @@ type Options struct {
 
 const batchSize = 20000
 
-// WriteDirectory writes the demo's agencies and officers and makes the demo
-// officer the store's default.
-func WriteDirectory(ctx context.Context, st *store.Store) error {
+// DefaultOfficerOf is who a demo desk of agency logs in as unless told: its
+// first officer (DefaultOfficer at EC-PN, us.jsmith at US-CBP).
+func DefaultOfficerOf(agency string) string { return deskOfficer(agency).ID }
+
+// WriteDirectory writes the demo's agencies and officers. With an agency it
+// makes the store that agency's desk, with the agency's first officer as the
+// default; without one, the store's default officer is DefaultOfficer.
+func WriteDirectory(ctx context.Context, st *store.Store, agency ...string) error {
 	for _, a := range Agencies() {
 		if err := st.PutAgency(ctx, a); err != nil {
 			return err
@@ -89,10 +101,20 @@ func WriteDirectory(ctx context.Context, st *store.Store) error {
 			return err
 		}
 	}
+	if len(agency) > 0 && agency[0] != "" {
+		if err := st.SetDeskAgency(ctx, agency[0]); err != nil {
+			return err
+		}
+		return st.SetDefaultOfficer(ctx, DefaultOfficerOf(agency[0]))
+	}
 	return st.SetDefaultOfficer(ctx, DefaultOfficer)
 }
 
 // Populate writes the directory and the generated data into an empty store.
+//
+// Both agencies' desks draw the same stream of subjects and cases from the
+// seed and keep their own agency's, so every record is made once, by its
+// owner's desk, with the same ID whichever desk draws it.
 func Populate(ctx context.Context, st *store.Store, opts Options) error {
 	if opts.Seed == 0 {
 		opts.Seed = DefaultSeed
@@ -100,23 +122,34 @@ func Populate(ctx context.Context, st *store.Store, opts Options) error {
 	if opts.Now.IsZero() {
 		opts.Now = st.Clock().Now()
 	}
-	if err := WriteDirectory(ctx, st); err != nil {
+	if err := WriteDirectory(ctx, st, opts.Agency); err != nil {
 		return err
 	}
 	g := newGenerator(opts)
 	author := Officers()[0]
-	var subjectIDs []string
+	if opts.Agency != "" {
+		author = deskOfficer(opts.Agency)
+	}
+	mine := func(agency string) bool { return opts.Agency == "" || agency == opts.Agency }
+	var subjectIDs []string            // every subject of the stream, in order
+	byAgency := map[string][]string{}  // the stream's subjects by owner
+	kept := map[string]cases.Subject{} // this desk's subjects, when it shares some
 	for done := 0; done < opts.Subjects; {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		n := min(batchSize, opts.Subjects-done)
-		subs := make([]cases.Subject, n)
-		for i := range subs {
-			subs[i] = g.subject()
-		}
-		for i := range subs {
-			subjectIDs = append(subjectIDs, subs[i].ID)
+		subs := make([]cases.Subject, 0, n)
+		for i := 0; i < n; i++ {
+			sub := g.subject()
+			subjectIDs = append(subjectIDs, sub.ID)
+			byAgency[sub.OwnerAgency] = append(byAgency[sub.OwnerAgency], sub.ID)
+			if mine(sub.OwnerAgency) {
+				subs = append(subs, sub)
+				if opts.Agency != "" {
+					kept[sub.ID] = sub
+				}
+			}
 		}
 		if err := st.Load(ctx, &store.Seed{Seed: opts.Seed, Author: author, Subjects: subs}); err != nil {
 			return err
@@ -130,7 +163,7 @@ func Populate(ctx context.Context, st *store.Store, opts Options) error {
 	// make at most a tenth of them.
 	g.opts.Encounters = max(0, min(opts.Encounters, opts.Cases/10))
 	opts.Cases -= g.opts.Encounters
-	subjects := newSubjectIndex(subjectIDs)
+	shared := map[string][]string{} // subject ID → agencies it is shared with
 	for done := 0; done < opts.Cases; {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -138,9 +171,21 @@ func Populate(ctx context.Context, st *store.Store, opts Options) error {
 		n := min(batchSize/4, opts.Cases-done)
 		seed := &store.Seed{Seed: opts.Seed, Author: author}
 		for i := 0; i < n; i++ {
-			c, anns := g.caseWithHistory(subjects)
+			c, anns := g.caseWithHistory(byAgency, subjectIDs)
+			if !mine(c.OwnerAgency) {
+				continue
+			}
 			seed.Cases = append(seed.Cases, c)
 			seed.Annotations = append(seed.Annotations, anns...)
+			if opts.Agency == "" || len(c.SharedWith) == 0 {
+				continue
+			}
+			for _, id := range c.SubjectIDs {
+				if _, done := shared[id]; !done {
+					shared[id] = c.SharedWith
+					seed.Shared = append(seed.Shared, store.SharedSubject{Subject: kept[id], With: c.SharedWith})
+				}
+			}
 		}
 		if err := st.Load(ctx, seed); err != nil {
 			return err
@@ -151,20 +196,32 @@ func Populate(ctx context.Context, st *store.Store, opts Options) error {
 		}
 	}
 	// Ten-prints come last: they take longest to make, and the queue and the
-	// name search work without them.
-	printed := subjectIDs[:min(len(subjectIDs), max(0, opts.Prints))]
+	// name search work without them. Subject i of the stream has the fingers
+	// of index i, whichever desk holds it.
+	var printed []int
+	for i := range subjectIDs[:min(len(subjectIDs), max(0, opts.Prints))] {
+		if _, ok := kept[subjectIDs[i]]; ok || opts.Agency == "" {
+			printed = append(printed, i)
+		}
+	}
 	for done := 0; done < len(printed); {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		n := min(printBatch, len(printed)-done)
 		seed := &store.Seed{Seed: opts.Seed, Author: author, Prints: map[string][]cases.Fingerprint{}}
-		for i := done; i < done+n; i++ {
+		for _, i := range printed[done : done+n] {
 			prints, err := tenPrint(opts.Seed, i)
 			if err != nil {
 				return err
 			}
-			seed.Prints[printed[i]] = prints
+			id := subjectIDs[i]
+			seed.Prints[id] = prints
+			if with, ok := shared[id]; ok {
+				sub := kept[id]
+				sub.Fingerprints = prints
+				seed.Shared = append(seed.Shared, store.SharedSubject{Subject: sub, With: with})
+			}
 		}
 		if err := st.Load(ctx, seed); err != nil {
 			return err
@@ -172,21 +229,33 @@ func Populate(ctx context.Context, st *store.Store, opts Options) error {
 		done += n
 	}
 	if g.opts.Encounters > 0 {
-		if err := g.encounters(ctx, st, printed, author); err != nil {
+		var ids []string
+		var index []int
+		for _, i := range printed {
+			ids, index = append(ids, subjectIDs[i]), append(index, i)
+		}
+		if err := g.encounters(ctx, st, ids, index, author); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// deskOfficer is the demo officer a desk of agency writes its generated
+// records as: the agency's first officer.
+func deskOfficer(agency string) cases.Officer {
+	for _, o := range Officers() {
+		if o.Agency == agency && o.Has(cases.RoleOfficer) {
+			return o
+		}
+	}
+	return Officers()[0]
+}
+
 // printBatch is how many subjects' ten-prints one transaction adds.
 const printBatch = 1000
 
 var allEcSurnames = append(append([]string{}, ecSurnames...), moreSurnames...)
-
-type subjectIndex struct{ ids []string }
-
-func newSubjectIndex(ids []string) *subjectIndex { return &subjectIndex{ids: ids} }
 
 type generator struct {
 	opts    Options
@@ -438,7 +507,11 @@ var justifications = map[cases.Conclusion][]string{
 	cases.Inconclusive:   {"Probe too partial for a conclusion; requested new captures.", "Only four corresponding minutiae on a low-quality impression; inconclusive."},
 }
 
-func (g *generator) caseWithHistory(subjects *subjectIndex) (cases.Case, []cases.Annotation) {
+// caseWithHistory draws the next case of the stream: its owner, the owner's
+// subjects it names (byAgency), and a history written by the owner's
+// officers. all is every subject, for a draw that stays the same whatever
+// the desk keeps.
+func (g *generator) caseWithHistory(byAgency map[string][]string, all []string) (cases.Case, []cases.Annotation) {
 	now := g.opts.Now
 	owner := "EC-PN"
 	if g.chance(0.45) {
@@ -464,10 +537,10 @@ func (g *generator) caseWithHistory(subjects *subjectIndex) (cases.Case, []cases
 		c.SharedWith = []string{partner}
 	}
 	var subjectName string
-	if len(subjects.ids) > 0 {
+	if own := byAgency[owner]; len(own) > 0 && len(all) > 0 {
 		n := 1 + g.rng.IntN(2)
 		for i := 0; i < n; i++ {
-			id := subjects.ids[g.rng.IntN(len(subjects.ids))]
+			id := own[g.rng.IntN(len(own))]
 			if len(c.SubjectIDs) == 0 || c.SubjectIDs[0] != id {
 				c.SubjectIDs = append(c.SubjectIDs, id)
 			}
@@ -510,10 +583,9 @@ func (g *generator) caseWithHistory(subjects *subjectIndex) (cases.Case, []cases
 		a.ID, a.CaseID, a.At = g.ids.New(), c.ID, next()
 		anns = append(anns, a)
 	}
-	workers := append(append([]cases.Officer{}, g.officer[owner]...), g.officer[partner]...)
-	if len(c.SharedWith) == 0 {
-		workers = g.officer[owner]
-	}
+	// The owner's desk writes the history: its own officers' work. The
+	// partner's officers add theirs on their desk once the case reaches it.
+	workers := g.officer[owner]
 	super := g.super[owner]
 	worker := workers[g.rng.IntN(len(workers))]
 	version := 0

@@ -43,16 +43,34 @@ func tenPrint(seed int64, i int) ([]cases.Fingerprint, error) {
 
 // encounters writes encounters whose probes are impressions of printed
 // subjects (mated) or of strangers, each with a New case to identify it.
-func (g *generator) encounters(ctx context.Context, st *store.Store, printed []string, author cases.Officer) error {
-	seed := &store.Seed{Seed: g.opts.Seed, Author: author}
-	rng := rand.New(rand.NewPCG(uint64(g.opts.Seed), 99))
+// printed are the subjects this desk holds with prints, index their place in
+// the generated stream (which picks their fingers). On an agency's desk the
+// encounters are that agency's own, drawn from a stream of the agency's, so
+// the two desks never make the same record.
+func (g *generator) encounters(ctx context.Context, st *store.Store, printed []string, index []int, author cases.Officer) error {
+	seed := &store.Seed{Seed: g.opts.Seed, Author: author, EncounterSharing: map[string][]string{}}
+	streamSeed := uint64(g.opts.Seed)
+	if g.opts.Agency != "" {
+		streamSeed ^= agencyStream(g.opts.Agency)
+		g.ids = cases.NewSeededIDs(cases.NewManualClock(g.opts.Now.Add(-30*24*time.Hour)), rngReader{rand.New(rand.NewPCG(streamSeed, 11))})
+	}
+	rng := rand.New(rand.NewPCG(streamSeed, 99))
+	officers := []string{"us.jsmith", "us.rgarcia", "ec.mrodriguez", "ec.jcedeno"}
+	if g.opts.Agency != "" {
+		officers = nil
+		for _, o := range g.officer[g.opts.Agency] {
+			if !o.Has(cases.RoleSupervisor) {
+				officers = append(officers, o.ID)
+			}
+		}
+	}
 	for i := 0; i < g.opts.Encounters; i++ {
 		mated := len(printed) > 0 && rng.Float64() < matedShare
 		var fingers []synth.Finger
 		var claimed cases.Biographics
 		if mated {
 			j := rng.IntN(len(printed))
-			fingers = synth.TenPrint(fingerSeed(g.opts.Seed, j))
+			fingers = synth.TenPrint(fingerSeed(g.opts.Seed, index[j]))
 			sub, err := st.Subject(ctx, printed[j])
 			if err != nil {
 				return err
@@ -73,7 +91,7 @@ func (g *generator) encounters(ctx context.Context, st *store.Store, printed []s
 				}
 			}
 		} else {
-			fingers = synth.TenPrint(fingerSeed(g.opts.Seed, 10_000_000+i))
+			fingers = synth.TenPrint(fingerSeed(g.opts.Seed, 10_000_000+int(streamSeed%1000)*1000+i))
 			stranger := g.subject()
 			claimed = stranger.Biographics()
 			claimed.Documents = nil
@@ -89,7 +107,7 @@ func (g *generator) encounters(ctx context.Context, st *store.Store, printed []s
 			}
 			prints = append(prints, fp)
 		}
-		officer := g.uniform([]string{"us.jsmith", "us.rgarcia", "ec.mrodriguez", "ec.jcedeno"})
+		officer := g.uniform(officers)
 		agency := "US-CBP"
 		if officer[:2] == "ec" {
 			agency = "EC-PN"
@@ -100,6 +118,7 @@ func (g *generator) encounters(ctx context.Context, st *store.Store, printed []s
 			Notes: "Traveller stopped at secondary inspection; prints captured on a live-scan device.", Fingerprints: prints}
 		seed.Encounters = append(seed.Encounters, enc)
 		partner := map[string]string{"EC-PN": "US-CBP", "US-CBP": "EC-PN"}[agency]
+		seed.EncounterSharing[enc.ID] = []string{partner}
 		desk := 15
 		if agency == "EC-PN" {
 			desk = 16
@@ -113,4 +132,13 @@ func (g *generator) encounters(ctx context.Context, st *store.Store, printed []s
 		})
 	}
 	return st.Load(ctx, seed)
+}
+
+// agencyStream gives each agency's desk its own stream of generated records.
+func agencyStream(agency string) uint64 {
+	h := uint64(1469598103934665603)
+	for i := 0; i < len(agency); i++ {
+		h = (h ^ uint64(agency[i])) * 1099511628211
+	}
+	return h
 }

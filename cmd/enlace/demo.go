@@ -129,7 +129,7 @@ func runDemo(ctx context.Context, f demoFlags, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	opts := demo.Options{Seed: f.seed, Subjects: f.subjects, Cases: f.ncases, Prints: f.prints, Encounters: f.encounters}
+	opts := demo.Options{Agency: me.Agency, Seed: f.seed, Subjects: f.subjects, Cases: f.ncases, Prints: f.prints, Encounters: f.encounters}
 	fresh, err := st.IsEmpty(ctx)
 	if err != nil {
 		return err
@@ -141,20 +141,27 @@ func runDemo(ctx context.Context, f demoFlags, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stderr, "reusing the demo store in %s (%d subjects, %d cases); give a new --data-dir to generate another size\n", ownDir, h.Subjects, h.Cases)
 	}
+	if err := demo.WriteDirectory(ctx, st, me.Agency); err != nil {
+		return err
+	}
 	if f.noUI {
+		// Prepare this officer's desk (and the demo hub's configuration), and
+		// send nothing: the desk's records reach the hub on the first sync.
 		if fresh {
 			if err := populate(ctx, st, opts, stderr, ownDir); err != nil {
 				return err
 			}
+		}
+		fmt.Fprintf(stderr, "%s's desk is ready in %s (desk of %s; nothing sent yet: run `enlace sync --data-dir %s`)\n", me.ID, ownDir, me.Agency, ownDir)
+		if !f.offline {
+			fmt.Fprintf(stderr, "the demo hub's configuration is %s (run it with `enlace-exchange serve --config %s`)\n",
+				filepath.Join(f.dataDir, demoExchangeDir, "hub.json"), filepath.Join(f.dataDir, demoExchangeDir, "hub.json"))
 		}
 		return nil
 	}
 
 	// The workstation opens at once; the demo data, the hub and the partner
 	// desk come up behind it. Open views reload as data arrives.
-	if err := demo.WriteDirectory(ctx, st); err != nil {
-		return err
-	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -228,7 +235,12 @@ func populate(ctx context.Context, st *store.Store, opts demo.Options, stderr io
 	if err != nil {
 		return fmt.Errorf("generating the demo data in %s: %w", dir, err)
 	}
-	fmt.Fprintf(stderr, "demo store ready in %s: %d subjects, %d cases (%.1fs)\n", dir, opts.Subjects, opts.Cases, time.Since(start).Seconds())
+	h, err := st.Health(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "demo store ready in %s: %d subjects and %d cases of %s, of the exchange's %d subjects and %d cases (%.1fs)\n",
+		dir, h.Subjects, h.Cases, opts.Agency, opts.Subjects, opts.Cases, time.Since(start).Seconds())
 	return nil
 }
 
@@ -262,8 +274,7 @@ func ensureDemoPKI(dir string) error {
 }
 
 // runDemoExchange starts the in-process hub and the partner desk, waits for
-// the officer's desk to hold its demo data, tells the hub of the seeded cases
-// and starts both desks' sync loops. It returns the officer's sync client.
+// both desks to hold their own demo data and starts both desks' sync loops. It returns the officer's sync client.
 func runDemoExchange(ctx context.Context, f demoFlags, st *store.Store, settings *syncSettings, partner demoDesk, opts demo.Options, ready <-chan struct{}, wg *sync.WaitGroup) (*exchange.Client, error) {
 	if settings == nil {
 		return nil, fmt.Errorf("the demo desk has no %s", syncFileName)
@@ -310,28 +321,24 @@ func runDemoExchange(ctx context.Context, f demoFlags, st *store.Store, settings
 		<-ctx.Done()
 		pst.Close()
 	}()
+	// The partner desk generates only its own agency's records; what it
+	// shares reaches this desk through the hub, and what this desk shares
+	// reaches it the same way.
+	popts := opts
+	popts.Agency, popts.Progress = partner.agency, nil
 	if empty, err := pst.IsEmpty(ctx); err != nil {
 		return nil, err
 	} else if empty {
-		if err := demo.Populate(ctx, pst, opts); err != nil {
+		if err := demo.Populate(ctx, pst, popts); err != nil {
 			return nil, fmt.Errorf("generating the partner desk's demo data: %w", err)
 		}
+	} else if err := demo.WriteDirectory(ctx, pst, partner.agency); err != nil {
+		return nil, err
 	}
 	select {
 	case <-ready:
 	case <-ctx.Done():
 		return nil, nil
-	}
-	seeded, err := st.SeededCases(ctx)
-	if err != nil {
-		return nil, err
-	}
-	states := make([]exchange.CaseState, len(seeded))
-	for i, c := range seeded {
-		states[i] = exchange.CaseState{ID: c.ID, Owner: c.Owner, SharedWith: c.SharedWith, Status: c.Status, Version: c.Version}
-	}
-	if err := hub.Store().DeclareCases(ctx, states); err != nil {
-		return nil, err
 	}
 	tune := func(c *exchange.ClientConfig) {
 		c.HubURL = hubURL

@@ -45,11 +45,34 @@ func (f *storeFlags) open(ctx context.Context) (*store.Store, cases.Officer, err
 			return nil, cases.Officer{}, usageError("say who you are with --as OFFICER")
 		}
 	}
-	o, err := st.Officer(ctx, id)
+	o, err := deskOfficer(ctx, st, id)
 	if err != nil {
-		err = unknownOfficer(ctx, st, id)
 		st.Close()
 		return nil, cases.Officer{}, err
 	}
-	return st, *o, nil
+	return st, o, nil
+}
+
+// deskOfficer resolves who acts on a desk: an officer of the desk's own
+// agency. An officer of another agency, or one the directory does not know,
+// is refused: a desk of one agency never acts for the other.
+func deskOfficer(ctx context.Context, st *store.Store, id string) (cases.Officer, error) {
+	o, err := st.Officer(ctx, id)
+	if err != nil {
+		return cases.Officer{}, unknownOfficer(ctx, st, id)
+	}
+	agency := st.DeskAgency()
+	if agency == "" {
+		// A store made before desks knew their agency: its default officer's.
+		if def, _ := st.DefaultOfficer(ctx); def != "" {
+			if d, err := st.Officer(ctx, def); err == nil {
+				agency = d.Agency
+			}
+		}
+	}
+	if agency != "" && o.Agency != agency {
+		return cases.Officer{}, usageError("%s is an officer of %s, and this is a desk of %s (%s): act as one of %s's officers, or use %s's own desk",
+			o.ID, o.Agency, agency, st.Path(), agency, o.Agency)
+	}
+	return *o, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/enlace-desk/enlace/assets/demo"
@@ -25,7 +26,7 @@ func realDesks(t *testing.T) (ec, us *store.Store, ecSync, usSync *exchange.Clie
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { st.Close() })
-		if err := demo.WriteDirectory(ctx, st); err != nil {
+		if err := demo.WriteDirectory(ctx, st, d.agency); err != nil {
 			t.Fatal(err)
 		}
 		c, err := newSyncClient(st, settings, func(c *exchange.ClientConfig) { c.HubURL = url })
@@ -143,6 +144,85 @@ func TestDesksSyncThroughARealHub(t *testing.T) {
 		}
 		if n, _ := st.Pending(ctx); n != 0 {
 			t.Errorf("%s desk still has %d events to send", name, n)
+		}
+	}
+}
+
+// TestDemoDesksHoldOneIdentity: each demo desk generates only its own
+// agency's records; after a sync the partner's shared cases, the subjects they
+// name and their encounters are on both desks with the same IDs, and nothing
+// the owner did not share crossed.
+func TestDemoDesksHoldOneIdentity(t *testing.T) {
+	ctx := context.Background()
+	ec, us, ecSync, usSync := realDesks(t)
+	opts := demo.Options{Subjects: 300, Cases: 60, Prints: 300, Encounters: 4}
+	for st, agency := range map[*store.Store]string{ec: "EC-PN", us: "US-CBP"} {
+		o := opts
+		o.Agency = agency
+		if err := demo.Populate(ctx, st, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	round(t, ecSync, usSync, ecSync, usSync)
+	for _, pair := range []struct {
+		name          string
+		owner, other  *store.Store
+		agency, their string
+	}{{"EC→US", ec, us, "EC-PN", "US-CBP"}, {"US→EC", us, ec, "US-CBP", "EC-PN"}} {
+		own, err := pair.owner.Cases(ctx, cases.CaseFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sharedCases, linked int
+		for _, sum := range own {
+			c, err := pair.owner.Case(ctx, sum.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.OwnerAgency != pair.agency {
+				continue
+			}
+			got, err := pair.other.Case(ctx, c.ID)
+			if len(c.SharedWith) == 0 {
+				if err == nil {
+					t.Errorf("%s: private case %s reached the partner", pair.name, c.ID)
+				}
+				continue
+			}
+			sharedCases++
+			if err != nil {
+				t.Fatalf("%s: shared case %s is not on the partner's desk: %v", pair.name, c.ID, err)
+			}
+			if got.Status != c.Status || got.Priority != c.Priority || got.Title != c.Title || got.Version != c.Version ||
+				strings.Join(got.SubjectIDs, ",") != strings.Join(c.SubjectIDs, ",") || got.EncounterID != c.EncounterID ||
+				got.Assignees[pair.agency] != c.Assignees[pair.agency] {
+				t.Errorf("%s: case %s differs:\nowner   %+v\npartner %+v", pair.name, c.ID, c, got)
+			}
+			for _, sid := range c.SubjectIDs {
+				if _, err := pair.other.Subject(ctx, sid); err != nil {
+					t.Errorf("%s: subject %s of shared case %s is not on the partner's desk: %v", pair.name, sid, c.ID, err)
+				}
+				linked++
+			}
+			if c.EncounterID != "" {
+				if _, err := pair.other.Encounter(ctx, c.EncounterID); err != nil {
+					t.Errorf("%s: encounter %s of case %s did not arrive: %v", pair.name, c.EncounterID, c.ID, err)
+				}
+			}
+		}
+		if sharedCases == 0 || linked == 0 {
+			t.Fatalf("%s: the demo shared %d cases naming %d subjects; the test needs some", pair.name, sharedCases, linked)
+		}
+	}
+	// Every subject a desk holds is its own agency's or was shared with it.
+	for st, agency := range map[*store.Store]string{ec: "EC-PN", us: "US-CBP"} {
+		h, _ := st.Health(ctx)
+		mine, err := st.SubjectsOwnedBy(ctx, agency)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mine == h.Subjects {
+			t.Errorf("%s desk holds no partner subject after sync", agency)
 		}
 	}
 }

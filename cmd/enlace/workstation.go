@@ -99,9 +99,9 @@ func openSession(ctx context.Context, st *store.Store, sf sessionFlags, syncFn f
 			return usageError("say who you are with --as OFFICER")
 		}
 	}
-	officer, err := st.Officer(ctx, id)
+	officer, err := deskOfficer(ctx, st, id)
 	if err != nil {
-		return unknownOfficer(ctx, st, id)
+		return err
 	}
 	agency, err := findAgency(ctx, st, officer.Agency)
 	if err != nil {
@@ -109,7 +109,7 @@ func openSession(ctx context.Context, st *store.Store, sf sessionFlags, syncFn f
 	}
 	prints := afis.New(st)
 	prints.Warm(ctx) // the gallery builds while the officer reads the queue
-	return ui.Run(ctx, ui.Config{Store: st, Officer: *officer, Agency: agency, Clock: st.Clock(), Theme: sf.theme, Sync: syncFn, Generation: st.Generation,
+	return ui.Run(ctx, ui.Config{Store: st, Officer: officer, Agency: agency, Clock: st.Clock(), Theme: sf.theme, Sync: syncFn, Generation: st.Generation,
 		Identify: prints})
 }
 
