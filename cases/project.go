@@ -1,9 +1,12 @@
 package cases
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -299,4 +302,61 @@ func normAgencies(list []string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// Digest is the canonical digest of a case's projected fields: status,
+// version, conflict flag, title, priority, due, owner, sharing, every
+// agency's assignee, linked subjects and encounter. Two desks that agree on a
+// case print the same digest (`enlace sync digest`); the time of the last
+// change is left out, since it only orders the queue.
+func Digest(c *Case) string {
+	var b strings.Builder
+	field := func(name, value string) {
+		b.WriteString(name)
+		b.WriteByte('=')
+		b.WriteString(strconv.Quote(value))
+		b.WriteByte('\n')
+	}
+	field("id", c.ID)
+	field("status", string(c.Status))
+	field("version", strconv.Itoa(c.Version))
+	field("conflict", strconv.FormatBool(c.Conflict))
+	field("title", c.Title)
+	field("priority", strconv.Itoa(int(c.Priority)))
+	due := ""
+	if !c.Due.IsZero() {
+		due = c.Due.UTC().Format(time.RFC3339)
+	}
+	field("due", due)
+	field("owner", c.OwnerAgency)
+	field("shared_with", strings.Join(normAgencies(c.SharedWith), ","))
+	agencies := make([]string, 0, len(c.Assignees))
+	for a := range c.Assignees {
+		agencies = append(agencies, a)
+	}
+	sort.Strings(agencies)
+	for _, a := range agencies {
+		field("assignee/"+a, c.Assignees[a])
+	}
+	subjects := slices.Clone(c.SubjectIDs)
+	sort.Strings(subjects)
+	field("subjects", strings.Join(subjects, ","))
+	field("encounter", c.EncounterID)
+	sum := sha256.Sum256([]byte(b.String()))
+	return hex.EncodeToString(sum[:])
+}
+
+// DigestAll combines case digests into one for a set of cases, in case ID
+// order: the digest of a desk's whole shared state.
+func DigestAll(digests map[string]string) string {
+	ids := make([]string, 0, len(digests))
+	for id := range digests {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	h := sha256.New()
+	for _, id := range ids {
+		h.Write([]byte(id + " " + digests[id] + "\n"))
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

@@ -479,3 +479,34 @@ func (s *Store) linkSubject(ctx context.Context, actor cases.Officer, caseID, su
 		return nil
 	})
 }
+
+// SharedCaseDigests returns the digest (cases.Digest) of every case this desk
+// holds that is shared between agencies, by case ID.
+func (s *Store) SharedCaseDigests(ctx context.Context) (map[string]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id FROM cases WHERE shared_with != '' ORDER BY id`)
+	if err != nil {
+		return nil, storageErr(err, "cannot list the shared cases")
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, storageErr(err, "cannot list the shared cases")
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, storageErr(err, "cannot list the shared cases")
+	}
+	out := make(map[string]string, len(ids))
+	for _, id := range ids {
+		c, err := s.Case(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = cases.Digest(c)
+	}
+	return out, nil
+}
