@@ -173,7 +173,7 @@ func TestImportTransactionTemplatesAndRefusals(t *testing.T) {
 func TestExportIsAReadableTransaction(t *testing.T) {
 	st, desk := demoDesk(t, 0)
 	sub, _ := enrol(t, st, 4242, "Export")
-	b, err := desk.Export(ctx, officer, sub.ID, "US-CBP")
+	b, err := desk.Export(ctx, officer, sub.ID, "US-CBP", cases.PurposeExtradition, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -184,7 +184,19 @@ func titleCase(s string) string {
 
 // Export writes a subject's fingerprints and description as an ANSI/NIST-ITL
 // transaction (Types 1, 2 and 9, INCITS 378 minutiae), for a partner agency.
-func (d *Desk) Export(ctx context.Context, actor cases.Officer, subjectID, destination string) ([]byte, error) {
+// Personal data leaves the desk: auditors cannot export, and every export is
+// logged (kind "export": the subject, the receiving agency, the purpose)
+// before the transaction is handed over.
+func (d *Desk) Export(ctx context.Context, actor cases.Officer, subjectID, destination string, purpose cases.Purpose, purposeText string) ([]byte, error) {
+	if !actor.Has(cases.RoleOfficer) && !actor.Has(cases.RoleSupervisor) {
+		return nil, cases.Errorf(cases.EFORBIDDEN, "%s is an auditor: auditors read the logs, they do not export personal data", actor.ID)
+	}
+	if err := cases.ValidatePurpose(purpose, purposeText); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(destination) == "" {
+		return nil, cases.Errorf(cases.EINVALID, "an export needs the receiving agency")
+	}
 	sub, err := d.st.Subject(ctx, subjectID)
 	if err != nil {
 		return nil, err
@@ -223,5 +235,15 @@ func (d *Desk) Export(ctx context.Context, actor cases.Officer, subjectID, desti
 	if err != nil {
 		return nil, cases.Wrap(cases.EINVALID, err, "cannot build the transaction for subject %s", subjectID)
 	}
-	return biometric.WriteTransaction(tx)
+	out, err := biometric.WriteTransaction(tx)
+	if err != nil {
+		return nil, err
+	}
+	entry := cases.QueryLogEntry{OfficerID: actor.ID, Agency: actor.Agency, Kind: "export",
+		Query:   fmt.Sprintf("subject %s (%s), %d fingers, to %s", sub.ID, sub.Name.Display(), len(fingers), destination),
+		Purpose: purpose, PurposeText: purposeText, Results: 1}
+	if err := d.st.LogQuery(ctx, entry); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -136,7 +136,14 @@ func (s *Store) logQuery(ctx context.Context, tx *sql.Tx, e *cases.QueryLogEntry
 
 // QueryLog returns query-log entries, newest first, up to limit.
 func (s *Store) QueryLog(ctx context.Context, limit int) ([]cases.QueryLogEntry, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, officer_id, agency, at, kind, query, purpose, purpose_text, results FROM query_log ORDER BY at DESC, id DESC LIMIT ?`, limit)
+	return s.QueryLogOf(ctx, "", limit)
+}
+
+// QueryLogOf returns the query-log entries of one agency's officers (every
+// agency's when agency is ""), newest first, up to limit.
+func (s *Store) QueryLogOf(ctx context.Context, agency string, limit int) ([]cases.QueryLogEntry, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, officer_id, agency, at, kind, query, purpose, purpose_text, results FROM query_log
+		WHERE ? = '' OR agency = ? ORDER BY at DESC, id DESC LIMIT ?`, agency, agency, limit)
 	if err != nil {
 		return nil, storageErr(err, "cannot read the query log")
 	}

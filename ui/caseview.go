@@ -207,9 +207,23 @@ func (v *caseView) page(width int) string {
 		}
 	}
 
-	assignee := v.app.officerName(c.Assignee)
+	// Each agency assigns its own officers: this desk's agency first, then
+	// every other agency that works the case.
+	mine := v.app.officer.Agency
+	assignee := v.app.officerName(c.Assignees[mine])
 	if assignee == "" {
 		assignee = "unassigned"
+	}
+	var others [][2]string
+	for _, a := range append([]string{c.OwnerAgency}, c.SharedWith...) {
+		if a == mine {
+			continue
+		}
+		who := "unassigned"
+		if id := c.Assignees[a]; id != "" {
+			who = "assigned to " + v.app.officerName(id)
+		}
+		others = append(others, [2]string{a, st.Text.Render(who)})
 	}
 	shared := strings.Join(c.SharedWith, ", ")
 	if shared == "" {
@@ -228,11 +242,14 @@ func (v *caseView) page(width int) string {
 		{"Owner", st.Text.Render(c.OwnerAgency)},
 		{"Shared with", st.Text.Render(shared)},
 		{"Assignee", st.Text.Render(assignee)},
+	}
+	facts = append(facts, others...)
+	facts = append(facts, [][2]string{
 		{"Due", st.Text.Render(due)},
 		{"Created", st.Text.Render(stamp(c.Created))},
 		{"Updated", st.Text.Render(stamp(c.Updated))},
 		{"Overdue", overdue},
-	}
+	}...)
 	cols := 1
 	if width >= 90 {
 		cols = 3
@@ -304,6 +321,10 @@ func (v *caseView) page(width int) string {
 			head += "  " + st.Muted.Render("superseded by a later edit")
 			textStyle = st.Superseded
 		}
+		if a.Overridden {
+			head += "  " + st.Overdue.Render("overridden: a concurrent edit on another desk won")
+			textStyle = st.Superseded
+		}
 		line(truncate(head, width))
 		for _, l := range wrapLines(v.describe(a), width-6) {
 			line("      " + textStyle.Render(l))
@@ -326,6 +347,10 @@ func (v *caseView) describe(a cases.Annotation) string {
 		}
 	case cases.AnnPriority:
 		s = "Priority set to " + a.Priority.Label() + "."
+	case cases.AnnLink:
+		s = "Linked " + v.subjectName(a.SubjectID) + " to the case."
+	case cases.AnnUnlink:
+		s = "Unlinked " + v.subjectName(a.SubjectID) + " from the case."
 	case cases.AnnDecision:
 		if d := a.Decision; d != nil {
 			s = fmt.Sprintf("%s on %s: %s", d.Conclusion.Label(), v.subjectName(d.CandidateID), d.Justification)

@@ -426,12 +426,12 @@ func newAssignPicker(a *app, c *cases.Case) *choicePicker {
 	p := &choicePicker{app: a, name: "Assign", title: "Assign " + c.ID + " to…"}
 	for i, o := range officers {
 		p.list.choices = append(p.list.choices, fmt.Sprintf("%s (%s)", o.Name, o.ID))
-		if o.ID == c.Assignee {
+		if o.ID == c.Assignees[a.agency.Code] {
 			p.list.cursor = i
 		}
 	}
 	p.list.choices = append(p.list.choices, "Nobody: unassign")
-	if c.Assignee == "" {
+	if c.Assignees[a.agency.Code] == "" {
 		p.list.cursor = len(officers)
 	}
 	p.apply = func(i int) tea.Cmd {

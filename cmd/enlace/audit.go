@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"text/tabwriter"
 	"time"
@@ -37,14 +36,13 @@ func newAuditQueriesCmd() *cobra.Command {
 			if !officer.Has(cases.RoleAuditor) && !officer.Has(cases.RoleSupervisor) {
 				return fmt.Errorf("the query log is for auditors and supervisors; %s is neither (use --as)", officer.ID)
 			}
-			entries, err := st.QueryLog(ctx, limit)
+			// Each agency audits its own officers' searches and views.
+			entries, err := st.QueryLogOf(ctx, officer.Agency, limit)
 			if err != nil {
 				return err
 			}
 			if asJSON {
-				enc := json.NewEncoder(stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(entries)
+				return writeJSON(stdout, queryLogOut(entries))
 			}
 			tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "TIME (UTC)\tOFFICER\tAGENCY\tKIND\tPURPOSE\tRESULTS\tQUERY")

@@ -101,7 +101,7 @@ func TestSearchIsLoggedAndOnlyAuditorsReadTheLog(t *testing.T) {
 	if err := run(ctx, []string{"search", "--data-dir", desk, "--purpose", "border", "Macías", "--json"}, &out, &errOut); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), `"ReadAs": "name"`) {
+	if !strings.Contains(out.String(), `"read_as": "name"`) {
 		t.Errorf("json output: %.200s", out.String())
 	}
 	if err := run(ctx, []string{"audit", "queries", "--data-dir", desk}, &out, &errOut); err == nil || !strings.Contains(err.Error(), "auditors") {

@@ -56,14 +56,19 @@ func newImportCmd() *cobra.Command {
 
 func newExportCmd() *cobra.Command {
 	var sf storeFlags
+	var pf purposeFlags
 	var to string
 	cmd := &cobra.Command{
 		Use:     "export SUBJECT-ID OUT",
 		Short:   "Write a subject's fingerprints as an ANSI/NIST-ITL transaction (Types 1, 2, 9)",
-		Example: "  enlace export 01JD3K8ZQ4M2N5P7R9T1V3X5Z7 subject.an2k --to US-CBP",
+		Example: "  enlace export 01a05df3-0d6b-7c3e-9f41-2b8a5c7de47b subject.an2k --to US-CBP --purpose extradition",
 		Args:    exactArgs(2, "a SUBJECT-ID and an OUT file"),
 		RunE: func(cmd *cobra.Command, pos []string) error {
 			ctx, stdout := cmd.Context(), cmd.OutOrStdout()
+			p, err := pf.parse()
+			if err != nil {
+				return err
+			}
 			st, officer, err := sf.open(ctx)
 			if err != nil {
 				return err
@@ -81,7 +86,7 @@ func newExportCmd() *cobra.Command {
 					}
 				}
 			}
-			b, err := afis.New(st).Export(ctx, officer, pos[0], dest)
+			b, err := afis.New(st).Export(ctx, officer, pos[0], dest, p, pf.text)
 			if err != nil {
 				return err
 			}
@@ -93,6 +98,7 @@ func newExportCmd() *cobra.Command {
 		},
 	}
 	sf.register(cmd)
+	pf.register(cmd)
 	cmd.Flags().StringVar(&to, "to", "", "destination agency (1.007 DAI); default the partner agency")
 	return cmd
 }

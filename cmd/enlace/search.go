@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -99,9 +98,7 @@ func newSearchCmd() *cobra.Command {
 				return err
 			}
 			if asJSON {
-				enc := json.NewEncoder(stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(res)
+				return writeJSON(stdout, searchOut(res))
 			}
 			printSearch(stdout, res)
 			return nil
@@ -156,3 +153,6 @@ func orDash(s string) string {
 	}
 	return s
 }
+
+// dashOr is a table cell: the value escaped, or "—" for nothing.
+func dashOr(s string) string { return orDash(cell(s)) }

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 
+	"github.com/enlace-desk/enlace/cases"
 	"github.com/spf13/cobra"
 )
 
@@ -55,5 +57,68 @@ func newSyncCmd() *cobra.Command {
 	cmd.Flags().StringVar(&dir, "data-dir", defaultDataDir(), "directory of the desk's store and its "+syncFileName)
 	cmd.Flags().DurationVar(&timeout, "timeout", 2*time.Minute, "give up after this long")
 	cmd.MarkFlagDirname("data-dir")
+	cmd.AddCommand(newSyncDigestCmd())
 	return cmd
+}
+
+func newSyncDigestCmd() *cobra.Command {
+	var dir string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "digest",
+		Short: "Print the digest of each shared case and of the whole shared state, to check two desks agree",
+		Long: `Print the digest of each case this desk shares with another agency (its status,
+version, conflict flag, title, priority, due date, sharing, every agency's
+assignee, linked subjects and encounter), then one digest of them all. Two
+desks that hold the same events print the same digests: compare the last line
+on the phone with the partner, or diff the whole output.`,
+		Example: `  enlace sync digest --data-dir ~/.local/share/enlace/demo/ec-pn-desk-1
+  enlace sync digest --data-dir DESK-DIR --json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stdout := cmd.Context(), cmd.OutOrStdout()
+			st, _, err := openDeskStore(ctx, dir, 0)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			digests, err := st.SharedCaseDigests(ctx)
+			if err != nil {
+				return err
+			}
+			all := cases.DigestAll(digests)
+			if asJSON {
+				type caseDigest struct {
+					ID     string `json:"id"`
+					Digest string `json:"digest"`
+				}
+				out := struct {
+					Cases  []caseDigest `json:"cases"`
+					Shared string       `json:"shared_state"`
+				}{Cases: []caseDigest{}, Shared: all}
+				for _, id := range sortedKeys(digests) {
+					out.Cases = append(out.Cases, caseDigest{id, digests[id]})
+				}
+				return writeJSON(stdout, out)
+			}
+			for _, id := range sortedKeys(digests) {
+				fmt.Fprintf(stdout, "%s  %s\n", digests[id], id)
+			}
+			fmt.Fprintf(stdout, "%s  shared state (%d cases)\n", all, len(digests))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&dir, "data-dir", defaultDataDir(), "directory of the desk's store")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
+	cmd.MarkFlagDirname("data-dir")
+	return cmd
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -49,6 +49,14 @@ func startDemoHub(t *testing.T) (dir, url string) {
 	if err := ensureDemoPKI(dir); err != nil {
 		t.Fatal(err)
 	}
+	return dir, serveDemoHub(t, dir)
+}
+
+// serveDemoHub serves the hub of the demo in dir (its exchange/hub.json) on a
+// free loopback port with real mutual TLS until the test ends; it returns the
+// hub's URL.
+func serveDemoHub(t *testing.T, dir string) string {
+	t.Helper()
 	cfg, err := exchange.LoadHubConfig(filepath.Join(dir, demoExchangeDir, "hub.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +72,7 @@ func startDemoHub(t *testing.T) (dir, url string) {
 	}
 	go hub.Serve(l)
 	t.Cleanup(func() { hub.Shutdown(context.Background()) })
-	return dir, "https://" + l.Addr().String()
+	return "https://" + l.Addr().String()
 }
 
 func round(t *testing.T, cs ...*exchange.Client) {
