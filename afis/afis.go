@@ -25,7 +25,6 @@ import (
 	"github.com/enlace-desk/enlace/biometric"
 	"github.com/enlace-desk/enlace/biometric/match"
 	"github.com/enlace-desk/enlace/cases"
-	"github.com/enlace-desk/enlace/store"
 )
 
 var _ cases.IdentificationService = (*Desk)(nil)
@@ -42,7 +41,7 @@ const DefaultCandidates = 20
 
 // Desk is the fingerprint side of one workstation.
 type Desk struct {
-	st    *store.Store
+	st    cases.PrintStore
 	clock cases.Clock
 
 	mu      sync.Mutex
@@ -53,7 +52,7 @@ type Desk struct {
 
 // New returns the fingerprint desk over st. The gallery is built on the first
 // identification and kept current from then on.
-func New(st *store.Store) *Desk {
+func New(st cases.PrintStore) *Desk {
 	d := &Desk{st: st, clock: st.Clock(), pending: map[string]bool{}}
 	st.WatchSubjects(d.subjectChanged)
 	return d

@@ -121,3 +121,22 @@ type ImportedFile struct {
 	SHA256 string
 	Format string // "ANSI/NIST-ITL", "ISO/IEC 19794-2:2005", ...
 }
+
+// PrintStore is what the desk's fingerprint work (package afis) needs of the
+// local store: subjects and their prints, encounters, a watch on saved
+// subjects to keep the 1:N gallery current, and the query log.
+type PrintStore interface {
+	Clock() Clock
+	Subject(ctx context.Context, id string) (*Subject, error)
+	SaveSubject(ctx context.Context, actor Officer, s *Subject) error
+	// EachSubjectFingerprints calls fn with every subject that has prints.
+	EachSubjectFingerprints(ctx context.Context, fn func(subjectID string, prints []Fingerprint) error) error
+	// WatchSubjects registers fn to be told of each subject saved ("" after a
+	// bulk load).
+	WatchSubjects(fn func(subjectID string))
+	Encounters(ctx context.Context) ([]EncounterSummary, error)
+	Encounter(ctx context.Context, id string) (*Encounter, error)
+	CreateEncounter(ctx context.Context, actor Officer, e *Encounter) error
+	LogQuery(ctx context.Context, e QueryLogEntry) error
+	QueryLog(ctx context.Context, limit int) ([]QueryLogEntry, error)
+}

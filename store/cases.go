@@ -34,11 +34,11 @@ func scanCase(row interface{ Scan(...any) error }) (*cases.Case, error) {
 }
 
 // Case returns one case with the IDs of its subjects.
-func (s *Store) Case(ctx context.Context, id string) (*cases.Case, error) {
+func (s *CaseService) Case(ctx context.Context, id string) (*cases.Case, error) {
 	return s.caseIn(ctx, s.r, id)
 }
 
-func (s *Store) caseIn(ctx context.Context, q querier, id string) (*cases.Case, error) {
+func (s *DB) caseIn(ctx context.Context, q querier, id string) (*cases.Case, error) {
 	c, err := scanCase(q.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, cases.Errorf(cases.ENOTFOUND, "there is no case %s", id)
@@ -83,7 +83,7 @@ func (s *Store) caseIn(ctx context.Context, q querier, id string) (*cases.Case, 
 // Cases lists case summaries matching f, ordered by ID. Each summary's
 // assignee is the one of f.Agency (the agency reading), or of the desk's
 // agency when f names none.
-func (s *Store) Cases(ctx context.Context, f cases.CaseFilter) ([]cases.CaseSummary, error) {
+func (s *CaseService) Cases(ctx context.Context, f cases.CaseFilter) ([]cases.CaseSummary, error) {
 	viewer := f.Agency
 	if viewer == "" {
 		viewer = s.DeskAgency()
@@ -157,7 +157,7 @@ func (s *Store) Cases(ctx context.Context, f cases.CaseFilter) ([]cases.CaseSumm
 }
 
 // Annotations returns a case's timeline, oldest first.
-func (s *Store) Annotations(ctx context.Context, caseID string) ([]cases.Annotation, error) {
+func (s *CaseService) Annotations(ctx context.Context, caseID string) ([]cases.Annotation, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT a.id, a.case_id, a.kind, a.author, a.at, a.text, a.supersedes, a.from_status, a.to_status, a.base_version,
 		a.assignee, a.priority, a.decision, a.subject_id, a.replaces, o.annotation_id IS NOT NULL
 		FROM annotations a LEFT JOIN annotation_overridden o ON o.annotation_id = a.id WHERE a.case_id = ? ORDER BY a.at, a.id`, caseID)
@@ -201,7 +201,7 @@ func canAct(actor cases.Officer, c *cases.Case) error {
 
 // CreateCase opens a new case owned by the actor's agency, numbered from this
 // desk's sequence for the year.
-func (s *Store) CreateCase(ctx context.Context, actor cases.Officer, nc cases.NewCase) (*cases.Case, error) {
+func (s *CaseService) CreateCase(ctx context.Context, actor cases.Officer, nc cases.NewCase) (*cases.Case, error) {
 	if strings.TrimSpace(nc.Title) == "" {
 		return nil, cases.Errorf(cases.EINVALID, "a case needs a title")
 	}
@@ -215,7 +215,7 @@ func (s *Store) CreateCase(ctx context.Context, actor cases.Officer, nc cases.Ne
 		return nil, cases.Errorf(cases.EFORBIDDEN, "%s is an auditor: auditors do not open cases", actor.Name)
 	}
 	if nc.Assignee != "" {
-		o, err := s.Officer(ctx, nc.Assignee)
+		o, err := s.officerIn(ctx, s.r, nc.Assignee)
 		if err != nil {
 			return nil, err
 		}
@@ -268,7 +268,7 @@ func (s *Store) CreateCase(ctx context.Context, actor cases.Officer, nc cases.Ne
 
 // annotate loads the case inside the write transaction, lets check build the
 // annotation from its current state, and records it with its event.
-func (s *Store) annotate(ctx context.Context, actor cases.Officer, caseID string, build func(tx *sql.Tx, c *cases.Case, a *cases.Annotation) error) (*cases.Annotation, error) {
+func (s *CaseService) annotate(ctx context.Context, actor cases.Officer, caseID string, build func(tx *sql.Tx, c *cases.Case, a *cases.Annotation) error) (*cases.Annotation, error) {
 	var out *cases.Annotation
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		c, err := s.caseIn(ctx, tx, caseID)
@@ -306,7 +306,7 @@ func (s *Store) annotate(ctx context.Context, actor cases.Officer, caseID string
 }
 
 // AddNote appends a note; with supersedes it is an edit of an earlier note.
-func (s *Store) AddNote(ctx context.Context, actor cases.Officer, caseID, text, supersedes string) (*cases.Annotation, error) {
+func (s *CaseService) AddNote(ctx context.Context, actor cases.Officer, caseID, text, supersedes string) (*cases.Annotation, error) {
 	if err := cases.ValidateNote(text); err != nil {
 		return nil, err
 	}
@@ -333,7 +333,7 @@ func (s *Store) AddNote(ctx context.Context, actor cases.Officer, caseID, text, 
 }
 
 // ChangeStatus moves the case through the state machine.
-func (s *Store) ChangeStatus(ctx context.Context, actor cases.Officer, caseID string, to cases.Status, reason string) (*cases.Annotation, error) {
+func (s *CaseService) ChangeStatus(ctx context.Context, actor cases.Officer, caseID string, to cases.Status, reason string) (*cases.Annotation, error) {
 	return s.annotate(ctx, actor, caseID, func(tx *sql.Tx, c *cases.Case, a *cases.Annotation) error {
 		if c.Conflict {
 			return cases.Errorf(cases.ECONFLICT, "case %s is in conflict: two status changes crossed; a supervisor must resolve it first", c.ID)
@@ -350,7 +350,7 @@ func (s *Store) ChangeStatus(ctx context.Context, actor cases.Officer, caseID st
 // Assign gives the case to an officer of the actor's own agency ("" unassigns
 // it for that agency). A shared case has one assignee per agency: each
 // agency's supervisors assign their own officers. Only supervisors assign.
-func (s *Store) Assign(ctx context.Context, actor cases.Officer, caseID, assignee string) (*cases.Annotation, error) {
+func (s *CaseService) Assign(ctx context.Context, actor cases.Officer, caseID, assignee string) (*cases.Annotation, error) {
 	if !actor.Has(cases.RoleSupervisor) {
 		return nil, cases.Errorf(cases.EFORBIDDEN, "only a supervisor can assign cases")
 	}
@@ -376,7 +376,7 @@ func (s *Store) Assign(ctx context.Context, actor cases.Officer, caseID, assigne
 }
 
 // SetPriority changes the case's priority. Only supervisors prioritise.
-func (s *Store) SetPriority(ctx context.Context, actor cases.Officer, caseID string, p cases.Priority) (*cases.Annotation, error) {
+func (s *CaseService) SetPriority(ctx context.Context, actor cases.Officer, caseID string, p cases.Priority) (*cases.Annotation, error) {
 	if !p.Valid() {
 		return nil, cases.Errorf(cases.EINVALID, "priority %d does not exist", p)
 	}
@@ -394,7 +394,7 @@ func (s *Store) SetPriority(ctx context.Context, actor cases.Officer, caseID str
 
 // RecordDecision records a conclusion on a candidate and moves the case to
 // Decided where the state machine allows it from here.
-func (s *Store) RecordDecision(ctx context.Context, actor cases.Officer, caseID string, d cases.Decision) (*cases.Annotation, error) {
+func (s *CaseService) RecordDecision(ctx context.Context, actor cases.Officer, caseID string, d cases.Decision) (*cases.Annotation, error) {
 	if err := d.Validate(); err != nil {
 		return nil, err
 	}
@@ -414,7 +414,7 @@ func (s *Store) RecordDecision(ctx context.Context, actor cases.Officer, caseID 
 
 // UpdateCase changes simple fields (title, due date, sharing) of a case.
 // Only the owning agency's supervisors change sharing.
-func (s *Store) UpdateCase(ctx context.Context, actor cases.Officer, u cases.CaseUpdated) error {
+func (s *CaseService) UpdateCase(ctx context.Context, actor cases.Officer, u cases.CaseUpdated) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		c, err := s.caseIn(ctx, tx, u.CaseID)
 		if err != nil {
@@ -445,16 +445,16 @@ func (s *Store) UpdateCase(ctx context.Context, actor cases.Officer, u cases.Cas
 // LinkSubject links a subject this desk holds to a case; UnlinkSubject
 // withdraws the link. Each is an annotation, and the latest of a subject's
 // links and unlinks stands on every desk.
-func (s *Store) LinkSubject(ctx context.Context, actor cases.Officer, caseID, subjectID string) (*cases.Annotation, error) {
+func (s *CaseService) LinkSubject(ctx context.Context, actor cases.Officer, caseID, subjectID string) (*cases.Annotation, error) {
 	return s.linkSubject(ctx, actor, caseID, subjectID, true)
 }
 
 // UnlinkSubject withdraws a subject's link to a case.
-func (s *Store) UnlinkSubject(ctx context.Context, actor cases.Officer, caseID, subjectID string) (*cases.Annotation, error) {
+func (s *CaseService) UnlinkSubject(ctx context.Context, actor cases.Officer, caseID, subjectID string) (*cases.Annotation, error) {
 	return s.linkSubject(ctx, actor, caseID, subjectID, false)
 }
 
-func (s *Store) linkSubject(ctx context.Context, actor cases.Officer, caseID, subjectID string, link bool) (*cases.Annotation, error) {
+func (s *CaseService) linkSubject(ctx context.Context, actor cases.Officer, caseID, subjectID string, link bool) (*cases.Annotation, error) {
 	return s.annotate(ctx, actor, caseID, func(tx *sql.Tx, c *cases.Case, a *cases.Annotation) error {
 		linked := slices.Contains(c.SubjectIDs, subjectID)
 		if link {
@@ -482,7 +482,7 @@ func (s *Store) linkSubject(ctx context.Context, actor cases.Officer, caseID, su
 
 // SharedCaseDigests returns the digest (cases.Digest) of every case this desk
 // holds that is shared between agencies, by case ID.
-func (s *Store) SharedCaseDigests(ctx context.Context) (map[string]string, error) {
+func (s *CaseService) SharedCaseDigests(ctx context.Context) (map[string]string, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id FROM cases WHERE shared_with != '' ORDER BY id`)
 	if err != nil {
 		return nil, storageErr(err, "cannot list the shared cases")

@@ -13,7 +13,7 @@ import (
 // the exchange is given, not shared work: it changes without events.
 
 // PutAgency adds or updates an agency.
-func (s *Store) PutAgency(ctx context.Context, a cases.Agency) error {
+func (s *DirectoryService) PutAgency(ctx context.Context, a cases.Agency) error {
 	if a.Code == "" || a.Name == "" {
 		return cases.Errorf(cases.EINVALID, "an agency needs a code and a name")
 	}
@@ -25,7 +25,7 @@ func (s *Store) PutAgency(ctx context.Context, a cases.Agency) error {
 }
 
 // PutOfficer adds or updates an officer.
-func (s *Store) PutOfficer(ctx context.Context, o cases.Officer) error {
+func (s *DirectoryService) PutOfficer(ctx context.Context, o cases.Officer) error {
 	if o.ID == "" || o.Name == "" || o.Agency == "" || len(o.Roles) == 0 {
 		return cases.Errorf(cases.EINVALID, "an officer needs an id, a name, an agency and at least one role")
 	}
@@ -42,7 +42,7 @@ func (s *Store) PutOfficer(ctx context.Context, o cases.Officer) error {
 }
 
 // Agencies lists the agencies of the exchange.
-func (s *Store) Agencies(ctx context.Context) ([]cases.Agency, error) {
+func (s *DirectoryService) Agencies(ctx context.Context) ([]cases.Agency, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT code, name, country FROM agencies ORDER BY code`)
 	if err != nil {
 		return nil, storageErr(err, "cannot list agencies")
@@ -60,7 +60,7 @@ func (s *Store) Agencies(ctx context.Context) ([]cases.Agency, error) {
 }
 
 // Officers lists every officer, by agency then name.
-func (s *Store) Officers(ctx context.Context) ([]cases.Officer, error) {
+func (s *DirectoryService) Officers(ctx context.Context) ([]cases.Officer, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, name, agency, roles FROM officers ORDER BY agency, name`)
 	if err != nil {
 		return nil, storageErr(err, "cannot list officers")
@@ -78,11 +78,11 @@ func (s *Store) Officers(ctx context.Context) ([]cases.Officer, error) {
 }
 
 // Officer returns one officer.
-func (s *Store) Officer(ctx context.Context, id string) (*cases.Officer, error) {
+func (s *DirectoryService) Officer(ctx context.Context, id string) (*cases.Officer, error) {
 	return s.officerIn(ctx, s.r, id)
 }
 
-func (s *Store) officerIn(ctx context.Context, q querier, id string) (*cases.Officer, error) {
+func (s *DB) officerIn(ctx context.Context, q querier, id string) (*cases.Officer, error) {
 	o, err := scanOfficer(q.QueryRowContext(ctx, `SELECT id, name, agency, roles FROM officers WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, cases.Errorf(cases.ENOTFOUND, "there is no officer %q", id)
@@ -106,7 +106,7 @@ func scanOfficer(row interface{ Scan(...any) error }) (*cases.Officer, error) {
 }
 
 // Health describes the store for the status bar.
-func (s *Store) Health(ctx context.Context) (cases.StoreHealth, error) {
+func (s *DB) Health(ctx context.Context) (cases.StoreHealth, error) {
 	h := cases.StoreHealth{Path: s.path}
 	err := s.r.QueryRowContext(ctx, `SELECT (SELECT user_version FROM pragma_user_version),
 		(SELECT count(*) FROM cases), (SELECT count(*) FROM subjects),
@@ -115,14 +115,14 @@ func (s *Store) Health(ctx context.Context) (cases.StoreHealth, error) {
 }
 
 // LogQuery writes a search's trace to the query log.
-func (s *Store) LogQuery(ctx context.Context, e cases.QueryLogEntry) error {
+func (s *AuditService) LogQuery(ctx context.Context, e cases.QueryLogEntry) error {
 	if err := cases.ValidatePurpose(e.Purpose, e.PurposeText); err != nil {
 		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx) error { return s.logQuery(ctx, tx, &e) })
 }
 
-func (s *Store) logQuery(ctx context.Context, tx *sql.Tx, e *cases.QueryLogEntry) error {
+func (s *DB) logQuery(ctx context.Context, tx *sql.Tx, e *cases.QueryLogEntry) error {
 	if e.ID == "" {
 		e.ID = s.ids.New()
 	}
@@ -135,13 +135,13 @@ func (s *Store) logQuery(ctx context.Context, tx *sql.Tx, e *cases.QueryLogEntry
 }
 
 // QueryLog returns query-log entries, newest first, up to limit.
-func (s *Store) QueryLog(ctx context.Context, limit int) ([]cases.QueryLogEntry, error) {
+func (s *AuditService) QueryLog(ctx context.Context, limit int) ([]cases.QueryLogEntry, error) {
 	return s.QueryLogOf(ctx, "", limit)
 }
 
 // QueryLogOf returns the query-log entries of one agency's officers (every
 // agency's when agency is ""), newest first, up to limit.
-func (s *Store) QueryLogOf(ctx context.Context, agency string, limit int) ([]cases.QueryLogEntry, error) {
+func (s *AuditService) QueryLogOf(ctx context.Context, agency string, limit int) ([]cases.QueryLogEntry, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, officer_id, agency, at, kind, query, purpose, purpose_text, results FROM query_log
 		WHERE ? = '' OR agency = ? ORDER BY at DESC, id DESC LIMIT ?`, agency, agency, limit)
 	if err != nil {
@@ -164,13 +164,13 @@ func (s *Store) QueryLogOf(ctx context.Context, agency string, limit int) ([]cas
 
 // DefaultOfficer returns the officer the workstation logs in as when none is
 // named ("" if the store has none).
-func (s *Store) DefaultOfficer(ctx context.Context) (string, error) {
+func (s *DirectoryService) DefaultOfficer(ctx context.Context) (string, error) {
 	v, err := getMeta(ctx, s.r, "default_officer")
 	return v, storageErr(err, "cannot read the store's settings")
 }
 
 // SetDefaultOfficer records the officer the workstation logs in as by default.
-func (s *Store) SetDefaultOfficer(ctx context.Context, id string) error {
+func (s *DirectoryService) SetDefaultOfficer(ctx context.Context, id string) error {
 	if _, err := s.Officer(ctx, id); err != nil {
 		return err
 	}
@@ -180,14 +180,14 @@ func (s *Store) SetDefaultOfficer(ctx context.Context, id string) error {
 // DeskAgency returns the agency this desk works for ("" until it is set):
 // tools run on the desk act as its officers only, and the case views show its
 // assignee.
-func (s *Store) DeskAgency() string {
+func (s *DB) DeskAgency() string {
 	v, _ := s.agency.Load().(string)
 	return v
 }
 
 // SetDeskAgency records the agency this desk works for. It is fixed once set:
 // a desk never changes sides.
-func (s *Store) SetDeskAgency(ctx context.Context, code string) error {
+func (s *DirectoryService) SetDeskAgency(ctx context.Context, code string) error {
 	if cur := s.DeskAgency(); cur != "" {
 		if cur != code {
 			return cases.Errorf(cases.EINVALID, "this data file belongs to a desk of %s, not %s", cur, code)

@@ -12,7 +12,7 @@ import (
 )
 
 // newEvent builds a local event authored by actor, stamped and signed.
-func (s *Store) newEvent(actor cases.Officer, kind cases.EventKind, caseID string, sharedWith []string, payload any) (cases.Event, error) {
+func (s *DB) newEvent(actor cases.Officer, kind cases.EventKind, caseID string, sharedWith []string, payload any) (cases.Event, error) {
 	body, err := json.Marshal(payload)
 	if err != nil {
 		return cases.Event{}, cases.Wrap(cases.EINTERNAL, err, "cannot encode a %s event", kind)
@@ -40,7 +40,7 @@ func (s *Store) newEvent(actor cases.Officer, kind cases.EventKind, caseID strin
 
 // record applies ev to the tables and appends it to the event log, inside tx.
 // It is the only way anything in the store changes.
-func (s *Store) record(ctx context.Context, tx *sql.Tx, ev cases.Event, origin string) error {
+func (s *DB) record(ctx context.Context, tx *sql.Tx, ev cases.Event, origin string) error {
 	if err := s.apply(ctx, tx, ev); err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func nonNil(b []byte) []byte {
 // rows (the case, its annotations); every projected field of a touched case
 // is recomputed from its events by projectCases before the transaction
 // commits (see write), so the tables never depend on the order events came in.
-func (s *Store) apply(ctx context.Context, tx *sql.Tx, ev cases.Event) error {
+func (s *DB) apply(ctx context.Context, tx *sql.Tx, ev cases.Event) error {
 	if ev.CaseID != "" {
 		s.touchedCases[ev.CaseID] = true
 	}
@@ -183,7 +183,7 @@ func insertAnnotation(ctx context.Context, tx *sql.Tx, a *cases.Annotation, ev c
 }
 
 // Events returns the local event log from seq after (exclusive), up to limit.
-func (s *Store) Events(ctx context.Context, after int64, limit int) ([]cases.Event, error) {
+func (s *DB) Events(ctx context.Context, after int64, limit int) ([]cases.Event, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+eventColumns+` FROM events e WHERE e.seq > ? ORDER BY e.seq LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, storageErr(err, "cannot read the event log")

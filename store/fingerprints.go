@@ -8,7 +8,7 @@ import (
 )
 
 // Encounters lists encounters, newest first, with the cases opened from them.
-func (s *Store) Encounters(ctx context.Context) ([]cases.EncounterSummary, error) {
+func (s *SubjectService) Encounters(ctx context.Context) ([]cases.EncounterSummary, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT e.id, e.at, e.place, e.officer_id, e.source_file,
 		(SELECT count(*) FROM encounter_fingerprints f WHERE f.encounter_id = e.id),
 		coalesce((SELECT group_concat(c.id) FROM cases c WHERE c.encounter_id = e.id), '')
@@ -36,7 +36,7 @@ func (s *Store) Encounters(ctx context.Context) ([]cases.EncounterSummary, error
 
 // EachSubjectFingerprints calls fn with every subject's fingerprints, for
 // building the 1:N gallery. It stops at fn's first error.
-func (s *Store) EachSubjectFingerprints(ctx context.Context, fn func(subjectID string, prints []cases.Fingerprint) error) error {
+func (s *SubjectService) EachSubjectFingerprints(ctx context.Context, fn func(subjectID string, prints []cases.Fingerprint) error) error {
 	rows, err := s.r.QueryContext(ctx, `SELECT subject_id, position, format, template FROM subject_fingerprints ORDER BY subject_id, position`)
 	if err != nil {
 		return storageErr(err, "cannot read the fingerprints on file")
@@ -71,13 +71,13 @@ func (s *Store) EachSubjectFingerprints(ctx context.Context, fn func(subjectID s
 // WatchSubjects registers fn to be told, after each change commits, the ID of
 // every subject saved or received ("" after a bulk load: re-read them all).
 // It keeps derived indexes, such as the fingerprint gallery, current.
-func (s *Store) WatchSubjects(fn func(subjectID string)) {
+func (s *DB) WatchSubjects(fn func(subjectID string)) {
 	s.watchMu.Lock()
 	s.watchers = append(s.watchers, fn)
 	s.watchMu.Unlock()
 }
 
-func (s *Store) notifySubjects(ids []string) {
+func (s *DB) notifySubjects(ids []string) {
 	s.watchMu.Lock()
 	ws := append([]func(string){}, s.watchers...)
 	s.watchMu.Unlock()
@@ -90,4 +90,4 @@ func (s *Store) notifySubjects(ids []string) {
 
 // Generation increases whenever the store changes from outside the officer's
 // own actions (events received from the exchange), so open views reload.
-func (s *Store) Generation() uint64 { return s.generation.Load() }
+func (s *DB) Generation() uint64 { return s.generation.Load() }

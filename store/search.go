@@ -105,7 +105,7 @@ func reindexSubjects(ctx context.Context, tx *sql.Tx) error {
 // part and cached; they drift slowly, so the cache is only cleared when the
 // number of subjects has grown by a tenth.
 type frequencies struct {
-	s      *Store
+	s      *DB
 	mu     sync.RWMutex
 	docs_  map[string]int // index key → subjects whose keys hold it
 	total  int            // subjects
@@ -183,7 +183,7 @@ func (f *frequencies) reset() {
 // full-text candidates re-ranked with the name scorer, the date of birth as
 // evidence, the rest as filters. The search and its query-log entry are one
 // transaction: no search without its trace.
-func (s *Store) SearchSubjects(ctx context.Context, actor cases.Officer, q cases.SubjectQuery) (*cases.SearchResult, error) {
+func (s *SearchService) SearchSubjects(ctx context.Context, actor cases.Officer, q cases.SubjectQuery) (*cases.SearchResult, error) {
 	if !actor.Has(cases.RoleOfficer) && !actor.Has(cases.RoleSupervisor) {
 		return nil, cases.Errorf(cases.EFORBIDDEN, "only authorised officers may search subjects; %s is an auditor", actor.Name)
 	}
@@ -252,7 +252,7 @@ type hit struct {
 	score      float64
 }
 
-func (s *Store) search(ctx context.Context, tx *sql.Tx, q cases.SubjectQuery) (*cases.SearchResult, error) {
+func (s *SearchService) search(ctx context.Context, tx *sql.Tx, q cases.SubjectQuery) (*cases.SearchResult, error) {
 	res := &cases.SearchResult{}
 	rec := iddoc.Classify(q.Text, s.clock.Now())
 	hits := map[int64]*hit{}
@@ -384,7 +384,7 @@ func (s *Store) search(ctx context.Context, tx *sql.Tx, q cases.SubjectQuery) (*
 }
 
 // findDocument adds every subject holding document d.
-func (s *Store) findDocument(ctx context.Context, tx *sql.Tx, d cases.Document, hits map[int64]*hit) error {
+func (s *SearchService) findDocument(ctx context.Context, tx *sql.Tx, d cases.Document, hits map[int64]*hit) error {
 	number := NormalizeDocumentNumber(d.Number)
 	rows, err := tx.QueryContext(ctx, `SELECT s.rowid, s.id, d.kind, d.country FROM subject_documents d JOIN subjects s ON s.id = d.subject_id WHERE d.number = ?`, number)
 	if err != nil {
@@ -421,7 +421,7 @@ func (s *Store) findDocument(ctx context.Context, tx *sql.Tx, d cases.Document, 
 // two rarest parts; the same with prefixes; other pairs of rare parts; the
 // rarest part alone when its list is short); search runs it until enough
 // candidates are found.
-func (s *Store) namePlan(text string) [][]string {
+func (s *SearchService) namePlan(text string) [][]string {
 	type group struct {
 		expr, prefixed string
 		docs           int
@@ -504,7 +504,7 @@ func orGroup(alts []string) string {
 	return "(" + strings.Join(q, " OR ") + ")"
 }
 
-func (s *Store) ftsInto(ctx context.Context, tx *sql.Tx, expr string, limit int, seen map[int64]bool, fresh map[int64]*hit) (int, error) {
+func (s *SearchService) ftsInto(ctx context.Context, tx *sql.Tx, expr string, limit int, seen map[int64]bool, fresh map[int64]*hit) (int, error) {
 	if limit <= 0 {
 		return 0, nil
 	}
@@ -530,7 +530,7 @@ func (s *Store) ftsInto(ctx context.Context, tx *sql.Tx, expr string, limit int,
 
 // loadHits reads the names, aliases and dates of birth of the candidates and
 // drops those the filters exclude.
-func (s *Store) loadHits(ctx context.Context, tx *sql.Tx, hits map[int64]*hit, q cases.SubjectQuery) error {
+func (s *SearchService) loadHits(ctx context.Context, tx *sql.Tx, hits map[int64]*hit, q cases.SubjectQuery) error {
 	if len(hits) == 0 {
 		return nil
 	}
@@ -619,7 +619,7 @@ func dobEvidence(want, have cases.PartialDate, tolYears int) (float64, string, b
 
 // scoreName re-ranks one candidate against the query: its name, and each
 // alias (a moniker standing for the given names).
-func (s *Store) scoreName(query *names.Prepared, h *hit) {
+func (s *SearchService) scoreName(query *names.Prepared, h *hit) {
 	best := names.Score(query, names.Prepare(h.name, &s.freq))
 	h.nameAlias = ""
 	for _, a := range h.aliases {
@@ -641,7 +641,7 @@ type subjectRow struct {
 }
 
 // subjectsIn loads whole subjects (without fingerprints) by ID within tx.
-func (s *Store) subjectsIn(ctx context.Context, tx *sql.Tx, ids []string) (map[string]subjectRow, error) {
+func (s *SearchService) subjectsIn(ctx context.Context, tx *sql.Tx, ids []string) (map[string]subjectRow, error) {
 	out := make(map[string]subjectRow, len(ids))
 	if len(ids) == 0 {
 		return out, nil

@@ -41,7 +41,7 @@ type SharedSubject struct {
 }
 
 // Load writes a seed batch in one transaction.
-func (s *Store) Load(ctx context.Context, seed *Seed) error {
+func (s *DB) Load(ctx context.Context, seed *Seed) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		if err := bulkSubjects(ctx, tx, seed.Subjects); err != nil {
 			return err
@@ -131,7 +131,7 @@ func (s *Store) Load(ctx context.Context, seed *Seed) error {
 }
 
 // signSeed signs a seed event that travels, when the desk signs its events.
-func (s *Store) signSeed(ev *cases.Event) error {
+func (s *DB) signSeed(ev *cases.Event) error {
 	if s.signer == nil {
 		return nil
 	}
@@ -144,7 +144,7 @@ func (s *Store) signSeed(ev *cases.Event) error {
 }
 
 // seedEvent builds an event stamped at the seed's own time, not the clock's.
-func (s *Store) seedEvent(author cases.Officer, agency string, kind cases.EventKind, caseID string, atMS int64, payload any) (cases.Event, error) {
+func (s *DB) seedEvent(author cases.Officer, agency string, kind cases.EventKind, caseID string, atMS int64, payload any) (cases.Event, error) {
 	body, err := json.Marshal(payload)
 	if err != nil {
 		return cases.Event{}, err
@@ -239,7 +239,7 @@ func bulkPrints(ctx context.Context, tx *sql.Tx, prints map[string][]cases.Finge
 }
 
 // IsEmpty reports whether the store holds no cases and no subjects yet.
-func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
+func (s *DB) IsEmpty(ctx context.Context) (bool, error) {
 	var n int
 	err := s.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM subjects) + (SELECT count(*) FROM cases)`).Scan(&n)
 	return n == 0, storageErr(err, "cannot read the store")

@@ -1,9 +1,11 @@
 // Package store is Enlace's local SQLite store: the desk's whole state, kept
 // in one file that works fully offline and survives a crash.
 //
-// It implements the cases service interfaces (cases.Store) on
-// modernc.org/sqlite (pure Go) in WAL mode with foreign keys, a busy timeout
-// and a single writer. The schema comes from numbered migrations embedded from
+// It implements the cases service interfaces on modernc.org/sqlite (pure Go)
+// in WAL mode with foreign keys, a busy timeout and a single writer: one
+// service per aggregate (CaseService, SubjectService, SearchService,
+// DirectoryService, AuditService, SyncService) over one DB handle, bundled as
+// Store (cases.Store). The schema comes from numbered migrations embedded from
 // migrations/*.sql; the file's schema version is SQLite's user_version.
 //
 // Every change goes through one path: the change is expressed as a
@@ -54,9 +56,12 @@ type Options struct {
 	Signer     Signer
 }
 
-// Store is an open local store. It is safe for concurrent use: reads run in
-// parallel, writes are serialised through one connection.
-type Store struct {
+// DB is the one handle on a desk's data file that every service shares: the
+// writer and the readers, the clock, the ID scheme, the hybrid logical clock,
+// the signer, and the one path every change takes (write, record, apply).
+// It is safe for concurrent use: reads run in parallel, writes are
+// serialised through one connection.
+type DB struct {
 	path   string
 	clock  cases.Clock
 	ids    *cases.IDs
@@ -81,6 +86,52 @@ type Store struct {
 	w  *sql.DB // the single writer connection
 	r  *sql.DB // readers
 	mu sync.Mutex
+}
+
+// One service per aggregate, over the one DB; each implements its cases
+// interface.
+type (
+	// CaseService implements cases.CaseService: cases and their timelines.
+	CaseService struct{ *DB }
+	// SubjectService implements cases.SubjectService: subjects, their prints,
+	// encounters.
+	SubjectService struct{ *DB }
+	// SearchService implements cases.SearchService: subject search, logged.
+	SearchService struct{ *DB }
+	// DirectoryService implements cases.DirectoryService: agencies, officers,
+	// the desk's settings.
+	DirectoryService struct{ *DB }
+	// AuditService keeps the query log: every search, view and export.
+	AuditService struct{ *DB }
+	// SyncService is the desk's side of the exchange (the sync client's
+	// DeskLog) and implements cases.ConflictService.
+	SyncService struct{ *DB }
+)
+
+var (
+	_ cases.CaseService      = (*CaseService)(nil)
+	_ cases.SubjectService   = (*SubjectService)(nil)
+	_ cases.SearchService    = (*SearchService)(nil)
+	_ cases.DirectoryService = (*DirectoryService)(nil)
+	_ cases.ConflictService  = (*SyncService)(nil)
+	_ cases.Store            = (*Store)(nil)
+)
+
+// Store is an open local store: the services over one DB, together the whole
+// desk as the UI sees it (cases.Store).
+type Store struct {
+	*DB
+	*CaseService
+	*SubjectService
+	*SearchService
+	*DirectoryService
+	*AuditService
+	*SyncService
+}
+
+func newStore(db *DB) *Store {
+	return &Store{DB: db, CaseService: &CaseService{db}, SubjectService: &SubjectService{db}, SearchService: &SearchService{db},
+		DirectoryService: &DirectoryService{db}, AuditService: &AuditService{db}, SyncService: &SyncService{db}}
 }
 
 // Open opens the store in the file at path, creating it if needed and
@@ -115,7 +166,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	s := &Store{path: path, clock: opts.Clock, ids: cases.NewIDs(opts.Clock), signer: opts.Signer, w: w, touchedCases: map[string]bool{}}
+	s := &DB{path: path, clock: opts.Clock, ids: cases.NewIDs(opts.Clock), signer: opts.Signer, w: w, touchedCases: map[string]bool{}}
 	s.freq.s = s
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
@@ -132,7 +183,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
-	return s, nil
+	return newStore(s), nil
 }
 
 // checkHeader refuses a file that exists but is not a SQLite database, before
@@ -158,7 +209,7 @@ func checkHeader(path string) error {
 }
 
 // Close closes the store.
-func (s *Store) Close() error {
+func (s *DB) Close() error {
 	var err error
 	if s.r != nil {
 		err = s.r.Close()
@@ -170,18 +221,18 @@ func (s *Store) Close() error {
 }
 
 // Path returns the data file's path.
-func (s *Store) Path() string { return s.path }
+func (s *DB) Path() string { return s.path }
 
 // DeviceID returns this desk's device ID, fixed when the file was created.
-func (s *Store) DeviceID() string { return s.device }
+func (s *DB) DeviceID() string { return s.device }
 
 // DeskNumber returns this desk's number in case numbers.
-func (s *Store) DeskNumber() int { return s.desk }
+func (s *DB) DeskNumber() int { return s.desk }
 
 // Clock returns the store's clock.
-func (s *Store) Clock() cases.Clock { return s.clock }
+func (s *DB) Clock() cases.Clock { return s.clock }
 
-func (s *Store) loadIdentity(ctx context.Context, desk int) error {
+func (s *DB) loadIdentity(ctx context.Context, desk int) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		dev, err := getMeta(ctx, tx, "device_id")
 		if err != nil {
@@ -287,7 +338,7 @@ func migrations() ([]migration, error) {
 }
 
 // migrate brings the file to SchemaVersion, one migration per transaction.
-func (s *Store) migrate(ctx context.Context) error {
+func (s *DB) migrate(ctx context.Context) error {
 	ms, err := migrations()
 	if err != nil {
 		return cases.Wrap(cases.EINTERNAL, err, "embedded migrations are broken")
@@ -332,7 +383,7 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 // write runs fn in one immediate transaction on the single writer.
-func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	tx, err := s.w.BeginTx(ctx, nil)

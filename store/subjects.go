@@ -12,7 +12,7 @@ import (
 
 // SaveSubject creates or replaces a subject, recorded as an event shared with
 // the agencies of the cases the subject appears in.
-func (s *Store) SaveSubject(ctx context.Context, actor cases.Officer, sub *cases.Subject) error {
+func (s *SubjectService) SaveSubject(ctx context.Context, actor cases.Officer, sub *cases.Subject) error {
 	if !actor.Has(cases.RoleOfficer) && !actor.Has(cases.RoleSupervisor) {
 		return cases.Errorf(cases.EFORBIDDEN, "%s is an auditor: auditors do not change subjects", actor.Name)
 	}
@@ -156,7 +156,7 @@ func boolInt(b bool) int {
 }
 
 // Subject returns one subject with its aliases, documents and fingerprints.
-func (s *Store) Subject(ctx context.Context, id string) (*cases.Subject, error) {
+func (s *SubjectService) Subject(ctx context.Context, id string) (*cases.Subject, error) {
 	subs, err := s.subjects(ctx, `WHERE s.id = ?`, id)
 	if err != nil {
 		return nil, err
@@ -168,12 +168,12 @@ func (s *Store) Subject(ctx context.Context, id string) (*cases.Subject, error) 
 }
 
 // CaseSubjects returns the subjects involved in a case.
-func (s *Store) CaseSubjects(ctx context.Context, caseID string) ([]cases.Subject, error) {
+func (s *SubjectService) CaseSubjects(ctx context.Context, caseID string) ([]cases.Subject, error) {
 	return s.subjects(ctx, `JOIN case_subjects cs ON cs.subject_id = s.id WHERE cs.case_id = ?`, caseID)
 }
 
 // SubjectsByID returns the subjects with the given IDs, in no particular order.
-func (s *Store) SubjectsByID(ctx context.Context, ids []string) ([]cases.Subject, error) {
+func (s *SubjectService) SubjectsByID(ctx context.Context, ids []string) ([]cases.Subject, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -184,7 +184,7 @@ func (s *Store) SubjectsByID(ctx context.Context, ids []string) ([]cases.Subject
 	return s.subjects(ctx, `WHERE s.id IN (`+strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+`)`, args...)
 }
 
-func (s *Store) subjects(ctx context.Context, where string, args ...any) ([]cases.Subject, error) {
+func (s *SubjectService) subjects(ctx context.Context, where string, args ...any) ([]cases.Subject, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT s.id, s.given, s.paternal, s.maternal, s.dob, s.sex, s.nationalities, s.category, s.gang, s.legal_status, s.owner_agency, s.created, s.updated
 		FROM subjects s `+where+` ORDER BY s.id`, args...)
 	if err != nil {
@@ -220,7 +220,7 @@ func (s *Store) subjects(ctx context.Context, where string, args ...any) ([]case
 	return out, nil
 }
 
-func (s *Store) subjectDetails(ctx context.Context, sub *cases.Subject) error {
+func (s *SubjectService) subjectDetails(ctx context.Context, sub *cases.Subject) error {
 	rows, err := s.r.QueryContext(ctx, `SELECT name, moniker FROM subject_aliases WHERE subject_id = ? ORDER BY ord`, sub.ID)
 	if err != nil {
 		return storageErr(err, "cannot read subject %s", sub.ID)
@@ -267,7 +267,7 @@ func (s *Store) subjectDetails(ctx context.Context, sub *cases.Subject) error {
 }
 
 // SubjectCases returns summaries of the cases a subject appears in.
-func (s *Store) SubjectCases(ctx context.Context, subjectID string) ([]cases.CaseSummary, error) {
+func (s *SubjectService) SubjectCases(ctx context.Context, subjectID string) ([]cases.CaseSummary, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT c.id, c.title, c.status, c.priority, c.assignee, c.created, c.updated, c.due, c.conflict
 		FROM cases c JOIN case_subjects cs ON cs.case_id = c.id WHERE cs.subject_id = ? ORDER BY c.id`, subjectID)
 	if err != nil {
@@ -292,7 +292,7 @@ func (s *Store) SubjectCases(ctx context.Context, subjectID string) ([]cases.Cas
 }
 
 // CreateEncounter stores an encounter with its probe fingerprints.
-func (s *Store) CreateEncounter(ctx context.Context, actor cases.Officer, e *cases.Encounter) error {
+func (s *SubjectService) CreateEncounter(ctx context.Context, actor cases.Officer, e *cases.Encounter) error {
 	if !actor.Has(cases.RoleOfficer) && !actor.Has(cases.RoleSupervisor) {
 		return cases.Errorf(cases.EFORBIDDEN, "%s is an auditor: auditors do not record encounters", actor.Name)
 	}
@@ -340,7 +340,7 @@ func insertEncounter(ctx context.Context, tx *sql.Tx, e *cases.Encounter) error 
 }
 
 // Encounter returns one encounter with its fingerprints.
-func (s *Store) Encounter(ctx context.Context, id string) (*cases.Encounter, error) {
+func (s *SubjectService) Encounter(ctx context.Context, id string) (*cases.Encounter, error) {
 	var e cases.Encounter
 	var at int64
 	var claimed string
@@ -375,7 +375,7 @@ func (s *Store) Encounter(ctx context.Context, id string) (*cases.Encounter, err
 
 // ViewSubject returns a subject and writes a query-log entry (kind "view")
 // for the officer who looks at it, with the stated purpose.
-func (s *Store) ViewSubject(ctx context.Context, actor cases.Officer, id string, purpose cases.Purpose, purposeText string) (*cases.Subject, error) {
+func (s *SubjectService) ViewSubject(ctx context.Context, actor cases.Officer, id string, purpose cases.Purpose, purposeText string) (*cases.Subject, error) {
 	if err := cases.ValidatePurpose(purpose, purposeText); err != nil {
 		return nil, err
 	}
@@ -385,14 +385,14 @@ func (s *Store) ViewSubject(ctx context.Context, actor cases.Officer, id string,
 	}
 	entry := cases.QueryLogEntry{OfficerID: actor.ID, Agency: actor.Agency, Kind: "view", Query: "subject " + id + " (" + sub.Name.Display() + ")",
 		Purpose: purpose, PurposeText: purposeText, Results: 1}
-	if err := s.LogQuery(ctx, entry); err != nil {
+	if err := (&AuditService{s.DB}).LogQuery(ctx, entry); err != nil {
 		return nil, err
 	}
 	return sub, nil
 }
 
 // SubjectsOwnedBy counts the subjects this desk holds that agency owns.
-func (s *Store) SubjectsOwnedBy(ctx context.Context, agency string) (int, error) {
+func (s *SubjectService) SubjectsOwnedBy(ctx context.Context, agency string) (int, error) {
 	var n int
 	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM subjects WHERE owner_agency = ?`, agency).Scan(&n)
 	return n, storageErr(err, "cannot count subjects")

@@ -33,7 +33,7 @@ type SyncEvent struct {
 
 // Unsent returns up to limit local events the hub has not answered yet, in
 // the order the desk made them. Seed events and refused events never return.
-func (s *Store) Unsent(ctx context.Context, limit int) ([]cases.Event, error) {
+func (s *SyncService) Unsent(ctx context.Context, limit int) ([]cases.Event, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+eventColumns+`
 		FROM events e WHERE e.origin = 'local' AND NOT EXISTS (SELECT 1 FROM event_sync x WHERE x.event_id = e.id)
 		ORDER BY e.seq LIMIT ?`, limit)
@@ -53,21 +53,21 @@ func (s *Store) Unsent(ctx context.Context, limit int) ([]cases.Event, error) {
 }
 
 // Pending counts the local events the hub has not answered yet.
-func (s *Store) Pending(ctx context.Context) (int, error) {
+func (s *SyncService) Pending(ctx context.Context) (int, error) {
 	var n int
 	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM events e WHERE e.origin = 'local' AND NOT EXISTS (SELECT 1 FROM event_sync x WHERE x.event_id = e.id)`).Scan(&n)
 	return n, storageErr(err, "cannot count the events waiting to be sent")
 }
 
 // Conflicts counts the cases in conflict awaiting a supervisor.
-func (s *Store) Conflicts(ctx context.Context) (int, error) {
+func (s *SyncService) Conflicts(ctx context.Context) (int, error) {
 	var n int
 	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE conflict != 0`).Scan(&n)
 	return n, storageErr(err, "cannot count the cases in conflict")
 }
 
 // Rejections lists the desk's events the hub refused, newest first.
-func (s *Store) Rejections(ctx context.Context, limit int) ([]SyncAck, error) {
+func (s *SyncService) Rejections(ctx context.Context, limit int) ([]SyncAck, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT event_id, code, error FROM event_sync WHERE state = 'rejected' ORDER BY at DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, storageErr(err, "cannot read refused events")
@@ -86,7 +86,7 @@ func (s *Store) Rejections(ctx context.Context, limit int) ([]SyncAck, error) {
 
 // Acknowledge records the hub's answers to a push, and re-projects the status
 // of any case where the hub found a status move in conflict.
-func (s *Store) Acknowledge(ctx context.Context, acks []SyncAck) error {
+func (s *SyncService) Acknowledge(ctx context.Context, acks []SyncAck) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		for _, a := range acks {
 			caseID, known, err := eventCase(ctx, tx, a.EventID)
@@ -120,7 +120,7 @@ func eventCase(ctx context.Context, tx *sql.Tx, id string) (string, bool, error)
 	return caseID, err == nil, err
 }
 
-func (s *Store) markSynced(ctx context.Context, tx *sql.Tx, a SyncAck) error {
+func (s *SyncService) markSynced(ctx context.Context, tx *sql.Tx, a SyncAck) error {
 	state := "stored"
 	if a.Rejected {
 		state = "rejected"
@@ -132,7 +132,7 @@ func (s *Store) markSynced(ctx context.Context, tx *sql.Tx, a SyncAck) error {
 }
 
 // SyncCursor returns the pull cursor: the position after the last page applied.
-func (s *Store) SyncCursor(ctx context.Context) (int64, error) {
+func (s *SyncService) SyncCursor(ctx context.Context) (int64, error) {
 	v, err := getMeta(ctx, s.r, "sync_cursor")
 	if err != nil || v == "" {
 		return 0, storageErr(err, "cannot read the sync cursor")
@@ -149,7 +149,7 @@ func (s *Store) SyncCursor(ctx context.Context) (int64, error) {
 // seen before) is not applied again; its sequence and conflict verdict are
 // recorded. An event for a case the desk does not hold yet is kept aside and
 // applied when the case arrives.
-func (s *Store) ApplyRemote(ctx context.Context, evs []SyncEvent, next int64) error {
+func (s *SyncService) ApplyRemote(ctx context.Context, evs []SyncEvent, next int64) error {
 	batch := slices.Clone(evs)
 	// Cases first, so their annotations find them within one page.
 	slices.SortStableFunc(batch, func(a, b SyncEvent) int {
@@ -207,7 +207,7 @@ const MaxClockSkew = 5 * time.Minute
 // or is stamped too far ahead), it is kept in quarantine with the reason
 // instead, and sync goes on past it. A failure of the store itself (a full
 // disk) still fails the whole page, which is pulled again later.
-func (s *Store) applyOrQuarantine(ctx context.Context, tx *sql.Tx, d SyncEvent) (bool, error) {
+func (s *SyncService) applyOrQuarantine(ctx context.Context, tx *sql.Tx, d SyncEvent) (bool, error) {
 	ev := d.Event
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM event_quarantine WHERE event_id = ?`, ev.ID).Scan(&n); err != nil {
@@ -269,7 +269,7 @@ func fatalStorage(err error) bool {
 
 // Quarantined lists the received events this desk could not apply, newest
 // first, with the reason.
-func (s *Store) Quarantined(ctx context.Context, limit int) ([]cases.QuarantinedEvent, error) {
+func (s *SyncService) Quarantined(ctx context.Context, limit int) ([]cases.QuarantinedEvent, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT event_id, seq, author, agency, kind, case_id, hlc, reason, at, length(payload)
 		FROM event_quarantine ORDER BY at DESC, seq DESC LIMIT ?`, limit)
 	if err != nil {
@@ -292,7 +292,7 @@ func (s *Store) Quarantined(ctx context.Context, limit int) ([]cases.Quarantined
 }
 
 // applyRemote records one remote event, or parks it until its case arrives.
-func (s *Store) applyRemote(ctx context.Context, tx *sql.Tx, ev cases.Event) error {
+func (s *SyncService) applyRemote(ctx context.Context, tx *sql.Tx, ev cases.Event) error {
 	if ev.CaseID != "" && ev.Kind != cases.EventCaseCreated {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE id = ?`, ev.CaseID).Scan(&n); err != nil {
@@ -316,7 +316,7 @@ func (s *Store) applyRemote(ctx context.Context, tx *sql.Tx, ev cases.Event) err
 }
 
 // unpark applies the events that waited for a case, in hub order.
-func (s *Store) unpark(ctx context.Context, tx *sql.Tx, caseID string) error {
+func (s *SyncService) unpark(ctx context.Context, tx *sql.Tx, caseID string) error {
 	rows, err := tx.QueryContext(ctx, `SELECT `+eventColumns+`
 		FROM event_parked p JOIN events e ON e.id = p.event_id LEFT JOIN event_sync x ON x.event_id = e.id
 		WHERE p.case_id = ? ORDER BY coalesce(x.seq, 0), e.seq`, caseID)
@@ -349,7 +349,7 @@ func (s *Store) unpark(ctx context.Context, tx *sql.Tx, caseID string) error {
 
 // ResolveConflict settles a case in conflict: a supervisor picks the status it
 // should have. The resolution is itself an event.
-func (s *Store) ResolveConflict(ctx context.Context, actor cases.Officer, caseID string, status cases.Status, reason string) error {
+func (s *SyncService) ResolveConflict(ctx context.Context, actor cases.Officer, caseID string, status cases.Status, reason string) error {
 	if !actor.Has(cases.RoleSupervisor) {
 		return cases.Errorf(cases.EFORBIDDEN, "only a supervisor can resolve a conflict")
 	}
