@@ -163,6 +163,10 @@ func Populate(ctx context.Context, st *store.Store, opts Options) error {
 	// make at most a tenth of them.
 	g.opts.Encounters = max(0, min(opts.Encounters, opts.Cases/10))
 	opts.Cases -= g.opts.Encounters
+	if opts.Agency != "" {
+		// Each agency's desk makes half of the exchange's encounters.
+		g.opts.Encounters = (g.opts.Encounters + 1) / 2
+	}
 	shared := map[string][]string{} // subject ID → agencies it is shared with
 	for done := 0; done < opts.Cases; {
 		if err := ctx.Err(); err != nil {
