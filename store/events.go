@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -39,12 +40,65 @@ func (s *DB) newEvent(actor cases.Officer, kind cases.EventKind, caseID string, 
 }
 
 // record applies ev to the tables and appends it to the event log, inside tx.
-// It is the only way anything in the store changes.
+// It is the only way anything in the store changes. Every event but the
+// desk-only seed.loaded is judged by the rule book first (cases.CheckEvent):
+// the desk records nothing of its own, and applies nothing received, that
+// breaks it.
 func (s *DB) record(ctx context.Context, tx *sql.Tx, ev cases.Event, origin string) error {
+	if ev.Kind != cases.EventSeedLoaded {
+		if err := s.checkEvent(ctx, tx, &ev); err != nil {
+			return err
+		}
+	}
 	if err := s.apply(ctx, tx, ev); err != nil {
 		return err
 	}
 	return insertEvent(ctx, tx, ev, origin)
+}
+
+// checkEvent judges ev by the rule book with what this desk holds: the
+// author and assignees in its directory, the case's owner and sharing, and
+// who owns the subject or encounter it writes.
+func (s *DB) checkEvent(ctx context.Context, tx *sql.Tx, ev *cases.Event) error {
+	rc := cases.RuleContext{Now: s.clock.Now()}
+	if o, err := s.officerIn(ctx, tx, ev.Author); err == nil {
+		rc.Author = o
+	} else if cases.ErrorCode(err) != cases.ENOTFOUND {
+		return err
+	}
+	rc.Officer = func(id string) (*cases.Officer, bool) {
+		o, err := s.officerIn(ctx, tx, id)
+		return o, err == nil
+	}
+	if ev.CaseID != "" && ev.Kind != cases.EventCaseCreated {
+		c, err := s.caseIn(ctx, tx, ev.CaseID)
+		if err == nil {
+			rc.Case = c
+		} else if cases.ErrorCode(err) != cases.ENOTFOUND {
+			return err
+		}
+	}
+	var probe struct{ ID string }
+	switch ev.Kind {
+	case cases.EventSubjectUpserted:
+		if json.Unmarshal(ev.Payload, &probe) == nil && probe.ID != "" {
+			err := tx.QueryRowContext(ctx, `SELECT owner_agency FROM subjects WHERE id = ?`, probe.ID).Scan(&rc.RecordOwner)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
+	case cases.EventEncounterCreated:
+		if json.Unmarshal(ev.Payload, &probe) == nil && probe.ID != "" {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM encounters WHERE id = ?`, probe.ID).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				rc.RecordOwner = "held"
+			}
+		}
+	}
+	return cases.CheckEvent(ev, rc)
 }
 
 func insertEvent(ctx context.Context, tx *sql.Tx, ev cases.Event, origin string) error {

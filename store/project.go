@@ -15,6 +15,7 @@ func caseFacts(ctx context.Context, q querier, caseID string) ([]cases.CaseFact,
 	rows, err := q.QueryContext(ctx, `SELECT `+eventColumns+`, e.seq, coalesce(x.seq, 0), coalesce(x.conflict, 0), coalesce(x.state, ''), e.origin
 		FROM events e LEFT JOIN event_sync x ON x.event_id = e.id
 		WHERE e.case_id = ? AND NOT EXISTS (SELECT 1 FROM event_parked p WHERE p.event_id = e.id)
+			AND NOT EXISTS (SELECT 1 FROM event_quarantine q WHERE q.event_id = e.id)
 		ORDER BY e.seq`, caseID)
 	if err != nil {
 		return nil, err

@@ -197,11 +197,6 @@ func (s *SyncService) ApplyRemote(ctx context.Context, evs []SyncEvent, next int
 	return storageErr(err, "cannot apply the events received from the exchange")
 }
 
-// MaxClockSkew is how far ahead of this desk's clock a received event may be
-// stamped. An event stamped later is quarantined, and the desk's clock never
-// adopts such a time.
-const MaxClockSkew = 5 * time.Minute
-
 // applyOrQuarantine applies one received event; when the event itself is at
 // fault (it does not decode, breaks a rule, collides with a record held here,
 // or is stamped too far ahead), it is kept in quarantine with the reason
@@ -217,8 +212,8 @@ func (s *SyncService) applyOrQuarantine(ctx context.Context, tx *sql.Tx, d SyncE
 		return true, nil
 	}
 	var reason error
-	if limit := s.clock.Now().Add(MaxClockSkew); ev.HLC.Time().After(limit) {
-		reason = cases.Errorf(cases.EINVALID, "stamped %s, more than %s ahead of this desk's clock", ev.HLC.Time().Format(time.RFC3339), MaxClockSkew)
+	if limit := s.clock.Now().Add(cases.MaxClockSkew); ev.HLC.Time().After(limit) {
+		reason = cases.Errorf(cases.EINVALID, "stamped %s, more than %s ahead of this desk's clock", ev.HLC.Time().Format(time.RFC3339), cases.MaxClockSkew)
 	}
 	if reason == nil {
 		if _, err := tx.ExecContext(ctx, `SAVEPOINT remote_event`); err != nil {
@@ -244,10 +239,15 @@ func (s *SyncService) applyOrQuarantine(ctx context.Context, tx *sql.Tx, d SyncE
 		}
 		delete(s.touchedCases, ev.CaseID)
 	}
+	return true, s.quarantine(ctx, tx, ev, d.Seq, reason)
+}
+
+// quarantine keeps a received event this desk will not apply, with the reason.
+func (s *SyncService) quarantine(ctx context.Context, tx *sql.Tx, ev cases.Event, seq int64, reason error) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO event_quarantine(event_id, seq, author, agency, kind, case_id, hlc, payload, reason, at)
-		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ev.ID, d.Seq, ev.Author, ev.Agency, string(ev.Kind), ev.CaseID, ev.HLC.String(),
-		nonNil(ev.Payload), reason.Error(), s.clock.Now().UnixMilli())
-	return true, err
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(event_id) DO NOTHING`, ev.ID, seq, ev.Author, ev.Agency, string(ev.Kind), ev.CaseID, ev.HLC.String(),
+		nonNil(ev.Payload), cases.ErrorMessage(reason), s.clock.Now().UnixMilli())
+	return err
 }
 
 // fatalStorage reports whether err is the store failing (full disk, I/O,
@@ -337,11 +337,22 @@ func (s *SyncService) unpark(ctx context.Context, tx *sql.Tx, caseID string) err
 		return err
 	}
 	for _, ev := range parked {
-		if err := s.apply(ctx, tx, ev); err != nil {
-			return err
-		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM event_parked WHERE event_id = ?`, ev.ID); err != nil {
 			return err
+		}
+		// Judged now that its case is here; one that breaks the rules is
+		// quarantined (it stays in the log, and the projection skips it).
+		err := s.checkEvent(ctx, tx, &ev)
+		if err == nil {
+			err = s.apply(ctx, tx, ev)
+		}
+		if err != nil {
+			if fatalStorage(err) {
+				return err
+			}
+			if err := s.quarantine(ctx, tx, ev, 0, err); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
