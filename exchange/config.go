@@ -26,6 +26,9 @@ type HubConfig struct {
 
 	// Store, when set, is used instead of opening Database (not in the file).
 	Store HubStore `json:"-"`
+	// Clock, when set, is the hub's clock (not in the file): events stamped
+	// more than cases.MaxClockSkew after it are refused.
+	Clock cases.Clock `json:"-"`
 }
 
 // AgencyConfig is an agency the hub serves and the certificate authority that

@@ -365,6 +365,17 @@ func (e *testEnv) client(name, hubURL string, log DeskLog) *Client {
 // event builds and signs an event as the store would.
 func (d *testDesk) event(t testing.TB, by cases.Officer, kind cases.EventKind, caseID string, shared []string, payload any) cases.Event {
 	t.Helper()
+	// An annotation names its author and has an ID (the rule book checks).
+	switch a := payload.(type) {
+	case cases.Annotation:
+		if a.ID == "" {
+			a.ID = d.ids.New()
+		}
+		if a.Author == "" {
+			a.Author = by.ID
+		}
+		payload = a
+	}
 	body, err := json.Marshal(payload)
 	if err != nil {
 		t.Fatal(err)
@@ -403,7 +414,8 @@ func (d *testDesk) share(t testing.TB, caseID string, with ...string) cases.Even
 	if with == nil {
 		with = []string{}
 	}
-	return d.emit(t, d.event(t, d.officer, cases.EventCaseUpdated, caseID, nil, cases.CaseUpdated{CaseID: caseID, SharedWith: with}))
+	// Sharing is a supervisor's decision (the rule book).
+	return d.emit(t, d.event(t, d.supervisor, cases.EventCaseUpdated, caseID, nil, cases.CaseUpdated{CaseID: caseID, SharedWith: with}))
 }
 
 // caseView is a desk's projection of a case's status (see ProjectStatus).

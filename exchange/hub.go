@@ -8,7 +8,6 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -36,6 +35,10 @@ type Hub struct {
 	log      *slog.Logger
 	srv      *http.Server
 	idCache  sync.Map // sha256 of a leaf certificate -> DeskIdentity
+
+	pushMu  sync.Mutex
+	pushing map[string]bool // desks with a push in progress
+	clock   cases.Clock
 }
 
 // NewHub builds a hub from its configuration: it loads the certificates and
@@ -48,7 +51,10 @@ func NewHub(cfg HubConfig) (*Hub, error) {
 	if err != nil {
 		return nil, cases.Wrap(cases.EINVALID, err, "cannot load the hub certificate %s", cfg.TLSCert)
 	}
-	h := &Hub{agencies: cfg.Agencies, pools: map[string]*x509.CertPool{}, officers: map[string]OfficerConfig{},
+	if cfg.Clock == nil {
+		cfg.Clock = cases.SystemClock{}
+	}
+	h := &Hub{clock: cfg.Clock, agencies: cfg.Agencies, pools: map[string]*x509.CertPool{}, officers: map[string]OfficerConfig{},
 		log: slog.Default()}
 	all := x509.NewCertPool()
 	for _, a := range cfg.Agencies {
@@ -209,18 +215,22 @@ func (h *Hub) handlePush(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxPushBytes))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			writeError(w, http.StatusRequestEntityTooLarge, cases.EINVALID, "push body is over the limit of "+strconv.Itoa(MaxPushBytes)+" bytes: send smaller batches")
-			return
-		}
-		writeError(w, http.StatusBadRequest, cases.EINVALID, "cannot read the push body: "+err.Error())
+	// One push at a time per desk, and a bounded number in all: a desk that
+	// floods the hub waits its turn or is told to come back.
+	release, ok := h.admitPush(id)
+	if !ok {
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusTooManyRequests, cases.ECONFLICT, "desk "+id.Desk+" already has a push in progress, or the hub is at its limit of concurrent pushes: send again in a moment")
 		return
 	}
-	evs, errs, err := DecodePushRequest(body)
+	defer release()
+	evs, errs, err := DecodePush(http.MaxBytesReader(w, r.Body, MaxPushBytes))
 	if err != nil {
+		var tl *tooLarge
+		if errors.As(err, &tl) {
+			writeError(w, http.StatusRequestEntityTooLarge, cases.EINVALID, tl.Error())
+			return
+		}
 		writeError(w, http.StatusBadRequest, cases.EINVALID, cases.ErrorMessage(err))
 		return
 	}
@@ -247,6 +257,29 @@ func (h *Hub) handlePush(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// MaxConcurrentPushes bounds the pushes the hub decodes and stores at once,
+// over all desks; each desk has one at a time.
+const MaxConcurrentPushes = 8
+
+// admitPush takes a push slot for desk id, without waiting: ok is false when
+// the desk already has a push in progress or every slot is taken.
+func (h *Hub) admitPush(id DeskIdentity) (release func(), ok bool) {
+	h.pushMu.Lock()
+	defer h.pushMu.Unlock()
+	if h.pushing == nil {
+		h.pushing = map[string]bool{}
+	}
+	if h.pushing[id.Desk] || len(h.pushing) >= MaxConcurrentPushes {
+		return nil, false
+	}
+	h.pushing[id.Desk] = true
+	return func() {
+		h.pushMu.Lock()
+		delete(h.pushing, id.Desk)
+		h.pushMu.Unlock()
+	}, true
 }
 
 // pushChunk is how many events the hub verifies while it stores the
@@ -318,6 +351,13 @@ func (h *Hub) authorise(id DeskIdentity, evs []cases.Event, errs []error) {
 		case ev.Kind == cases.EventConflictResolved && !slices.Contains(o.Roles, cases.RoleSupervisor):
 			errs[i] = &EventError{EventID: ev.ID, Field: "author", Code: cases.EFORBIDDEN, Message: "only a supervisor may resolve a conflict; " + ev.Author + " is not one"}
 		default:
+			// The rule book (cases.CheckEvent), as far as it needs no state:
+			// roles, payloads, numbering, ownership written in the event,
+			// the clock. The case's sharing is checked when it is admitted.
+			if err := cases.CheckEvent(ev, cases.RuleContext{Author: h.officer(ev.Author), Officer: h.lookupOfficer, Now: h.clock.Now()}); err != nil {
+				errs[i] = ruleError(ev, err)
+				continue
+			}
 			for j, a := range ev.SharedWith {
 				if !slices.Contains(h.codes, a) {
 					errs[i] = fieldErr(ev.ID, "shared_with["+strconv.Itoa(j)+"]", "agency %q is not known to the exchange", a)
@@ -328,6 +368,30 @@ func (h *Hub) authorise(id DeskIdentity, evs []cases.Event, errs []error) {
 		}
 	}
 	verifyAll(evs, keys, errs)
+}
+
+// officer is a registered officer as the rule book sees them; nil when not
+// registered.
+func (h *Hub) officer(id string) *cases.Officer {
+	o, ok := h.officers[id]
+	if !ok {
+		return nil
+	}
+	return &cases.Officer{ID: o.ID, Name: o.Name, Agency: o.Agency, Roles: o.Roles}
+}
+
+func (h *Hub) lookupOfficer(id string) (*cases.Officer, bool) {
+	o := h.officer(id)
+	return o, o != nil
+}
+
+// ruleError turns a rule-book refusal into the hub's answer for the event.
+func ruleError(ev *cases.Event, err error) error {
+	var re *cases.RuleError
+	if errors.As(err, &re) {
+		return &EventError{EventID: ev.ID, Field: re.Field, Code: re.Code, Message: re.Reason}
+	}
+	return &EventError{EventID: ev.ID, Code: cases.ErrorCode(err), Message: cases.ErrorMessage(err)}
 }
 
 // verifyAll checks the signatures of the events whose errs entry is nil

@@ -26,10 +26,6 @@ type HubStore interface {
 	// Pull returns the events delivered to agency after position after, at
 	// most limit (and about MaxPullBytes of payload), in delivery order.
 	Pull(ctx context.Context, agency string, after int64, limit int) (PullResponse, error)
-	// DeclareCases makes cases the hub never saw created known to it, with
-	// their owner, sharing, status and version: cases a demo seed loaded on
-	// every desk. A case the hub already knows is left as it is.
-	DeclareCases(ctx context.Context, cs []CaseState) error
 	// CaseState returns what the hub knows of a case; ok is false if nothing.
 	CaseState(ctx context.Context, caseID string) (st CaseState, ok bool, err error)
 	Close() error

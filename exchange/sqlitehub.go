@@ -298,37 +298,6 @@ func (h *SQLiteHub) Pull(ctx context.Context, agency string, after int64, limit 
 	return resp, nil
 }
 
-// DeclareCases implements HubStore.
-func (h *SQLiteHub) DeclareCases(ctx context.Context, cs []CaseState) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	tx, err := h.db.BeginTx(ctx, nil)
-	if err != nil {
-		return cases.Wrap(cases.ESTORAGE, err, "hub store")
-	}
-	defer tx.Rollback()
-	for _, c := range cs {
-		if c.ID == "" || !slices.Contains(h.known, c.Owner) {
-			return cases.Errorf(cases.EINVALID, "declared case %q: owner %q is not an agency of the exchange", c.ID, c.Owner)
-		}
-		for _, a := range c.SharedWith {
-			if !slices.Contains(h.known, a) {
-				return cases.Errorf(cases.EINVALID, "declared case %s: agency %q is not known to the exchange", c.ID, a)
-			}
-		}
-		if c.Status == "" {
-			c.Status = cases.StatusNew
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO cases(id, owner, shared_with, status, version, conflict) VALUES(?, ?, ?, ?, ?, ?)`,
-			c.ID, c.Owner, strings.Join(c.SharedWith, ","), string(c.Status), c.Version, c.Conflict); err != nil {
-			return cases.Wrap(cases.ESTORAGE, err, "hub store: case %s", c.ID)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return cases.Wrap(cases.ESTORAGE, err, "hub store: commit")
-	}
-	return nil
-}
 
 // CaseState implements HubStore.
 func (h *SQLiteHub) CaseState(ctx context.Context, caseID string) (CaseState, bool, error) {

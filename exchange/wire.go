@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -328,36 +330,144 @@ type ErrorBody struct {
 	} `json:"error"`
 }
 
+// squeezeSpace passes JSON through with each run of whitespace outside
+// strings cut to one byte. encoding/json rescans a run of whitespace from its
+// start on every read, so megabytes of blanks arriving over a network would
+// cost it quadratic time; insignificant whitespace changes nothing a push
+// means, and strings are passed exactly.
+type squeezeSpace struct {
+	r             io.Reader
+	inString, esc bool
+	space         bool // the last byte passed outside a string was whitespace
+	buf           [32 << 10]byte
+}
+
+func (q *squeezeSpace) Read(p []byte) (int, error) {
+	for {
+		n, err := q.r.Read(q.buf[:min(len(p), len(q.buf))])
+		out := 0
+		for _, c := range q.buf[:n] {
+			switch {
+			case q.inString:
+				switch {
+				case q.esc:
+					q.esc = false
+				case c == '\\':
+					q.esc = true
+				case c == '"':
+					q.inString = false
+				}
+			case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+				if q.space {
+					continue
+				}
+				q.space = true
+				p[out] = c
+				out++
+				continue
+			case c == '"':
+				q.inString = true
+			}
+			q.space = false
+			p[out] = c
+			out++
+		}
+		if out > 0 || err != nil {
+			return out, err
+		}
+	}
+}
+
+// tooLarge is a push body over MaxPushBytes, met while decoding it.
+type tooLarge struct{ err error }
+
+func (e *tooLarge) Error() string {
+	return "push body is over the limit of " + strconv.Itoa(MaxPushBytes) + " bytes: send smaller batches"
+}
+func (e *tooLarge) Unwrap() error { return e.err }
+
 // DecodePushRequest reads a push body: strict JSON (unknown fields refused,
 // nothing after the object), at most MaxPushEvents events, each converted
 // with FromWire. It returns the events it could read and, per event, nil or
 // the reason it is refused; a body that cannot be read at all gives an error
-// naming the byte offset.
+// naming the byte offset. Events are decoded one at a time and counted as
+// they are read, so a body of millions of tiny events is refused at the
+// first one over the limit, never held in memory whole.
 func DecodePushRequest(body []byte) ([]cases.Event, []error, error) {
 	if len(body) > MaxPushBytes {
 		return nil, nil, cases.Errorf(cases.EINVALID, "push body is %d bytes; the limit is %d", len(body), MaxPushBytes)
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
+	return DecodePush(bytes.NewReader(body))
+}
+
+// DecodePush is DecodePushRequest reading the body as it arrives: the hub
+// never holds a whole body in memory. An error reading r (a body over the
+// size limit, say) is returned wrapped.
+func DecodePush(r io.Reader) ([]cases.Event, []error, error) {
+	dec := json.NewDecoder(&squeezeSpace{r: r})
 	dec.DisallowUnknownFields()
-	var req PushRequest
-	if err := dec.Decode(&req); err != nil {
-		return nil, nil, jsonErr("push body", dec, err)
+	expect := func(want json.Delim, what string) error {
+		tok, err := dec.Token()
+		if err != nil {
+			return jsonErr("push body", dec, err)
+		}
+		if d, ok := tok.(json.Delim); !ok || d != want {
+			return cases.Errorf(cases.EINVALID, "push body: expected %s at byte %d", what, dec.InputOffset())
+		}
+		return nil
+	}
+	if err := expect('{', "a JSON object"); err != nil {
+		return nil, nil, err
+	}
+	var evs []cases.Event
+	var errs []error
+	seen := false
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, nil, jsonErr("push body", dec, err)
+		}
+		key, _ := tok.(string)
+		if key != "events" || seen {
+			return nil, nil, cases.Errorf(cases.EINVALID, "push body: unknown field %q at byte %d (only \"events\", once)", clip(key), dec.InputOffset())
+		}
+		seen = true
+		if tok, err := dec.Token(); err != nil {
+			return nil, nil, jsonErr("push body", dec, err)
+		} else if tok == nil {
+			continue // "events": null is an empty push
+		} else if d, ok := tok.(json.Delim); !ok || d != '[' {
+			return nil, nil, cases.Errorf(cases.EINVALID, "push body: field events must be an array (byte %d)", dec.InputOffset())
+		}
+		for dec.More() {
+			if len(evs) == MaxPushEvents {
+				return nil, nil, cases.Errorf(cases.EINVALID, "push body: more than %d events; the limit is %d per request", MaxPushEvents, MaxPushEvents)
+			}
+			var w WireEvent
+			if err := dec.Decode(&w); err != nil {
+				return nil, nil, jsonErr(fmt.Sprintf("push body, events[%d]", len(evs)), dec, err)
+			}
+			ev, err := FromWire(&w)
+			evs, errs = append(evs, ev), append(errs, err)
+		}
+		if err := expect(']', "the end of the events array"); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := expect('}', "the end of the object"); err != nil {
+		return nil, nil, err
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, nil, cases.Errorf(cases.EINVALID, "push body: unexpected data after the JSON object at byte %d", dec.InputOffset())
-	}
-	if len(req.Events) > MaxPushEvents {
-		return nil, nil, cases.Errorf(cases.EINVALID, "push body: %d events; the limit is %d per request", len(req.Events), MaxPushEvents)
-	}
-	evs := make([]cases.Event, len(req.Events))
-	errs := make([]error, len(req.Events))
-	for i := range req.Events {
-		evs[i], errs[i] = FromWire(&req.Events[i])
 	}
 	return evs, errs, nil
 }
 
 func jsonErr(what string, dec *json.Decoder, err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return &tooLarge{err}
+	}
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {

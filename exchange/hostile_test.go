@@ -1,0 +1,66 @@
+package exchange
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/enlace-desk/enlace/cases"
+)
+
+// TestHubEnforcesTheRuleBook replays, through a real hub over loopback mutual
+// TLS with valid desk certificates and officer keys, what the hostile-partner
+// issue found the hub stored: each is rejected with its reason, and the next
+// honest event is stored.
+func TestHubEnforcesTheRuleBook(t *testing.T) {
+	e := newTestEnv(t)
+	us, ec := e.desks["us-1"], e.desks["ec-1"]
+	private := ec.createCase(t)
+	ec.sync(t)
+	usTLS, _ := us.files.TLSConfig()
+	c := rawClient(usTLS)
+
+	far := us.event(t, us.officer, cases.EventSubjectUpserted, "", nil, cases.Subject{ID: "s9", Name: cases.Name{Paternal: "X"}, OwnerAgency: "US-CBP", Category: cases.CategoryOther})
+	far.HLC = cases.HLC{WallMS: 0x7fffffffffffffff, Logical: 0xffffffff}
+	if err := SignEvent(&far, us.keys); err != nil {
+		t.Fatal(err)
+	}
+	poison := us.event(t, us.officer, cases.EventSubjectUpserted, "", nil, "not a subject")
+	squat := us.event(t, us.officer, cases.EventCaseCreated, "EC-PN-2026-020001", nil,
+		cases.CaseCreated{Case: cases.Case{ID: "EC-PN-2026-020001", Title: "squat", OwnerAgency: "US-CBP", Status: cases.StatusNew}})
+	rewrite := us.event(t, us.officer, cases.EventSubjectUpserted, "", []string{"EC-PN"},
+		cases.Subject{ID: "ec-subject", Name: cases.Name{Paternal: "Otro"}, OwnerAgency: "EC-PN", Category: cases.CategoryOther})
+	own := us.createCase(t)
+	us.sync(t)
+	officerShares := us.event(t, us.officer, cases.EventCaseUpdated, own, nil, cases.CaseUpdated{CaseID: own, SharedWith: []string{"EC-PN"}})
+	notShared := us.event(t, us.supervisor, cases.EventAnnotationAdded, private, nil, cases.Annotation{CaseID: private, Kind: cases.AnnNote, Text: "peek"})
+	attacks := []struct {
+		name string
+		ev   cases.Event
+		want string
+	}{
+		{"clock poisoning", far, "ahead of the receiver's clock"},
+		{"a payload that is not a subject", poison, "not a valid subject.upserted payload"},
+		{"a case number of the partner's numbering", squat, "numbering"},
+		{"a partner rewrites an EC subject", rewrite, "cannot write a subject owned by EC-PN"},
+		{"an officer shares a case", officerShares, "supervisor"},
+		{"a note on a case not shared", notShared, "not shared with US-CBP"},
+	}
+	for _, a := range attacks {
+		ack := pushAck(t, c, e.url(), a.ev)
+		if ack.Status != AckRejected || !strings.Contains(ack.Error, a.want) {
+			t.Errorf("%s: %+v, want a rejection saying %q", a.name, ack, a.want)
+		}
+	}
+	good := us.note(t, own, "honest work")
+	if r := us.sync(t); r.Rejected != 0 {
+		t.Errorf("honest round after the attacks: %+v", r)
+	}
+	if h := e.hubEvents(t)[good.ID]; h.seq == 0 {
+		t.Errorf("the honest note after the attacks was not stored")
+	}
+	for _, a := range attacks {
+		if h, ok := e.hubEvents(t)[a.ev.ID]; ok && h.seq != 0 {
+			t.Errorf("%s: the hub stored it", a.name)
+		}
+	}
+}
