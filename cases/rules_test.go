@@ -55,7 +55,11 @@ func TestRuleBook(t *testing.T) {
 		{"unknown field", usOff, &Event{ID: "e", Author: usOff.ID, Agency: "US-CBP", Kind: EventSubjectUpserted, Payload: []byte(`{"ID":"s","Evil":1}`)}, RuleContext{}, "unknown field"},
 		{"seed.loaded travels", ecOff, ruleEvent(ecOff, EventSeedLoaded, "", SeedLoaded{}), RuleContext{}, "stay on the desk"},
 		{"unknown kind", ecOff, ruleEvent(ecOff, "case.deleted", "EC-PN-2026-010001", struct{}{}), RuleContext{}, "event kind"},
-		{"agency differs from the author's", ecOff, func() *Event { e := ruleEvent(ecOff, EventSubjectUpserted, "", struct{}{}); e.Agency = "US-CBP"; return e }(), RuleContext{}, "belongs to EC-PN"},
+		{"agency differs from the author's", ecOff, func() *Event {
+			e := ruleEvent(ecOff, EventSubjectUpserted, "", struct{}{})
+			e.Agency = "US-CBP"
+			return e
+		}(), RuleContext{}, "belongs to EC-PN"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

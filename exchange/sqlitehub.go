@@ -298,7 +298,6 @@ func (h *SQLiteHub) Pull(ctx context.Context, agency string, after int64, limit 
 	return resp, nil
 }
 
-
 // CaseState implements HubStore.
 func (h *SQLiteHub) CaseState(ctx context.Context, caseID string) (CaseState, bool, error) {
 	st := CaseState{ID: caseID}
