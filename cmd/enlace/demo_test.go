@@ -115,3 +115,38 @@ func TestSearchIsLoggedAndOnlyAuditorsReadTheLog(t *testing.T) {
 		t.Errorf("audit output: %s", out.String())
 	}
 }
+
+// TestTerminalOutputEscapesUntrustedText: a query carrying terminal escape
+// sequences (title, clear screen, clipboard write) and a 100,000-character
+// query reach neither `search` nor `audit queries` output raw.
+func TestTerminalOutputEscapesUntrustedText(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "demo")
+	var out, errOut bytes.Buffer
+	if err := run(ctx, []string{"demo", "--data-dir", dir, "--no-ui", "--offline", "--subjects", "50", "--cases", "2", "--prints", "0"}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	desk := filepath.Join(dir, "ec-pn-desk-1")
+	hostile := "Macías \x1b]0;pwned\x07\x1b[2J\x1b]52;c;ZXZpbA==\x07"
+	long := strings.Repeat("a", 100_000)
+	for _, q := range []string{hostile, long} {
+		out.Reset()
+		if err := run(ctx, []string{"search", "--data-dir", desk, "--purpose", "border", q}, &out, &errOut); err != nil {
+			t.Fatal(err)
+		}
+		if strings.ContainsRune(out.String(), 0x1b) || strings.ContainsRune(out.String(), 0x07) || out.Len() > 20_000 {
+			t.Errorf("search printed raw control characters or the whole query (%d bytes): %.300q", out.Len(), out.String())
+		}
+	}
+	out.Reset()
+	if err := run(ctx, []string{"audit", "queries", "--data-dir", desk, "--as", "ec.auditoria"}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	if strings.ContainsRune(s, 0x1b) || strings.ContainsRune(s, 0x07) {
+		t.Errorf("audit queries printed raw escape sequences: %q", s)
+	}
+	if !strings.Contains(s, "␛]0;pwned␇") || !strings.Contains(s, "more characters)") {
+		t.Errorf("audit queries should show the escapes as symbols and cut the long query: %.2000s", s)
+	}
+}

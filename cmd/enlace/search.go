@@ -123,26 +123,28 @@ func newSearchCmd() *cobra.Command {
 }
 
 func printSearch(w io.Writer, res *cases.SearchResult) {
-	fmt.Fprintf(w, "read as %s; %d result(s) (logged as %s)\n", res.ReadAs, len(res.Hits), res.LogID)
+	// Everything from the store or the query is untrusted text: cell escapes
+	// control characters and cuts long values.
+	fmt.Fprintf(w, "read as %s; %d result(s) (logged as %s)\n", cell(res.ReadAs), len(res.Hits), res.LogID)
 	for _, n := range res.Notices {
-		fmt.Fprintf(w, "! %s\n", n)
+		fmt.Fprintf(w, "! %s\n", cell(n))
 	}
 	for i, h := range res.Hits {
 		s := h.Subject
-		fmt.Fprintf(w, "\n%2d. %s  [%.2f]\n", i+1, s.Name.Display(), h.Score)
-		fmt.Fprintf(w, "    %s · born %s · %s · %s · held by %s\n", s.Name.Civil(), orDash(s.DOB.String()), orDash(string(s.Sex)), s.Category.Label(), s.OwnerAgency)
+		fmt.Fprintf(w, "\n%2d. %s  [%.2f]\n", i+1, cell(s.Name.Display()), h.Score)
+		fmt.Fprintf(w, "    %s · born %s · %s · %s · held by %s\n", cell(s.Name.Civil()), orDash(s.DOB.String()), dashOr(string(s.Sex)), s.Category.Label(), cell(s.OwnerAgency))
 		for _, d := range s.Documents {
-			fmt.Fprintf(w, "    %s %s (%s)\n", d.Kind.Label(), d.Number, d.Country)
+			fmt.Fprintf(w, "    %s %s (%s)\n", d.Kind.Label(), cell(d.Number), cell(d.Country))
 		}
 		if len(s.Aliases) > 0 {
 			var as []string
 			for _, a := range s.Aliases {
 				as = append(as, a.Name)
 			}
-			fmt.Fprintf(w, "    aka %s\n", strings.Join(as, ", "))
+			fmt.Fprintf(w, "    aka %s\n", cell(strings.Join(as, ", ")))
 		}
 		for _, r := range h.Reasons {
-			fmt.Fprintf(w, "    · %s\n", r)
+			fmt.Fprintf(w, "    · %s\n", cell(r))
 		}
 	}
 }
