@@ -244,13 +244,21 @@ func (d *Desk) Identify(ctx context.Context, actor cases.Officer, encounterID st
 	}
 	entry := cases.QueryLogEntry{OfficerID: actor.ID, Agency: actor.Agency, Kind: "fingerprint",
 		Query: fmt.Sprintf("encounter %s (%d fingers)", encounterID, len(probe)), Purpose: purpose, PurposeText: purposeText, Results: len(res.Candidates)}
-	if err := d.st.LogQuery(ctx, entry); err != nil {
+	// The candidate list is kept with the log entry: conclusions can only be
+	// about candidates this search returned.
+	var kept []cases.SearchCandidate
+	for _, c := range res.Candidates {
+		sc := cases.SearchCandidate{SubjectID: c.SubjectID, Score: c.Score, Band: c.Band}
+		for _, f := range c.Fingers {
+			sc.Fingers = append(sc.Fingers, f.Position)
+		}
+		kept = append(kept, sc)
+	}
+	id, err := d.st.LogIdentification(ctx, entry, encounterID, kept)
+	if err != nil {
 		return nil, err
 	}
-	log, err := d.st.QueryLog(ctx, 1)
-	if err == nil && len(log) == 1 {
-		res.LogID = log[0].ID
-	}
+	res.LogID = id
 	return res, nil
 }
 

@@ -60,6 +60,9 @@ type Case struct {
 	EncounterID string // the encounter that started it, if any
 	Version     int    // bumped on every status change; sync detects conflicts with it
 	Conflict    bool   // two status changes crossed; a supervisor must resolve
+	// Examination is where the case's fingerprint examination stands
+	// (awaiting verification, awaiting a supervisor, verified…).
+	Examination ExamState `json:",omitempty"`
 }
 
 // Overdue reports whether the case is open and past its due date at now.
@@ -111,6 +114,11 @@ const (
 	AnnDecision AnnotationKind = "decision"
 	AnnLink     AnnotationKind = "link"   // a subject linked to the case
 	AnnUnlink   AnnotationKind = "unlink" // a subject's link withdrawn
+	// AnnVerification is a second officer's blind conclusion on a closing
+	// conclusion (Concerns names it); AnnResolution a supervisor's decision
+	// where examiner and verifier disagree.
+	AnnVerification AnnotationKind = "verification"
+	AnnResolution   AnnotationKind = "resolution"
 )
 
 // Label is the kind as the timeline shows it.
@@ -130,6 +138,10 @@ func (k AnnotationKind) Label() string {
 		return "Link"
 	case AnnUnlink:
 		return "Unlink"
+	case AnnVerification:
+		return "Verification"
+	case AnnResolution:
+		return "Resolution"
 	}
 	return string(k)
 }
@@ -161,6 +173,9 @@ type Annotation struct {
 	// edit of the same field that nobody built on and that lost to another
 	// is marked Overridden in the timeline (see ProjectCase).
 	Replaces string `json:",omitempty"`
+	// Concerns names, for a verification or a resolution, the closing
+	// conclusion (an AnnDecision) it is about.
+	Concerns string `json:",omitempty"`
 	// Overridden is set when read: a concurrent edit of the same field won.
 	Overridden bool `json:"-"`
 }
@@ -174,8 +189,9 @@ const (
 	Inconclusive   Conclusion = "inconclusive"
 )
 
-// Conclusions lists every conclusion.
-var Conclusions = []Conclusion{Identification, Exclusion, Inconclusive}
+// Conclusions lists every conclusion: the three about one candidate, and "no
+// identification among the candidates", which closes an examination.
+var Conclusions = []Conclusion{Identification, Exclusion, Inconclusive, NoIdentification}
 
 // Label is the conclusion as an officer reads it.
 func (c Conclusion) Label() string {
@@ -186,32 +202,29 @@ func (c Conclusion) Label() string {
 		return "Exclusion"
 	case Inconclusive:
 		return "Inconclusive"
+	case NoIdentification:
+		return "No identification among the candidates"
 	}
 	return string(c)
 }
 
-// Decision is a recorded conclusion on one candidate, with its justification.
+// Decision is a recorded conclusion: about one candidate of one search (an
+// identification, exclusion or inconclusive), or about all of them (no
+// identification), with its justification and what it rests on.
 type Decision struct {
 	Conclusion    Conclusion
-	CandidateID   string // subject ID of the candidate concerned
+	CandidateID   string // subject ID of the candidate concerned; "" for no identification
 	Justification string
+	// The search the candidate came from and what it showed (not for "no
+	// identification"): the fingers compared, the fused score and its band.
+	SearchID string  `json:",omitempty"`
+	Fingers  []int   `json:",omitempty"`
+	Score    float64 `json:",omitempty"`
+	Band     Band    `json:",omitempty"`
 }
 
 // Validate checks that the decision is complete.
-func (d *Decision) Validate() error {
-	switch d.Conclusion {
-	case Identification, Exclusion, Inconclusive:
-	default:
-		return Errorf(EINVALID, "conclusion %q is not identification, exclusion or inconclusive", d.Conclusion)
-	}
-	if strings.TrimSpace(d.CandidateID) == "" {
-		return Errorf(EINVALID, "a decision must name the candidate it concerns")
-	}
-	if strings.TrimSpace(d.Justification) == "" {
-		return Errorf(EINVALID, "a decision needs a justification: say what the comparison showed")
-	}
-	return nil
-}
+func (d *Decision) Validate() error { return ValidateConclusion(d) }
 
 // MaxNoteBytes bounds a note's length.
 const MaxNoteBytes = 64 << 10

@@ -138,5 +138,7 @@ type PrintStore interface {
 	Encounter(ctx context.Context, id string) (*Encounter, error)
 	CreateEncounter(ctx context.Context, actor Officer, e *Encounter) error
 	LogQuery(ctx context.Context, e QueryLogEntry) error
-	QueryLog(ctx context.Context, limit int) ([]QueryLogEntry, error)
+	// LogIdentification writes a fingerprint search's log entry with its
+	// candidate list and returns the entry's ID.
+	LogIdentification(ctx context.Context, e QueryLogEntry, encounterID string, candidates []SearchCandidate) (string, error)
 }

@@ -37,6 +37,8 @@ type CaseProjection struct {
 	// Current names, per field, the annotation whose value stands (see
 	// FieldKey); a new edit records it as the value it replaces.
 	Current map[string]string
+	// Examination is the case's examination (ProjectExamination).
+	Examination Examination
 }
 
 // FieldKey names the last-writer-wins field an annotation sets, or "" for
@@ -134,6 +136,8 @@ func ProjectCase(facts []CaseFact) (p CaseProjection, ok bool) {
 
 	var moves []StatusMove
 	var sharing []CaseFact
+	var decisions []Annotation
+	agencyOf := map[string]string{}
 	type fieldEdit struct {
 		ann    Annotation
 		at     stamp
@@ -176,6 +180,10 @@ func ProjectCase(facts []CaseFact) (p CaseProjection, ok bool) {
 				continue
 			}
 			updated = later(updated, a.At)
+			agencyOf[a.Author] = ev.Agency
+			if a.Decision != nil {
+				decisions = append(decisions, a)
+			}
 			if a.ToStatus != "" {
 				moves = append(moves, StatusMove{Seed: f.Seed, Seq: f.Seq, Local: f.Local, To: a.ToStatus, Conflict: f.Conflict})
 			}
@@ -228,6 +236,14 @@ func ProjectCase(facts []CaseFact) (p CaseProjection, ok bool) {
 			}
 		}
 	}
+
+	// A verified (or resolved) identification links the identified subject;
+	// an overturned one no longer does.
+	p.Examination = ProjectExamination(decisions, func(id string) string { return agencyOf[id] }, DefaultVerification)
+	if out := p.Examination.Outcome; out != nil && out.Conclusion == Identification && out.CandidateID != "" {
+		linked[out.CandidateID] = true
+	}
+	c.Examination = p.Examination.State
 
 	slices.SortStableFunc(sharing, func(a, b CaseFact) int { return cmpFact(a, b) })
 	for _, f := range sharing {
@@ -342,6 +358,7 @@ func Digest(c *Case) string {
 	sort.Strings(subjects)
 	field("subjects", strings.Join(subjects, ","))
 	field("encounter", c.EncounterID)
+	field("examination", string(c.Examination))
 	sum := sha256.Sum256([]byte(b.String()))
 	return hex.EncodeToString(sum[:])
 }

@@ -197,7 +197,8 @@ func CheckEvent(ev *Event, rc RuleContext) error {
 				return invalid(ev, "payload.ToStatus", "%q → %q is not a move between statuses", clipRule(string(an.FromStatus)), clipRule(string(an.ToStatus)))
 			}
 			if an.FromStatus != "" {
-				if err := CheckTransition(an.FromStatus, an.ToStatus, a.Roles, an.Kind == AnnDecision); err != nil {
+				byDecision := an.Kind == AnnDecision || an.Kind == AnnVerification || an.Kind == AnnResolution
+				if err := CheckTransition(an.FromStatus, an.ToStatus, a.Roles, byDecision); err != nil {
 					return forbid(ev, "payload.ToStatus", "%s", ErrorMessage(err))
 				}
 			}
@@ -233,6 +234,24 @@ func CheckEvent(ev *Event, rc RuleContext) error {
 			}
 			if err := an.Decision.Validate(); err != nil {
 				return invalid(ev, "payload.Decision", "%s", ErrorMessage(err))
+			}
+		case AnnVerification, AnnResolution:
+			if an.Decision == nil || !an.Decision.Conclusion.Closing() {
+				return invalid(ev, "payload.Decision", "a %s records an identification or no identification", an.Kind)
+			}
+			if err := an.Decision.Validate(); err != nil {
+				return invalid(ev, "payload.Decision", "%s", ErrorMessage(err))
+			}
+			if an.Concerns == "" {
+				return invalid(ev, "payload.Concerns", "a %s names the conclusion it is about", an.Kind)
+			}
+			if an.Kind == AnnResolution {
+				if !a.Has(RoleSupervisor) {
+					return forbid(ev, "author", "only a supervisor resolves an examination; %s is not one", a.ID)
+				}
+				if strings.TrimSpace(an.Text) == "" {
+					return invalid(ev, "payload.Text", "a resolution says why")
+				}
 			}
 		case AnnLink, AnnUnlink:
 			if strings.TrimSpace(an.SubjectID) == "" {

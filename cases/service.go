@@ -30,6 +30,9 @@ type CaseFilter struct {
 	OverdueAt  time.Time
 	Text       string // substring of ID or title, case-insensitive
 	OpenOnly   bool
+	// Examination selects the cases whose examination stands there
+	// (awaiting verification, awaiting a supervisor…).
+	Examination ExamState
 }
 
 // CaseSummary is one row of the queue: enough to list, not the whole case.
@@ -43,6 +46,8 @@ type CaseSummary struct {
 	Updated  time.Time
 	Due      time.Time
 	Conflict bool
+	// Examination is where the case's examination stands (see ExamState).
+	Examination ExamState
 }
 
 // Overdue reports whether the case is open and past due at now.

@@ -15,16 +15,18 @@ import (
 
 var _ cases.Store = (*Store)(nil)
 
-const caseColumns = `id, title, status, priority, owner_agency, shared_with, assignee, created, updated, due, encounter_id, version, conflict`
+const caseColumns = `id, title, status, priority, owner_agency, shared_with, assignee, created, updated, due, encounter_id, version, conflict, examination`
 
 func scanCase(row interface{ Scan(...any) error }) (*cases.Case, error) {
 	var c cases.Case
 	var status, shared string
 	var prio, conflict int
 	var created, updated, due int64
-	if err := row.Scan(&c.ID, &c.Title, &status, &prio, &c.OwnerAgency, &shared, &c.Assignee, &created, &updated, &due, &c.EncounterID, &c.Version, &conflict); err != nil {
+	var exam string
+	if err := row.Scan(&c.ID, &c.Title, &status, &prio, &c.OwnerAgency, &shared, &c.Assignee, &created, &updated, &due, &c.EncounterID, &c.Version, &conflict, &exam); err != nil {
 		return nil, err
 	}
+	c.Examination = cases.ExamState(exam)
 	c.Status = cases.Status(status)
 	c.Priority = cases.Priority(prio)
 	c.SharedWith = splitList(shared)
@@ -121,12 +123,16 @@ func (s *CaseService) Cases(ctx context.Context, f cases.CaseFilter) ([]cases.Ca
 		where = append(where, "c.status != 'closed' AND c.due != 0 AND c.due < ?")
 		args = append(args, f.OverdueAt.UnixMilli())
 	}
+	if f.Examination != "" {
+		where = append(where, "c.examination = ?")
+		args = append(args, string(f.Examination))
+	}
 	if f.Text != "" {
 		where = append(where, "(instr(lower(c.id), ?) > 0 OR instr(lower(c.title), ?) > 0)")
 		t := strings.ToLower(f.Text)
 		args = append(args, t, t)
 	}
-	q := `SELECT c.id, c.title, c.status, c.priority, ` + assignee + `, c.created, c.updated, c.due, c.conflict FROM cases c`
+	q := `SELECT c.id, c.title, c.status, c.priority, ` + assignee + `, c.created, c.updated, c.due, c.conflict, c.examination FROM cases c`
 	if viewer != "" {
 		q += ` LEFT JOIN case_assignees ca ON ca.case_id = c.id AND ca.agency = ?`
 	}
@@ -142,12 +148,13 @@ func (s *CaseService) Cases(ctx context.Context, f cases.CaseFilter) ([]cases.Ca
 	var out []cases.CaseSummary
 	for rows.Next() {
 		var c cases.CaseSummary
-		var status string
+		var status, exam string
 		var prio, conflict int
 		var created, updated, due int64
-		if err := rows.Scan(&c.ID, &c.Title, &status, &prio, &c.Assignee, &created, &updated, &due, &conflict); err != nil {
+		if err := rows.Scan(&c.ID, &c.Title, &status, &prio, &c.Assignee, &created, &updated, &due, &conflict, &exam); err != nil {
 			return nil, storageErr(err, "cannot list cases")
 		}
+		c.Examination = cases.ExamState(exam)
 		c.Status, c.Priority = cases.Status(status), cases.Priority(prio)
 		c.Created, c.Updated, c.Due = fromMS(created), fromMS(updated), fromMS(due)
 		c.Conflict = conflict != 0
@@ -159,7 +166,7 @@ func (s *CaseService) Cases(ctx context.Context, f cases.CaseFilter) ([]cases.Ca
 // Annotations returns a case's timeline, oldest first.
 func (s *CaseService) Annotations(ctx context.Context, caseID string) ([]cases.Annotation, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT a.id, a.case_id, a.kind, a.author, a.at, a.text, a.supersedes, a.from_status, a.to_status, a.base_version,
-		a.assignee, a.priority, a.decision, a.subject_id, a.replaces, o.annotation_id IS NOT NULL
+		a.assignee, a.priority, a.decision, a.subject_id, a.replaces, a.concerns, o.annotation_id IS NOT NULL
 		FROM annotations a LEFT JOIN annotation_overridden o ON o.annotation_id = a.id WHERE a.case_id = ? ORDER BY a.at, a.id`, caseID)
 	if err != nil {
 		return nil, storageErr(err, "cannot read the timeline of case %s", caseID)
@@ -172,7 +179,7 @@ func (s *CaseService) Annotations(ctx context.Context, caseID string) ([]cases.A
 		var at int64
 		var prio int
 		if err := rows.Scan(&a.ID, &a.CaseID, &kind, &a.Author, &at, &a.Text, &a.Supersedes, &from, &to, &a.BaseVersion, &a.Assignee, &prio, &decision,
-			&a.SubjectID, &a.Replaces, &a.Overridden); err != nil {
+			&a.SubjectID, &a.Replaces, &a.Concerns, &a.Overridden); err != nil {
 			return nil, storageErr(err, "cannot read the timeline of case %s", caseID)
 		}
 		a.Kind, a.FromStatus, a.ToStatus = cases.AnnotationKind(kind), cases.Status(from), cases.Status(to)
@@ -392,24 +399,13 @@ func (s *CaseService) SetPriority(ctx context.Context, actor cases.Officer, case
 	})
 }
 
-// RecordDecision records a conclusion on a candidate and moves the case to
-// Decided where the state machine allows it from here.
+// RecordDecision records an examiner's conclusion (see Conclude): one about a
+// candidate decides nothing; a closing one waits for its verification.
 func (s *CaseService) RecordDecision(ctx context.Context, actor cases.Officer, caseID string, d cases.Decision) (*cases.Annotation, error) {
-	if err := d.Validate(); err != nil {
-		return nil, err
+	if d.Conclusion == cases.NoIdentification {
+		d.CandidateID = ""
 	}
-	return s.annotate(ctx, actor, caseID, func(tx *sql.Tx, c *cases.Case, a *cases.Annotation) error {
-		if c.Conflict {
-			return cases.Errorf(cases.ECONFLICT, "case %s is in conflict: a supervisor must resolve it before a decision is recorded", c.ID)
-		}
-		if err := cases.CheckTransition(c.Status, cases.StatusDecided, actor.Roles, true); err != nil {
-			return err
-		}
-		dd := d
-		a.Kind, a.Text, a.Decision = cases.AnnDecision, d.Justification, &dd
-		a.FromStatus, a.ToStatus, a.BaseVersion = c.Status, cases.StatusDecided, c.Version
-		return nil
-	})
+	return s.Conclude(ctx, actor, caseID, d)
 }
 
 // UpdateCase changes simple fields (title, due date, sharing) of a case.

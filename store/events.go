@@ -223,10 +223,10 @@ func insertAnnotation(ctx context.Context, tx *sql.Tx, a *cases.Annotation, ev c
 		}
 		decision = string(b)
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO annotations(id, case_id, kind, author, at, text, supersedes, from_status, to_status, base_version, assignee, priority, decision, event_id, subject_id, replaces)
-		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	res, err := tx.ExecContext(ctx, `INSERT INTO annotations(id, case_id, kind, author, at, text, supersedes, from_status, to_status, base_version, assignee, priority, decision, event_id, subject_id, replaces, concerns)
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.CaseID, string(a.Kind), a.Author, ms(a.At), a.Text, a.Supersedes, string(a.FromStatus), string(a.ToStatus),
-		a.BaseVersion, a.Assignee, int(a.Priority), decision, ev.ID, a.SubjectID, a.Replaces)
+		a.BaseVersion, a.Assignee, int(a.Priority), decision, ev.ID, a.SubjectID, a.Replaces, a.Concerns)
 	if err != nil {
 		return fmt.Errorf("annotation %s on case %s: %w", a.ID, a.CaseID, err)
 	}

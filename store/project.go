@@ -70,9 +70,9 @@ func projectCases(ctx context.Context, tx *sql.Tx, ids map[string]bool) error {
 		}
 		c := &p.Case
 		if _, err := tx.ExecContext(ctx, `UPDATE cases SET title = ?, status = ?, priority = ?, shared_with = ?, assignee = ?,
-			updated = ?, due = ?, encounter_id = ?, version = ?, conflict = ? WHERE id = ?`,
+			updated = ?, due = ?, encounter_id = ?, version = ?, conflict = ?, examination = ? WHERE id = ?`,
 			c.Title, string(c.Status), int(c.Priority), strings.Join(c.SharedWith, ","), c.Assignee,
-			ms(c.Updated), ms(c.Due), c.EncounterID, c.Version, boolInt(c.Conflict), id); err != nil {
+			ms(c.Updated), ms(c.Due), c.EncounterID, c.Version, boolInt(c.Conflict), string(c.Examination), id); err != nil {
 			return err
 		}
 		for _, stmt := range []string{`DELETE FROM case_assignees WHERE case_id = ?`, `DELETE FROM case_subjects WHERE case_id = ?`, `DELETE FROM annotation_overridden WHERE case_id = ?`} {

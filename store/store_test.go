@@ -69,7 +69,7 @@ func countEvents(t *testing.T, path string) int {
 
 func TestCaseLifecycleWritesEventsAndPersists(t *testing.T) {
 	st, clock, path := seeded(t)
-	c, err := st.CreateCase(ctx, usOfficer, cases.NewCase{Title: "Hit on encounter at JFK", SharedWith: []string{"EC-PN"}, Priority: cases.PriorityHigh})
+	c, err := st.CreateCase(ctx, usOfficer, cases.NewCase{Title: "Hit on encounter at JFK", SharedWith: []string{"EC-PN"}, Priority: cases.PriorityHigh, SubjectIDs: []string{"s1"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,8 +95,20 @@ func TestCaseLifecycleWritesEventsAndPersists(t *testing.T) {
 	if _, err := st.RecordDecision(ctx, ecOfficer, c.ID, cases.Decision{Conclusion: cases.Exclusion, CandidateID: "s1", Justification: "Different core pattern"}); err != nil {
 		t.Fatal(err)
 	}
-	if got := countEvents(t, path); got != 6 {
-		t.Errorf("event log holds %d events, want 6 (one per change)", got)
+	if got, _ := st.Case(ctx, c.ID); got.Status != cases.StatusInReview {
+		t.Errorf("an exclusion of one candidate moved the case to %s", got.Status)
+	}
+	if _, err := st.RecordDecision(ctx, usOfficer, c.ID, cases.Decision{Conclusion: cases.NoIdentification, Justification: "No candidate agrees"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Verify(ctx, usOfficer, c.ID, cases.Decision{Conclusion: cases.NoIdentification, Justification: "mine"}); err == nil {
+		t.Error("the examiner verified their own conclusion")
+	}
+	if _, err := st.Verify(ctx, usSuper, c.ID, cases.Decision{Conclusion: cases.NoIdentification, Justification: "None agrees, verified blind"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := countEvents(t, path); got != 8 {
+		t.Errorf("event log holds %d events, want 8 (one per change)", got)
 	}
 	st.Close()
 
@@ -105,7 +117,7 @@ func TestCaseLifecycleWritesEventsAndPersists(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Status != cases.StatusDecided || got.Assignee != usOfficer.ID || got.Assignees["US-CBP"] != usOfficer.ID || got.Priority != cases.PriorityCritical || got.Version != 2 {
+	if got.Status != cases.StatusDecided || got.Examination != cases.ExamVerified || got.Assignee != usOfficer.ID || got.Assignees["US-CBP"] != usOfficer.ID || got.Priority != cases.PriorityCritical || got.Version != 2 {
 		t.Errorf("after reopen: status %s assignee %s priority %s version %d", got.Status, got.Assignee, got.Priority, got.Version)
 	}
 	anns, err := st2.Annotations(ctx, c.ID)
@@ -116,7 +128,7 @@ func TestCaseLifecycleWritesEventsAndPersists(t *testing.T) {
 	for _, a := range anns {
 		kinds = append(kinds, a.Kind)
 	}
-	want := []cases.AnnotationKind{cases.AnnNote, cases.AnnStatus, cases.AnnAssign, cases.AnnPriority, cases.AnnDecision}
+	want := []cases.AnnotationKind{cases.AnnNote, cases.AnnStatus, cases.AnnAssign, cases.AnnPriority, cases.AnnDecision, cases.AnnDecision, cases.AnnVerification}
 	if len(kinds) != len(want) {
 		t.Fatalf("timeline kinds %v, want %v", kinds, want)
 	}
@@ -153,10 +165,14 @@ func TestRulesRejectWithoutWriting(t *testing.T) {
 			_, err := st.RecordDecision(ctx, usOfficer, c.ID, cases.Decision{Conclusion: cases.Identification, CandidateID: "s"})
 			return err
 		}(), cases.EINVALID, "justification"},
-		{"decision from New", func() error {
+		{"a candidate the case does not have", func() error {
 			_, err := st.RecordDecision(ctx, usOfficer, c.ID, cases.Decision{Conclusion: cases.Identification, CandidateID: "s", Justification: "12 points"})
 			return err
-		}(), cases.EINVALID, "cannot move to Decided"},
+		}(), cases.EINVALID, "not a subject of case"},
+		{"closing the examination of a New case", func() error {
+			_, err := st.RecordDecision(ctx, usOfficer, c.ID, cases.Decision{Conclusion: cases.NoIdentification, Justification: "none of them"})
+			return err
+		}(), cases.EINVALID, "start its review"},
 	}
 	for _, ch := range checks {
 		if ch.err == nil {

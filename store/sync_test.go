@@ -121,7 +121,11 @@ func TestCrossedStatusChangesConflictAndResolve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ec.RecordDecision(ctx, ecOfficer, c.ID, cases.Decision{Conclusion: cases.Exclusion, CandidateID: "s", Justification: "different pattern"}); err != nil {
+	// A status move of EC's crosses US's escalation.
+	if _, err := ec.ChangeStatus(ctx, ecOfficer, c.ID, cases.StatusDecided, "decided elsewhere"); err == nil {
+		t.Fatal("Decided is reached by an examination, not a bare status change")
+	}
+	if _, err := ec.ChangeStatus(ctx, ecOfficer, c.ID, cases.StatusEscalated, "partner escalates too"); err != nil {
 		t.Fatal(err)
 	}
 	// The hub takes EC's first; US's move, based on the same version, is in conflict.
@@ -131,8 +135,8 @@ func TestCrossedStatusChangesConflictAndResolve(t *testing.T) {
 	_ = mine
 	for name, st := range map[string]*store.Store{"US": us, "EC": ec} {
 		got, _ := st.Case(ctx, c.ID)
-		if got.Status != cases.StatusDecided || !got.Conflict {
-			t.Errorf("%s desk: status %s conflict %v, want Decided in conflict", name, got.Status, got.Conflict)
+		if got.Status != cases.StatusEscalated || !got.Conflict {
+			t.Errorf("%s desk: status %s conflict %v, want Escalated (EC's, first at the hub) in conflict", name, got.Status, got.Conflict)
 		}
 	}
 	if _, err := us.ChangeStatus(ctx, usOfficer, c.ID, cases.StatusClosed, ""); cases.ErrorCode(err) != cases.ECONFLICT {

@@ -156,6 +156,10 @@ func seedFile(path string) (err error) {
 	_, err = st.RecordDecision(ctx, supervisor, caseMerge, cases.Decision{Conclusion: cases.Identification,
 		CandidateID: carlos.ID, Justification: "Same ten-print and the same passport number."})
 	must(err)
+	// A second officer verifies it blind: the case is then Decided.
+	_, err = st.Verify(ctx, officer, caseMerge, cases.Decision{Conclusion: cases.Identification,
+		CandidateID: carlos.ID, Justification: "Same ten-print; verified."})
+	must(err)
 	_, err = st.ChangeStatus(ctx, supervisor, caseMerge, cases.StatusClosed, "merged")
 	must(err)
 

@@ -334,7 +334,7 @@ func TestDecisionForm(t *testing.T) {
 	s.press("down", "enter")
 	s.waitFor("Record a decision on " + caseExtradite)
 	s.press("ctrl+s")
-	s.waitFor("a decision needs a justification")
+	s.waitFor("a conclusion needs a justification")
 	s.press("right", "tab", "tab") // Exclusion; candidate is the only subject
 	s.typeText("Different ridge count on the right index.")
 	s.press("ctrl+s")
@@ -344,8 +344,9 @@ func TestDecisionForm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Status != cases.StatusDecided {
-		t.Fatalf("stored status %s, want decided", c.Status)
+	// An exclusion is about one candidate: it decides nothing.
+	if c.Status != cases.StatusInReview || c.Examination != cases.ExamNone {
+		t.Fatalf("stored status %s, examination %q; an exclusion decides nothing", c.Status, c.Examination)
 	}
 }
 

@@ -506,9 +506,10 @@ var noteTemplates = []string{
 }
 
 var justifications = map[cases.Conclusion][]string{
-	cases.Identification: {"Twelve corresponding minutiae on the right index, no unexplained differences; biographics agree.", "Ten-print comparison: eight fingers in agreement, verified blind by a second examiner."},
-	cases.Exclusion:      {"Different pattern class on both thumbs; excluded.", "Core-delta ridge counts disagree on every finger compared; not the same person."},
-	cases.Inconclusive:   {"Probe too partial for a conclusion; requested new captures.", "Only four corresponding minutiae on a low-quality impression; inconclusive."},
+	cases.Identification:   {"Twelve corresponding minutiae on the right index, no unexplained differences; biographics agree.", "Ten-print comparison: eight fingers in agreement, verified blind by a second examiner."},
+	cases.Exclusion:        {"Different pattern class on both thumbs; excluded.", "Core-delta ridge counts disagree on every finger compared; not the same person."},
+	cases.Inconclusive:     {"Probe too partial for a conclusion; requested new captures.", "Only four corresponding minutiae on a low-quality impression; inconclusive."},
+	cases.NoIdentification: {"None of the candidates agrees with the probe on the fingers compared.", "Every candidate excluded on pattern class or ridge counts."},
 }
 
 // caseWithHistory draws the next case of the stream: its owner, the owner's
@@ -605,13 +606,30 @@ func (g *generator) caseWithHistory(byAgency map[string][]string, all []string) 
 		a := cases.Annotation{Kind: cases.AnnStatus, Author: worker.ID, FromStatus: from, ToStatus: to, BaseVersion: version}
 		switch to {
 		case cases.StatusDecided:
-			concl := cases.Conclusions[g.rng.IntN(3)]
-			cand := ""
-			if len(c.SubjectIDs) > 0 {
-				cand = c.SubjectIDs[0]
+			// ACE-V: the examiner closes the examination, a second officer
+			// of the agency verifies it blind, and the agreement decides.
+			concl, cand := cases.NoIdentification, ""
+			if len(c.SubjectIDs) > 0 && g.chance(0.7) {
+				concl, cand = cases.Identification, c.SubjectIDs[0]
+			}
+			if len(c.SubjectIDs) > 1 {
+				ex := cases.Decision{Conclusion: cases.Exclusion, CandidateID: c.SubjectIDs[1], Justification: g.uniform(justifications[cases.Exclusion])}
+				add(cases.Annotation{Kind: cases.AnnDecision, Author: worker.ID, Decision: &ex, Text: ex.Justification})
 			}
 			d := cases.Decision{Conclusion: concl, CandidateID: cand, Justification: g.uniform(justifications[concl])}
-			a.Kind, a.Decision, a.Text = cases.AnnDecision, &d, d.Justification
+			closing := cases.Annotation{Kind: cases.AnnDecision, Author: worker.ID, Decision: &d, Text: d.Justification}
+			add(closing)
+			closing = anns[len(anns)-1]
+			verifier := super
+			for _, o := range workers {
+				if o.ID != worker.ID && !o.Has(cases.RoleSupervisor) {
+					verifier = o
+					break
+				}
+			}
+			v := d
+			v.Justification = "Verified blind: " + g.uniform(justifications[concl])
+			a.Kind, a.Author, a.Decision, a.Text, a.Concerns = cases.AnnVerification, verifier.ID, &v, v.Justification, closing.ID
 		case cases.StatusClosed, cases.StatusReopened:
 			a.Author = super.ID
 			if to == cases.StatusReopened {

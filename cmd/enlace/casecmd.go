@@ -29,7 +29,8 @@ func newCaseCmd() *cobra.Command {
   enlace case show EC-PN-2026-110004
   enlace case assign EC-PN-2026-110004 ec.jcedeno --as ec.lzambrano`,
 		newCaseListCmd(), newCaseShowCmd(), newCaseNoteCmd(), newCaseAssignCmd(), newCasePriorityCmd(),
-		newCaseStatusCmd(), newCaseLinkCmd(true), newCaseLinkCmd(false))
+		newCaseStatusCmd(), newCaseLinkCmd(true), newCaseLinkCmd(false),
+		newExamCmd("conclude"), newExamCmd("verify"), newExamCmd("resolve"))
 }
 
 // withStore runs fn with the desk's store open and the acting officer
@@ -158,7 +159,11 @@ func newCaseShowCmd() *cobra.Command {
 					return err
 				}
 				if asJSON {
-					return writeJSON(out, caseOut(c, anns))
+					ex, err := st.Examination(ctx, c.ID)
+					if err != nil {
+						return err
+					}
+					return writeJSON(out, caseOut(c, anns, ex))
 				}
 				return printCase(ctx, st, out, c, anns)
 			})
@@ -208,6 +213,9 @@ func printCase(ctx context.Context, st *store.Store, out io.Writer, c *cases.Cas
 		}
 		fmt.Fprintf(out, "subject    %s  %s\n", id, cell(name))
 	}
+	if c.Examination != "" {
+		fmt.Fprintf(out, "examination %s\n", c.Examination.Label())
+	}
 	fmt.Fprintf(out, "digest     %s\n\ntimeline\n", cases.Digest(c))
 	for _, a := range anns {
 		line := a.Kind.Label()
@@ -218,9 +226,19 @@ func printCase(ctx context.Context, st *store.Store, out io.Writer, c *cases.Cas
 			line = "Priority " + a.Priority.Label()
 		case cases.AnnStatus:
 			line = fmt.Sprintf("Status %s → %s", a.FromStatus.Label(), a.ToStatus.Label())
-		case cases.AnnDecision:
-			if a.Decision != nil {
-				line = fmt.Sprintf("Decision: %s on %s", a.Decision.Conclusion.Label(), a.Decision.CandidateID)
+		case cases.AnnDecision, cases.AnnVerification, cases.AnnResolution:
+			if d := a.Decision; d != nil {
+				line = a.Kind.Label() + ": " + d.Conclusion.Label()
+				if d.CandidateID != "" {
+					who := names[d.CandidateID]
+					if who == "" {
+						who = d.CandidateID
+					}
+					line += " of " + who
+					if d.Band != "" {
+						line += fmt.Sprintf(" (score %.1f, %s)", d.Score, d.Band.Label())
+					}
+				}
 			}
 		case cases.AnnLink, cases.AnnUnlink:
 			who := names[a.SubjectID]
@@ -499,4 +517,69 @@ func newEncountersCmd() *cobra.Command {
 	sf.register(list)
 	list.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
 	return groupCmd("encounters", "List encounters", "  enlace encounters list --json", list)
+}
+
+// newExamCmd is `case conclude`, `case verify` or `case resolve`: a step of
+// the examination (ACE-V), through the same service as the review screen.
+func newExamCmd(verb string) *cobra.Command {
+	var conclusion, candidate, reason, search string
+	short := map[string]string{
+		"conclude": "Record your conclusion on a candidate of the case's fingerprint search, or close with no identification",
+		"verify":   "Verify blind a conclusion awaiting verification: record your own (a second officer of the same agency)",
+		"resolve":  "Resolve an examination where the verifier disagreed, or overturn it, with a reason (supervisors)",
+	}[verb]
+	example := map[string]string{
+		"conclude": `  enlace identify ENCOUNTER-ID --purpose border_inspection     # the search first
+  enlace case conclude EC-PN-2026-160001 --candidate SUBJECT-ID --conclusion exclusion --reason "different pattern class"
+  enlace case conclude EC-PN-2026-160001 --candidate SUBJECT-ID --conclusion identification --reason "12 points on the right index"`,
+		"verify":  `  enlace case verify EC-PN-2026-160001 --candidate SUBJECT-ID --conclusion identification --reason "same 12 points" --as ec.jcedeno`,
+		"resolve": `  enlace case resolve EC-PN-2026-160001 --conclusion no-identification --reason "the probe is too partial" --as ec.lzambrano`,
+	}[verb]
+	cmd := caseAction(verb+" CASE-ID", short, example, exactArgs(1, "one CASE-ID"),
+		func(cmd *cobra.Command) {
+			allowed := "identification, exclusion, inconclusive or no-identification"
+			if verb != "conclude" {
+				allowed = "identification or no-identification"
+			}
+			cmd.Flags().StringVar(&conclusion, "conclusion", "", "your conclusion: "+allowed)
+			cmd.Flags().StringVar(&candidate, "candidate", "", "the candidate (subject ID) it is about; none for no-identification")
+			cmd.Flags().StringVar(&reason, "reason", "", "what the comparison showed (required)")
+			cmd.Flags().StringVar(&search, "search", "", "the fingerprint search the candidate came from (default: the case's latest)")
+			cmd.RegisterFlagCompletionFunc("conclusion", cobra.FixedCompletions([]string{"identification", "exclusion", "inconclusive", "no-identification"}, cobra.ShellCompDirectiveNoFileComp))
+		},
+		func(ctx context.Context, st *store.Store, o cases.Officer, pos []string) (string, error) {
+			c := cases.Conclusion(strings.ReplaceAll(strings.ToLower(strings.TrimSpace(conclusion)), "-", "_"))
+			if !slices.Contains(cases.Conclusions, c) {
+				return "", usageError("--conclusion %q is not identification, exclusion, inconclusive or no-identification", conclusion)
+			}
+			if strings.TrimSpace(reason) == "" {
+				return "", usageError("say what the comparison showed with --reason")
+			}
+			d := cases.Decision{Conclusion: c, CandidateID: candidate, Justification: reason, SearchID: search}
+			var err error
+			switch verb {
+			case "conclude":
+				_, err = st.Conclude(ctx, o, pos[0], d)
+			case "verify":
+				_, err = st.Verify(ctx, o, pos[0], d)
+			case "resolve":
+				_, err = st.ResolveExamination(ctx, o, pos[0], d)
+			}
+			if err != nil {
+				return "", err
+			}
+			ex, err := st.Examination(ctx, pos[0])
+			if err != nil {
+				return "", err
+			}
+			msg := fmt.Sprintf("%s recorded on %s by %s; examination: %s", c.Label(), pos[0], o.ID, ex.State.Label())
+			switch ex.State {
+			case cases.ExamVerified:
+				msg += fmt.Sprintf(" (concluded by %s, verified by %s)", ex.Closing.Author, ex.Verification.Author)
+			case cases.ExamResolved:
+				msg += fmt.Sprintf(" (by %s)", ex.Resolution.Author)
+			}
+			return msg, nil
+		})
+	return cmd
 }

@@ -15,24 +15,8 @@ import (
 // `enlace case`, two syncs each; then `case show --json` and `sync digest`
 // agree on both desks, and the concurrent edit that lost is marked.
 func TestCrossedCaseEditsConvergeFromTheShell(t *testing.T) {
-	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "demo")
-	sh := func(args ...string) string {
-		t.Helper()
-		var out, errOut bytes.Buffer
-		if err := run(ctx, args, &out, &errOut); err != nil {
-			t.Fatalf("enlace %s: %v\n%s", strings.Join(args, " "), err, errOut.String())
-		}
-		return out.String()
-	}
-	fails := func(want string, args ...string) {
-		t.Helper()
-		var out, errOut bytes.Buffer
-		err := run(ctx, args, &out, &errOut)
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("enlace %s: got %v, want an error saying %q", strings.Join(args, " "), err, want)
-		}
-	}
+	sh, fails := shell(t)
 	small := []string{"--subjects", "120", "--cases", "30", "--prints", "0", "--encounters", "0"}
 	sh(append([]string{"demo", "--no-ui", "--data-dir", dir, "--as", "ec.mrodriguez"}, small...)...)
 	sh(append([]string{"demo", "--no-ui", "--data-dir", dir, "--as", "us.jsmith"}, small...)...)
@@ -74,6 +58,7 @@ func TestCrossedCaseEditsConvergeFromTheShell(t *testing.T) {
 	}
 	sh("case", "show", id, "--data-dir", usDir) // it reached the US desk
 	var subject string
+	ecPrio, usPrio := "low", "critical" // two priorities, neither the case's own
 	{
 		var c caseJSON
 		if err := json.Unmarshal([]byte(sh("case", "show", id, "--json", "--data-dir", ecDir)), &c); err != nil {
@@ -81,6 +66,12 @@ func TestCrossedCaseEditsConvergeFromTheShell(t *testing.T) {
 		}
 		if len(c.SubjectIDs) > 0 {
 			subject = c.SubjectIDs[0]
+		}
+		switch c.Priority {
+		case "low":
+			ecPrio = "normal"
+		case "critical":
+			usPrio = "high"
 		}
 	}
 
@@ -93,11 +84,11 @@ func TestCrossedCaseEditsConvergeFromTheShell(t *testing.T) {
 
 	// Crossed edits, offline on both desks.
 	sh("case", "assign", id, "ec.jcedeno", "--as", "ec.lzambrano", "--data-dir", ecDir)
-	sh("case", "priority", id, "low", "--as", "ec.lzambrano", "--data-dir", ecDir)
+	sh("case", "priority", id, ecPrio, "--as", "ec.lzambrano", "--data-dir", ecDir)
 	sh("case", "status", id, "in_review", "--data-dir", ecDir)
 	sh("case", "note", id, "EC note, offline", "--data-dir", ecDir)
 	sh("case", "assign", id, "us.rgarcia", "--as", "us.mbrown", "--data-dir", usDir)
-	sh("case", "priority", id, "critical", "--as", "us.mbrown", "--data-dir", usDir)
+	sh("case", "priority", id, usPrio, "--as", "us.mbrown", "--data-dir", usDir)
 	sh("case", "status", id, "escalated", "--reason", "urgent", "--data-dir", usDir)
 	sh("case", "note", id, "US note, offline", "--data-dir", usDir)
 	if subject != "" {
@@ -165,4 +156,27 @@ func TestCrossedCaseEditsConvergeFromTheShell(t *testing.T) {
 	if lastLine(de) != lastLine(du) {
 		t.Errorf("shared state differs:\nEC %s\nUS %s", lastLine(de), lastLine(du))
 	}
+}
+
+// shell runs enlace command lines as a person at a shell would: sh wants
+// success and returns what was printed, fails wants an error saying want.
+func shell(t *testing.T) (sh func(args ...string) string, fails func(want string, args ...string)) {
+	ctx := context.Background()
+	sh = func(args ...string) string {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		if err := run(ctx, args, &out, &errOut); err != nil {
+			t.Fatalf("enlace %s: %v\n%s", strings.Join(args, " "), err, errOut.String())
+		}
+		return out.String()
+	}
+	fails = func(want string, args ...string) {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		err := run(ctx, args, &out, &errOut)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("enlace %s: got %v, want an error saying %q", strings.Join(args, " "), err, want)
+		}
+	}
+	return sh, fails
 }

@@ -60,8 +60,36 @@ type caseJSON struct {
 	Due         string            `json:"due"`
 	SubjectIDs  []string          `json:"subject_ids"`
 	EncounterID string            `json:"encounter_id"`
+	Examination examinationJSON   `json:"examination"`
 	Digest      string            `json:"digest"`
 	Timeline    []annotationJSON  `json:"timeline"`
+}
+
+// examinationJSON says where a case's examination stands and who did what.
+type examinationJSON struct {
+	State       string `json:"state"` // "", awaiting_verification, awaiting_supervisor, verified, resolved, concluded
+	Conclusion  string `json:"conclusion,omitempty"`
+	CandidateID string `json:"candidate_id,omitempty"`
+	ConcludedBy string `json:"concluded_by,omitempty"`
+	VerifiedBy  string `json:"verified_by,omitempty"`
+	ResolvedBy  string `json:"resolved_by,omitempty"`
+}
+
+func examinationOut(ex cases.Examination) examinationJSON {
+	out := examinationJSON{State: string(ex.State)}
+	if ex.Closing != nil {
+		out.ConcludedBy = ex.Closing.Author
+	}
+	if ex.Verification != nil {
+		out.VerifiedBy = ex.Verification.Author
+	}
+	if ex.Resolution != nil {
+		out.ResolvedBy = ex.Resolution.Author
+	}
+	if ex.Outcome != nil {
+		out.Conclusion, out.CandidateID = string(ex.Outcome.Conclusion), ex.Outcome.CandidateID
+	}
+	return out
 }
 
 type annotationJSON struct {
@@ -78,26 +106,31 @@ type annotationJSON struct {
 	SubjectID  string        `json:"subject_id,omitempty"`
 	Decision   *decisionJSON `json:"decision,omitempty"`
 	Replaces   string        `json:"replaces,omitempty"`
+	Concerns   string        `json:"concerns,omitempty"`
 	Overridden bool          `json:"overridden"`
 }
 
 type decisionJSON struct {
-	Conclusion    string `json:"conclusion"`
-	CandidateID   string `json:"candidate_id"`
-	Justification string `json:"justification"`
+	Conclusion    string  `json:"conclusion"`
+	CandidateID   string  `json:"candidate_id"`
+	Justification string  `json:"justification"`
+	SearchID      string  `json:"search_id,omitempty"`
+	Fingers       []int   `json:"fingers,omitempty"`
+	Score         float64 `json:"score,omitempty"`
+	Band          string  `json:"band,omitempty"`
 }
 
-func caseOut(c *cases.Case, anns []cases.Annotation) caseJSON {
+func caseOut(c *cases.Case, anns []cases.Annotation, ex cases.Examination) caseJSON {
 	out := caseJSON{ID: c.ID, Title: c.Title, Status: string(c.Status), Version: c.Version, Conflict: c.Conflict,
 		Priority: priorityCode(c.Priority), OwnerAgency: c.OwnerAgency, SharedWith: nonNilStrings(c.SharedWith),
 		Assignees: c.Assignees, Created: jsonTime(c.Created), Updated: jsonTime(c.Updated), Due: jsonTime(c.Due),
-		SubjectIDs: nonNilStrings(c.SubjectIDs), EncounterID: c.EncounterID, Digest: cases.Digest(c), Timeline: []annotationJSON{}}
+		SubjectIDs: nonNilStrings(c.SubjectIDs), EncounterID: c.EncounterID, Examination: examinationOut(ex), Digest: cases.Digest(c), Timeline: []annotationJSON{}}
 	if out.Assignees == nil {
 		out.Assignees = map[string]string{}
 	}
 	for _, a := range anns {
 		j := annotationJSON{ID: a.ID, Kind: string(a.Kind), Author: a.Author, At: jsonTime(a.At), Text: a.Text, Supersedes: a.Supersedes,
-			FromStatus: string(a.FromStatus), ToStatus: string(a.ToStatus), SubjectID: a.SubjectID, Replaces: a.Replaces, Overridden: a.Overridden}
+			FromStatus: string(a.FromStatus), ToStatus: string(a.ToStatus), SubjectID: a.SubjectID, Replaces: a.Replaces, Concerns: a.Concerns, Overridden: a.Overridden}
 		switch a.Kind {
 		case cases.AnnAssign:
 			who := a.Assignee
@@ -106,7 +139,9 @@ func caseOut(c *cases.Case, anns []cases.Annotation) caseJSON {
 			j.Priority = priorityCode(a.Priority)
 		}
 		if a.Decision != nil {
-			j.Decision = &decisionJSON{Conclusion: string(a.Decision.Conclusion), CandidateID: a.Decision.CandidateID, Justification: a.Decision.Justification}
+			d := a.Decision
+			j.Decision = &decisionJSON{Conclusion: string(d.Conclusion), CandidateID: d.CandidateID, Justification: d.Justification,
+				SearchID: d.SearchID, Fingers: d.Fingers, Score: d.Score, Band: string(d.Band)}
 		}
 		out.Timeline = append(out.Timeline, j)
 	}
@@ -239,4 +274,41 @@ func nonNilStrings(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+type identifyJSON struct {
+	EncounterID string          `json:"encounter_id"`
+	Gallery     int             `json:"gallery"` // subjects searched
+	Fingers     int             `json:"fingers"` // probe fingers used
+	TookMS      int64           `json:"took_ms"`
+	LogID       string          `json:"log_id"` // the search's query-log entry (the search ID of conclusions)
+	Candidates  []candidateJSON `json:"candidates"`
+}
+
+type candidateJSON struct {
+	Rank      int               `json:"rank"`
+	SubjectID string            `json:"subject_id"`
+	Name      string            `json:"name"`
+	Score     float64           `json:"score"` // fused: −log10 of the fused false match rate
+	FMR       float64           `json:"fmr"`
+	Band      string            `json:"band"`
+	Fingers   []fingerScoreJSON `json:"fingers"`
+}
+
+type fingerScoreJSON struct {
+	Position int     `json:"position"`
+	Score    float64 `json:"score"` // the 1:1 similarity of this finger
+	Paired   int     `json:"paired_minutiae"`
+}
+
+func identifyOut(r *cases.IdentificationResult, names map[string]string) identifyJSON {
+	out := identifyJSON{EncounterID: r.EncounterID, Gallery: r.Gallery, Fingers: r.Fingers, TookMS: r.Took.Milliseconds(), LogID: r.LogID, Candidates: []candidateJSON{}}
+	for _, c := range r.Candidates {
+		cj := candidateJSON{Rank: c.Rank, SubjectID: c.SubjectID, Name: names[c.SubjectID], Score: c.Score, FMR: c.FMR, Band: string(c.Band), Fingers: []fingerScoreJSON{}}
+		for _, f := range c.Fingers {
+			cj.Fingers = append(cj.Fingers, fingerScoreJSON{Position: f.Position, Score: f.Score, Paired: len(f.Pairs)})
+		}
+		out.Candidates = append(out.Candidates, cj)
+	}
+	return out
 }

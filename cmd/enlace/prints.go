@@ -107,6 +107,7 @@ func newIdentifyCmd() *cobra.Command {
 	var sf storeFlags
 	var pf purposeFlags
 	var top int
+	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "identify ENCOUNTER-ID",
 		Short: "Search an encounter's prints against the gallery (logged)",
@@ -128,9 +129,24 @@ func newIdentifyCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			names := map[string]string{}
+			var ids []string
+			for _, c := range res.Candidates {
+				ids = append(ids, c.SubjectID)
+			}
+			subs, err := st.SubjectsByID(ctx, ids)
+			if err != nil {
+				return err
+			}
+			for _, s := range subs {
+				names[s.ID] = s.Name.Display()
+			}
+			if asJSON {
+				return writeJSON(stdout, identifyOut(res, names))
+			}
 			fmt.Fprintf(stdout, "%d probe fingers against %d subjects in %v (logged as %s)\n", res.Fingers, res.Gallery, res.Took.Round(1e6), res.LogID)
 			for _, c := range res.Candidates {
-				fmt.Fprintf(stdout, "%2d. %s  score %.1f  FMR %.1e  %s\n", c.Rank, c.SubjectID, c.Score, c.FMR, bandWord(c.Band))
+				fmt.Fprintf(stdout, "%2d. %s  %s  score %.1f  FMR %.1e  %s\n", c.Rank, c.SubjectID, cell(names[c.SubjectID]), c.Score, c.FMR, bandWord(c.Band))
 				for _, f := range c.Fingers {
 					fmt.Fprintf(stdout, "      finger %2d: score %.1f, %d paired minutiae\n", f.Position, f.Score, len(f.Pairs))
 				}
@@ -141,6 +157,7 @@ func newIdentifyCmd() *cobra.Command {
 	sf.register(cmd)
 	pf.register(cmd)
 	cmd.Flags().IntVar(&top, "top", 10, "candidates to list")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
 	return cmd
 }
 
