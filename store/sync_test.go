@@ -152,3 +152,45 @@ func TestCrossedStatusChangesConflictAndResolve(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusedAnnotationLeavesTheTimeline: a note the hub refused (here, the
+// case was no longer shared with the desk's agency when it arrived) changes
+// nothing anywhere, so it leaves its own desk's timeline too: otherwise that
+// desk would show a note no other desk holds once the case is shared again.
+func TestRefusedAnnotationLeavesTheTimeline(t *testing.T) {
+	us, ec := twoDesks(t)
+	c, _ := us.CreateCase(ctx, usOfficer, cases.NewCase{Title: "shared", SharedWith: []string{"EC-PN"}})
+	var seq int64
+	relay(t, us, ec, &seq, nil)
+	refused, err := ec.AddNote(ctx, ecOfficer, c.ID, "written offline, after the sharing was withdrawn", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, err := ec.AddNote(ctx, ecOfficer, c.ID, "written once shared again", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if anns, _ := ec.Annotations(ctx, c.ID); len(anns) != 2 {
+		t.Fatalf("before the hub answered: %d annotations, want both notes", len(anns))
+	}
+	evs, _ := ec.Unsent(ctx, 10)
+	if len(evs) != 2 {
+		t.Fatalf("%d events to send", len(evs))
+	}
+	if err := ec.Acknowledge(ctx, []store.SyncAck{
+		{EventID: evs[0].ID, Rejected: true, Code: cases.EFORBIDDEN, Error: "case " + c.ID + " is not shared with EC-PN"},
+		{EventID: evs[1].ID, Seq: seq + 1},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	anns, err := ec.Annotations(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(anns) != 1 || anns[0].ID != kept.ID {
+		t.Fatalf("timeline after the hub refused note %s: %+v; want only note %s", refused.ID, anns, kept.ID)
+	}
+	if rej, _ := ec.Rejections(ctx, 10); len(rej) != 1 || rej[0].EventID != evs[0].ID {
+		t.Errorf("the refusal is not listed: %+v", rej)
+	}
+}
