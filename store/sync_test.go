@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/enlace-desk/enlace/cases"
@@ -192,5 +193,62 @@ func TestRefusedAnnotationLeavesTheTimeline(t *testing.T) {
 	}
 	if rej, _ := ec.Rejections(ctx, 10); len(rej) != 1 || rej[0].EventID != evs[0].ID {
 		t.Errorf("the refusal is not listed: %+v", rej)
+	}
+}
+
+// TestWriteSequencedBeforeAWithdrawalApplies: the hub accepted the partner's
+// note while the case was still shared with it, and the owner's withdrawal
+// after it. The owner's desk, already holding its withdrawal, judges the note
+// by the sharing as the hub had it then, and applies it, as every desk that
+// pulled the note earlier did; a write sequenced after the withdrawal is
+// still quarantined.
+func TestWriteSequencedBeforeAWithdrawalApplies(t *testing.T) {
+	us, ec := twoDesks(t)
+	c, err := us.CreateCase(ctx, usOfficer, cases.NewCase{Title: "shared, then withdrawn", SharedWith: []string{"EC-PN"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seq int64
+	relay(t, us, ec, &seq, nil)
+	note, err := ec.AddNote(ctx, ecOfficer, c.ID, "sent before the withdrawal reached the hub", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := us.UpdateCase(ctx, usSuper, cases.CaseUpdated{CaseID: c.ID, SharedWith: []string{}}); err != nil {
+		t.Fatal(err)
+	}
+	// The hub sequences the note (2), then the withdrawal (3).
+	noteEv, _ := ec.Unsent(ctx, 10)
+	withdrawal, _ := us.Unsent(ctx, 10)
+	if len(noteEv) != 1 || len(withdrawal) != 1 {
+		t.Fatalf("unsent: EC %d, US %d", len(noteEv), len(withdrawal))
+	}
+	if err := ec.Acknowledge(ctx, []store.SyncAck{{EventID: noteEv[0].ID, Seq: 2}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := us.Acknowledge(ctx, []store.SyncAck{{EventID: withdrawal[0].ID, Seq: 3}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := us.ApplyRemote(ctx, []store.SyncEvent{{Seq: 2, Event: noteEv[0]}}, 2); err != nil {
+		t.Fatal(err)
+	}
+	if q, _ := us.Quarantined(ctx, 10); len(q) != 0 {
+		t.Fatalf("the owner's desk quarantined a note the hub accepted while the case was shared: %s", q[0].Reason)
+	}
+	anns, _ := us.Annotations(ctx, c.ID)
+	if !slices.ContainsFunc(anns, func(a cases.Annotation) bool { return a.ID == note.ID }) {
+		t.Fatalf("the partner's note is not in the owner's timeline: %+v", anns)
+	}
+
+	late, err := ec.AddNote(ctx, ecOfficer, c.ID, "after the withdrawal", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lateEv, _ := ec.Unsent(ctx, 10)
+	if err := us.ApplyRemote(ctx, []store.SyncEvent{{Seq: 4, Event: lateEv[0]}}, 4); err != nil {
+		t.Fatal(err)
+	}
+	if q, _ := us.Quarantined(ctx, 10); len(q) != 1 || q[0].EventID != lateEv[0].ID {
+		t.Fatalf("a write sequenced after the withdrawal (note %s) was not quarantined: %+v", late.ID, q)
 	}
 }
