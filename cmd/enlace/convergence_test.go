@@ -101,6 +101,10 @@ type convDesk struct {
 	sync  *exchange.Client
 	// offline counts the rounds the desk still skips.
 	offline int
+	// batch and page are the desk's push batch and pull page sizes: small,
+	// so that a case's history (a case shared again brings it all) spans
+	// pages and batches.
+	batch, page int
 }
 
 type convWorld struct {
@@ -141,7 +145,8 @@ func newConvWorld(t *testing.T, seed uint64) *convWorld {
 		// Desks disagree on the time by up to a minute and a half either way
 		// (well inside store.MaxClockSkew): later edits may carry earlier stamps.
 		skew := time.Duration(w.rng.IntN(180_001)-90_000) * time.Millisecond
-		d := &convDesk{demoDesk: dd, files: pki.Desks[dd.name], clock: skewedClock{w.clock, skew}}
+		d := &convDesk{demoDesk: dd, files: pki.Desks[dd.name], clock: skewedClock{w.clock, skew},
+			batch: 1 + w.rng.IntN(8), page: 1 + w.rng.IntN(10)}
 		w.open(d)
 		if err := demo.WriteDirectory(ctx, d.st, d.agency); err != nil {
 			t.Fatal(err)
@@ -168,7 +173,9 @@ func (w *convWorld) open(d *convDesk) {
 		w.t.Fatalf("open desk %s: %v", d.name, err)
 	}
 	c, err := newSyncClient(st, &syncSettings{HubURL: w.hubURL, CertFile: d.files.CertFile, KeyFile: d.files.KeyFile,
-		HubCAFile: d.files.HubCAFile, KeyDir: d.files.KeyDir}, nil)
+		HubCAFile: d.files.HubCAFile, KeyDir: d.files.KeyDir}, func(c *exchange.ClientConfig) {
+		c.BatchSize, c.PullLimit = d.batch, d.page
+	})
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -395,7 +402,11 @@ func (w *convWorld) act(d *convDesk) {
 		if len(c.SharedWith) == 0 {
 			shared = []string{w.partner(c.OwnerAgency)}
 		}
-		if w.done(d, sup, "share", c.ID, d.st.UpdateCase(ctx, sup, cases.CaseUpdated{CaseID: c.ID, SharedWith: shared})) {
+		err := d.st.UpdateCase(ctx, sup, cases.CaseUpdated{CaseID: c.ID, SharedWith: shared})
+		if c.OwnerAgency != d.agency && cases.ErrorCode(err) != cases.EFORBIDDEN {
+			w.t.Fatalf("%s: %s changed the sharing of case %s, owned by %s: %v", d.name, sup.ID, c.ID, c.OwnerAgency, err)
+		}
+		if w.done(d, sup, "share", c.ID, err) {
 			w.shared(c.ID, shared)
 		}
 	case n < 92:
