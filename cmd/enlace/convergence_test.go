@@ -110,7 +110,6 @@ type convDesk struct {
 type convWorld struct {
 	t      *testing.T
 	ctx    context.Context
-	seed   uint64
 	rng    *rand.Rand
 	clock  *cases.ManualClock
 	dir    string // the desks' folders
@@ -138,12 +137,12 @@ func newConvWorld(t *testing.T, seed uint64) *convWorld {
 		t.Fatal(err)
 	}
 	hub, url := serveHub(t, pki.ConfigPath)
-	w := &convWorld{t: t, ctx: ctx, seed: seed, rng: rand.New(rand.NewPCG(seed, 0x656e6c616365)),
+	w := &convWorld{t: t, ctx: ctx, rng: rand.New(rand.NewPCG(seed, 0x656e6c616365)),
 		clock: cases.NewManualClock(time.Now()), dir: dir, hub: hub, hubURL: url,
 		subjects: map[string][]string{}, everShared: map[string]map[string]bool{}, stats: map[string]int{}}
 	for _, dd := range convDesks {
 		// Desks disagree on the time by up to a minute and a half either way
-		// (well inside store.MaxClockSkew): later edits may carry earlier stamps.
+		// (well inside cases.MaxClockSkew): later edits may carry earlier stamps.
 		skew := time.Duration(w.rng.IntN(180_001)-90_000) * time.Millisecond
 		d := &convDesk{demoDesk: dd, files: pki.Desks[dd.name], clock: skewedClock{w.clock, skew},
 			batch: 1 + w.rng.IntN(8), page: 1 + w.rng.IntN(10)}
