@@ -39,7 +39,7 @@ var underRace bool
 // convRounds is how many rounds of offline work and partial syncs a seed runs.
 const convRounds = 24
 
-var convDesks = []demoDesk{{"ec-pn-desk-1", "EC-PN", 1}, {"ec-pn-desk-2", "EC-PN", 3}, {"us-cbp-desk-1", "US-CBP", 2}}
+var convDesks = []demoDesk{{"ec-pn-desk-1", "EC-PN", 1}, {"ec-pn-desk-2", "EC-PN", 3}, {"us-cbp-desk-1", "US-CBP", 2}, {"us-cbp-desk-2", "US-CBP", 4}}
 
 func convergenceSeeds(t *testing.T) []uint64 {
 	if s := os.Getenv("ENLACE_SYNC_SEED"); s != "" {
@@ -121,8 +121,10 @@ type convWorld struct {
 	// everShared holds, per case, every agency its owner ever named in its
 	// sharing: the only agencies other than the owner that may hold it.
 	everShared map[string]map[string]bool
-	trail      []string
-	stats      map[string]int
+	// hot is the case most of a round's edits go to, so that they cross.
+	hot   string
+	trail []string
+	stats map[string]int
 }
 
 func newConvWorld(t *testing.T, seed uint64) *convWorld {
@@ -258,6 +260,7 @@ func (w *convWorld) run(rounds int) {
 	}
 	for r := 0; r < rounds; r++ {
 		w.logf("-- round %d", r)
+		w.pickHot()
 		for k := 2 + w.rng.IntN(9); k > 0; k-- {
 			w.clock.Advance(time.Duration(1+w.rng.IntN(3000)) * time.Millisecond)
 			w.act(w.desks[w.rng.IntN(len(w.desks))])
@@ -300,6 +303,18 @@ func (w *convWorld) run(rounds int) {
 	}
 }
 
+// pickHot picks the round's hot case among those a random desk holds.
+func (w *convWorld) pickHot() {
+	d := w.desks[w.rng.IntN(len(w.desks))]
+	list, err := d.st.Cases(w.ctx, cases.CaseFilter{})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if len(list) > 0 {
+		w.hot = list[w.rng.IntN(len(list))].ID
+	}
+}
+
 // act makes one random change on desk d, as one of its agency's officers.
 func (w *convWorld) act(d *convDesk) {
 	ctx, rng := w.ctx, w.rng
@@ -310,7 +325,7 @@ func (w *convWorld) act(d *convDesk) {
 		w.t.Fatal(err)
 	}
 	n := rng.IntN(100)
-	if len(list) == 0 || n < 3 {
+	if len(list) == 0 || n < 2 {
 		w.createCase(d)
 		return
 	}
@@ -319,6 +334,9 @@ func (w *convWorld) act(d *convDesk) {
 		return
 	}
 	pick := list[rng.IntN(len(list))].ID
+	if rng.IntN(2) == 0 && slices.ContainsFunc(list, func(c cases.CaseSummary) bool { return c.ID == w.hot }) {
+		pick = w.hot
+	}
 	if n >= 92 { // a supervisor resolves a conflict, if the desk sees one
 		for _, c := range list {
 			if c.Conflict {
