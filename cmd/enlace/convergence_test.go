@@ -143,9 +143,12 @@ func newConvWorld(t *testing.T, seed uint64) *convWorld {
 		clock: cases.NewManualClock(time.Now()), dir: dir, hub: hub, hubURL: url,
 		subjects: map[string][]string{}, everShared: map[string]map[string]bool{}, stats: map[string]int{}}
 	for _, dd := range convDesks {
-		// Desks disagree on the time by up to a minute and a half either way
-		// (well inside cases.MaxClockSkew): later edits may carry earlier stamps.
-		skew := time.Duration(w.rng.IntN(180_001)-90_000) * time.Millisecond
+		// Desks disagree on the time by up to a minute either way: later
+		// edits may carry earlier stamps. The hub and the desks refuse events
+		// stamped more than cases.MaxClockSkew ahead of their clocks (the
+		// hub's is the real one): the skew and the manual time's lead over
+		// it (see run) stay well inside that.
+		skew := time.Duration(w.rng.IntN(120_001)-60_000) * time.Millisecond
 		d := &convDesk{demoDesk: dd, files: pki.Desks[dd.name], clock: skewedClock{w.clock, skew},
 			batch: 1 + w.rng.IntN(8), page: 1 + w.rng.IntN(10)}
 		w.open(d)
@@ -262,7 +265,9 @@ func (w *convWorld) run(rounds int) {
 		w.logf("-- round %d", r)
 		w.pickHot()
 		for k := 2 + w.rng.IntN(9); k > 0; k-- {
-			w.clock.Advance(time.Duration(1+w.rng.IntN(3000)) * time.Millisecond)
+			// At most half a second a change: a seed's few hundred changes
+			// lead the real clock by a couple of minutes at most.
+			w.clock.Advance(time.Duration(1+w.rng.IntN(500)) * time.Millisecond)
 			w.act(w.desks[w.rng.IntN(len(w.desks))])
 		}
 		for _, d := range w.desks {
