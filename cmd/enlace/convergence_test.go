@@ -264,7 +264,7 @@ func (w *convWorld) run(rounds int) {
 	for r := 0; r < rounds; r++ {
 		w.logf("-- round %d", r)
 		w.pickHot()
-		for k := 2 + w.rng.IntN(9); k > 0; k-- {
+		for k := 3 + w.rng.IntN(10); k > 0; k-- {
 			// At most half a second a change: a seed's few hundred changes
 			// lead the real clock by a couple of minutes at most.
 			w.clock.Advance(time.Duration(1+w.rng.IntN(500)) * time.Millisecond)
@@ -354,7 +354,7 @@ func (w *convWorld) act(d *convDesk) {
 		w.t.Fatal(err)
 	}
 	switch {
-	case n < 24:
+	case n < 20:
 		text := fmt.Sprintf("note %d by %s", rng.IntN(1000), who.ID)
 		var supersedes string
 		if rng.IntN(4) == 0 { // an edit of one of the officer's notes
@@ -367,7 +367,7 @@ func (w *convWorld) act(d *convDesk) {
 		}
 		_, err := d.st.AddNote(ctx, who, c.ID, text, supersedes)
 		w.done(d, who, "note", c.ID, err)
-	case n < 40:
+	case n < 36:
 		if c.Conflict && who.Has(cases.RoleSupervisor) {
 			w.resolve(d, who, c)
 			return
@@ -379,12 +379,12 @@ func (w *convWorld) act(d *convDesk) {
 		to := moves[rng.IntN(len(moves))].To
 		_, err := d.st.ChangeStatus(ctx, who, c.ID, to, "moving to "+string(to))
 		w.done(d, who, "status", c.ID, err)
-	case n < 46:
+	case n < 41:
 		dec := cases.Decision{Conclusion: cases.Conclusions[rng.IntN(len(cases.Conclusions))], CandidateID: "candidate-" + strconv.Itoa(rng.IntN(9)),
 			Justification: "compared the prints"}
 		_, err := d.st.RecordDecision(ctx, who, c.ID, dec)
 		w.done(d, who, "decision", c.ID, err)
-	case n < 56:
+	case n < 55:
 		mine, _ := staff(d.agency)
 		if rng.IntN(10) == 0 {
 			// Each agency assigns its own officers: the partner's never.
