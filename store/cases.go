@@ -163,11 +163,16 @@ func (s *CaseService) Cases(ctx context.Context, f cases.CaseFilter) ([]cases.Ca
 	return out, storageErr(rows.Err(), "cannot list cases")
 }
 
-// Annotations returns a case's timeline, oldest first.
+// Annotations returns a case's timeline, oldest first. An annotation whose
+// event the hub refused is not part of it: like every refused event it
+// changes nothing anywhere, and no other desk holds it (the refusal is listed
+// by Rejections).
 func (s *CaseService) Annotations(ctx context.Context, caseID string) ([]cases.Annotation, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT a.id, a.case_id, a.kind, a.author, a.at, a.text, a.supersedes, a.from_status, a.to_status, a.base_version,
 		a.assignee, a.priority, a.decision, a.subject_id, a.replaces, a.concerns, o.annotation_id IS NOT NULL
-		FROM annotations a LEFT JOIN annotation_overridden o ON o.annotation_id = a.id WHERE a.case_id = ? ORDER BY a.at, a.id`, caseID)
+		FROM annotations a LEFT JOIN annotation_overridden o ON o.annotation_id = a.id
+		WHERE a.case_id = ? AND NOT EXISTS (SELECT 1 FROM event_sync x WHERE x.event_id = a.event_id AND x.state = 'rejected')
+		ORDER BY a.at, a.id`, caseID)
 	if err != nil {
 		return nil, storageErr(err, "cannot read the timeline of case %s", caseID)
 	}

@@ -45,8 +45,14 @@ func (s *DB) newEvent(actor cases.Officer, kind cases.EventKind, caseID string, 
 // the desk records nothing of its own, and applies nothing received, that
 // breaks it.
 func (s *DB) record(ctx context.Context, tx *sql.Tx, ev cases.Event, origin string) error {
+	return s.recordAt(ctx, tx, ev, origin, 0)
+}
+
+// recordAt is record for an event the hub sequenced at seq (0 for the desk's
+// own events): see checkEvent.
+func (s *DB) recordAt(ctx context.Context, tx *sql.Tx, ev cases.Event, origin string, seq int64) error {
 	if ev.Kind != cases.EventSeedLoaded {
-		if err := s.checkEvent(ctx, tx, &ev); err != nil {
+		if err := s.checkEvent(ctx, tx, &ev, seq); err != nil {
 			return err
 		}
 	}
@@ -58,8 +64,11 @@ func (s *DB) record(ctx context.Context, tx *sql.Tx, ev cases.Event, origin stri
 
 // checkEvent judges ev by the rule book with what this desk holds: the
 // author and assignees in its directory, the case's owner and sharing, and
-// who owns the subject or encounter it writes.
-func (s *DB) checkEvent(ctx context.Context, tx *sql.Tx, ev *cases.Event) error {
+// who owns the subject or encounter it writes. A received event the hub
+// sequenced at seq (> 0) is judged by the case's sharing as the hub had it
+// then (caseAsOf): a withdrawal the desk holds that came after it does not
+// make it a forbidden write.
+func (s *DB) checkEvent(ctx context.Context, tx *sql.Tx, ev *cases.Event, seq int64) error {
 	rc := cases.RuleContext{Now: s.clock.Now()}
 	if o, err := s.officerIn(ctx, tx, ev.Author); err == nil {
 		rc.Author = o
@@ -76,6 +85,15 @@ func (s *DB) checkEvent(ctx context.Context, tx *sql.Tx, ev *cases.Event) error 
 			rc.Case = c
 		} else if cases.ErrorCode(err) != cases.ENOTFOUND {
 			return err
+		}
+		if rc.Case != nil && seq > 0 {
+			then, ok, err := caseAsOf(ctx, tx, ev.CaseID, seq)
+			if err != nil {
+				return err
+			}
+			if ok {
+				rc.Case = then
+			}
 		}
 	}
 	var probe struct{ ID string }

@@ -51,6 +51,30 @@ func projectCase(ctx context.Context, q querier, caseID string) (cases.CaseProje
 	return p, ok, nil
 }
 
+// caseAsOf is the case as the hub had it just before it sequenced the event
+// numbered seq: projected from the events the desk holds that the hub
+// sequenced before it. The hub delivers a case's events to its owner, and a
+// newly shared agency its history first, in sequence order, so the desk holds
+// every sharing change made before seq. ok is false when it holds none of the
+// case's sequenced history.
+func caseAsOf(ctx context.Context, q querier, caseID string, seq int64) (*cases.Case, bool, error) {
+	facts, err := caseFacts(ctx, q, caseID)
+	if err != nil {
+		return nil, false, err
+	}
+	before := facts[:0]
+	for _, f := range facts {
+		if f.Seed || (f.Seq > 0 && f.Seq < seq) {
+			before = append(before, f)
+		}
+	}
+	p, ok := cases.ProjectCase(before)
+	if !ok {
+		return nil, false, nil
+	}
+	return &p.Case, true, nil
+}
+
 // projectCases rewrites every projected field of the given cases from their
 // events: the row, the assignees, the linked subjects and the overridden
 // marks. It runs in the transaction that changed them.

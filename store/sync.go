@@ -219,7 +219,7 @@ func (s *SyncService) applyOrQuarantine(ctx context.Context, tx *sql.Tx, d SyncE
 		if _, err := tx.ExecContext(ctx, `SAVEPOINT remote_event`); err != nil {
 			return false, err
 		}
-		err := s.applyRemote(ctx, tx, ev)
+		err := s.applyRemote(ctx, tx, ev, d.Seq)
 		if err == nil {
 			_, err = tx.ExecContext(ctx, `RELEASE remote_event`)
 			if err == nil {
@@ -291,8 +291,9 @@ func (s *SyncService) Quarantined(ctx context.Context, limit int) ([]cases.Quara
 	return out, storageErr(rows.Err(), "cannot read the quarantined events")
 }
 
-// applyRemote records one remote event, or parks it until its case arrives.
-func (s *SyncService) applyRemote(ctx context.Context, tx *sql.Tx, ev cases.Event) error {
+// applyRemote records one remote event, sequenced by the hub at seq, or parks
+// it until its case arrives.
+func (s *SyncService) applyRemote(ctx context.Context, tx *sql.Tx, ev cases.Event, seq int64) error {
 	if ev.CaseID != "" && ev.Kind != cases.EventCaseCreated {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE id = ?`, ev.CaseID).Scan(&n); err != nil {
@@ -306,7 +307,7 @@ func (s *SyncService) applyRemote(ctx context.Context, tx *sql.Tx, ev cases.Even
 			return err
 		}
 	}
-	if err := s.record(ctx, tx, ev, "remote"); err != nil {
+	if err := s.recordAt(ctx, tx, ev, "remote", seq); err != nil {
 		return cases.Wrap(cases.EINVALID, err, "event %s (%s) from %s cannot be applied", ev.ID, ev.Kind, ev.Author)
 	}
 	if ev.Kind == cases.EventCaseCreated {
@@ -317,32 +318,37 @@ func (s *SyncService) applyRemote(ctx context.Context, tx *sql.Tx, ev cases.Even
 
 // unpark applies the events that waited for a case, in hub order.
 func (s *SyncService) unpark(ctx context.Context, tx *sql.Tx, caseID string) error {
-	rows, err := tx.QueryContext(ctx, `SELECT `+eventColumns+`
+	rows, err := tx.QueryContext(ctx, `SELECT `+eventColumns+`, coalesce(x.seq, 0)
 		FROM event_parked p JOIN events e ON e.id = p.event_id LEFT JOIN event_sync x ON x.event_id = e.id
 		WHERE p.case_id = ? ORDER BY coalesce(x.seq, 0), e.seq`, caseID)
 	if err != nil {
 		return err
 	}
-	var parked []cases.Event
+	type parkedEvent struct {
+		ev  cases.Event
+		seq int64
+	}
+	var parked []parkedEvent
 	for rows.Next() {
-		ev, err := scanEvent(rows)
-		if err != nil {
+		var p parkedEvent
+		if p.ev, err = scanEvent(alsoScan{rows, &p.seq}); err != nil {
 			rows.Close()
 			return err
 		}
-		parked = append(parked, ev)
+		parked = append(parked, p)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	for _, ev := range parked {
+	for _, p := range parked {
+		ev := p.ev
 		if _, err := tx.ExecContext(ctx, `DELETE FROM event_parked WHERE event_id = ?`, ev.ID); err != nil {
 			return err
 		}
 		// Judged now that its case is here; one that breaks the rules is
 		// quarantined (it stays in the log, and the projection skips it).
-		err := s.checkEvent(ctx, tx, &ev)
+		err := s.checkEvent(ctx, tx, &ev, p.seq)
 		if err == nil {
 			err = s.apply(ctx, tx, ev)
 		}
@@ -357,6 +363,14 @@ func (s *SyncService) unpark(ctx context.Context, tx *sql.Tx, caseID string) err
 	}
 	return nil
 }
+
+// alsoScan scans a row whose last column goes to extra after the others.
+type alsoScan struct {
+	row   interface{ Scan(...any) error }
+	extra any
+}
+
+func (a alsoScan) Scan(dest ...any) error { return a.row.Scan(append(dest, a.extra)...) }
 
 // ResolveConflict settles a case in conflict: a supervisor picks the status it
 // should have. The resolution is itself an event.

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/enlace-desk/enlace/cases"
@@ -154,5 +155,104 @@ func TestCrossedStatusChangesConflictAndResolve(t *testing.T) {
 		if got.Status != cases.StatusEscalated || got.Conflict {
 			t.Errorf("%s desk after resolution: status %s conflict %v", name, got.Status, got.Conflict)
 		}
+	}
+}
+
+// TestRefusedAnnotationLeavesTheTimeline: a note the hub refused (here, the
+// case was no longer shared with the desk's agency when it arrived) changes
+// nothing anywhere, so it leaves its own desk's timeline too: otherwise that
+// desk would show a note no other desk holds once the case is shared again.
+func TestRefusedAnnotationLeavesTheTimeline(t *testing.T) {
+	us, ec := twoDesks(t)
+	c, _ := us.CreateCase(ctx, usOfficer, cases.NewCase{Title: "shared", SharedWith: []string{"EC-PN"}})
+	var seq int64
+	relay(t, us, ec, &seq, nil)
+	refused, err := ec.AddNote(ctx, ecOfficer, c.ID, "written offline, after the sharing was withdrawn", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, err := ec.AddNote(ctx, ecOfficer, c.ID, "written once shared again", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if anns, _ := ec.Annotations(ctx, c.ID); len(anns) != 2 {
+		t.Fatalf("before the hub answered: %d annotations, want both notes", len(anns))
+	}
+	evs, _ := ec.Unsent(ctx, 10)
+	if len(evs) != 2 {
+		t.Fatalf("%d events to send", len(evs))
+	}
+	if err := ec.Acknowledge(ctx, []store.SyncAck{
+		{EventID: evs[0].ID, Rejected: true, Code: cases.EFORBIDDEN, Error: "case " + c.ID + " is not shared with EC-PN"},
+		{EventID: evs[1].ID, Seq: seq + 1},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	anns, err := ec.Annotations(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(anns) != 1 || anns[0].ID != kept.ID {
+		t.Fatalf("timeline after the hub refused note %s: %+v; want only note %s", refused.ID, anns, kept.ID)
+	}
+	if rej, _ := ec.Rejections(ctx, 10); len(rej) != 1 || rej[0].EventID != evs[0].ID {
+		t.Errorf("the refusal is not listed: %+v", rej)
+	}
+}
+
+// TestWriteSequencedBeforeAWithdrawalApplies: the hub accepted the partner's
+// note while the case was still shared with it, and the owner's withdrawal
+// after it. The owner's desk, already holding its withdrawal, judges the note
+// by the sharing as the hub had it then, and applies it, as every desk that
+// pulled the note earlier did; a write sequenced after the withdrawal is
+// still quarantined.
+func TestWriteSequencedBeforeAWithdrawalApplies(t *testing.T) {
+	us, ec := twoDesks(t)
+	c, err := us.CreateCase(ctx, usOfficer, cases.NewCase{Title: "shared, then withdrawn", SharedWith: []string{"EC-PN"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seq int64
+	relay(t, us, ec, &seq, nil)
+	note, err := ec.AddNote(ctx, ecOfficer, c.ID, "sent before the withdrawal reached the hub", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := us.UpdateCase(ctx, usSuper, cases.CaseUpdated{CaseID: c.ID, SharedWith: []string{}}); err != nil {
+		t.Fatal(err)
+	}
+	// The hub sequences the note (2), then the withdrawal (3).
+	noteEv, _ := ec.Unsent(ctx, 10)
+	withdrawal, _ := us.Unsent(ctx, 10)
+	if len(noteEv) != 1 || len(withdrawal) != 1 {
+		t.Fatalf("unsent: EC %d, US %d", len(noteEv), len(withdrawal))
+	}
+	if err := ec.Acknowledge(ctx, []store.SyncAck{{EventID: noteEv[0].ID, Seq: 2}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := us.Acknowledge(ctx, []store.SyncAck{{EventID: withdrawal[0].ID, Seq: 3}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := us.ApplyRemote(ctx, []store.SyncEvent{{Seq: 2, Event: noteEv[0]}}, 2); err != nil {
+		t.Fatal(err)
+	}
+	if q, _ := us.Quarantined(ctx, 10); len(q) != 0 {
+		t.Fatalf("the owner's desk quarantined a note the hub accepted while the case was shared: %s", q[0].Reason)
+	}
+	anns, _ := us.Annotations(ctx, c.ID)
+	if !slices.ContainsFunc(anns, func(a cases.Annotation) bool { return a.ID == note.ID }) {
+		t.Fatalf("the partner's note is not in the owner's timeline: %+v", anns)
+	}
+
+	late, err := ec.AddNote(ctx, ecOfficer, c.ID, "after the withdrawal", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lateEv, _ := ec.Unsent(ctx, 10)
+	if err := us.ApplyRemote(ctx, []store.SyncEvent{{Seq: 4, Event: lateEv[0]}}, 4); err != nil {
+		t.Fatal(err)
+	}
+	if q, _ := us.Quarantined(ctx, 10); len(q) != 1 || q[0].EventID != lateEv[0].ID {
+		t.Fatalf("a write sequenced after the withdrawal (note %s) was not quarantined: %+v", late.ID, q)
 	}
 }

@@ -57,7 +57,16 @@ func startDemoHub(t *testing.T) (dir, url string) {
 // hub's URL.
 func serveDemoHub(t *testing.T, dir string) string {
 	t.Helper()
-	cfg, err := exchange.LoadHubConfig(filepath.Join(dir, demoExchangeDir, "hub.json"))
+	_, url := serveHub(t, filepath.Join(dir, demoExchangeDir, "hub.json"))
+	return url
+}
+
+// serveHub serves the hub configured by the file at configPath on a free
+// loopback port with real mutual TLS until the test ends; it returns the hub
+// and its URL.
+func serveHub(t *testing.T, configPath string) (*exchange.Hub, string) {
+	t.Helper()
+	cfg, err := exchange.LoadHubConfig(configPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +81,7 @@ func serveDemoHub(t *testing.T, dir string) string {
 	}
 	go hub.Serve(l)
 	t.Cleanup(func() { hub.Shutdown(context.Background()) })
-	return "https://" + l.Addr().String()
+	return hub, "https://" + l.Addr().String()
 }
 
 func round(t *testing.T, cs ...*exchange.Client) {
