@@ -76,11 +76,18 @@ func TestCrossedCaseEditsConvergeFromTheShell(t *testing.T) {
 	}
 
 	// Wrong agency, unknown case, forbidden move: refused, nothing changed.
+	before := sh("case", "show", id, "--json", "--data-dir", ecDir)
 	fails("is an officer of US-CBP", "case", "note", id, "hi", "--as", "us.jsmith", "--data-dir", ecDir)
 	fails("no officer", "case", "note", id, "hi", "--as", "nobody", "--data-dir", ecDir)
 	fails("no case", "case", "show", "EC-PN-2026-999999", "--data-dir", ecDir)
 	fails("cannot move to Closed", "case", "status", id, "closed", "--data-dir", ecDir)
 	fails("assigns only", "case", "assign", id, "us.rgarcia", "--as", "ec.lzambrano", "--data-dir", ecDir)
+	if after := sh("case", "show", id, "--json", "--data-dir", ecDir); after != before {
+		t.Errorf("refused commands changed the case:\nbefore %s\nafter  %s", before, after)
+	}
+	if out := sh("sync", "--data-dir", ecDir); !strings.Contains(out, "pushed 0") {
+		t.Errorf("refused commands left events to send: %s", out)
+	}
 
 	// Crossed edits, offline on both desks.
 	sh("case", "assign", id, "ec.jcedeno", "--as", "ec.lzambrano", "--data-dir", ecDir)
