@@ -25,8 +25,6 @@ type caseView struct {
 	timeline []cases.Annotation
 
 	scrollPage
-	linesWidth int
-	linesDark  bool
 }
 
 func newCaseView(a *app, id string) *caseView { return &caseView{app: a, id: id} }
@@ -76,7 +74,7 @@ func (v *caseView) Update(msg tea.Msg) tea.Cmd {
 		if msg.err == nil {
 			v.c, v.subjects, v.timeline = msg.c, msg.subjects, msg.timeline
 		}
-		v.lines = nil
+		v.redraw()
 		return nil
 	case changedMsg:
 		if msg.caseID == v.id {
@@ -85,8 +83,8 @@ func (v *caseView) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case reloadMsg:
 		return v.load() // the offset stays: the officer keeps their place
-	case directoryMsg, tickMsg:
-		v.lines = nil
+	case directoryMsg, tickMsg, restyledMsg:
+		v.redraw()
 		return nil
 	case tea.MouseWheelMsg:
 		v.wheel(msg)
@@ -159,9 +157,21 @@ func (v *caseView) changeStatus() tea.Cmd {
 	return push(newStatusPicker(v.app, v.c, v.subjects, allowed))
 }
 
-// View draws the visible part of the page.
-func (v *caseView) View(width, height int) string {
+// SetSize draws the page again for the new width.
+func (v *caseView) SetSize(width, height int) {
 	v.width, v.height = width, height
+	v.redraw()
+}
+
+// redraw draws the page for the case as loaded, at the screen's width.
+func (v *caseView) redraw() {
+	if v.c != nil && v.width > 0 {
+		v.setPage(v.page(v.width))
+	}
+}
+
+// View draws the visible part of the page.
+func (v *caseView) View() string {
 	st := v.app.styles
 	switch {
 	case !v.loaded:
@@ -169,20 +179,7 @@ func (v *caseView) View(width, height int) string {
 	case v.c == nil:
 		return st.Danger.Render(" " + v.id + ": " + cases.ErrorMessage(v.err))
 	}
-	if v.lines == nil || v.linesWidth != width || v.linesDark != st.Dark {
-		v.lines = strings.Split(v.page(width), "\n")
-		v.linesWidth, v.linesDark = width, st.Dark
-	}
-	v.offset = max(min(v.offset, len(v.lines)-height), 0)
-	end := min(v.offset+height, len(v.lines))
-	out := v.lines[v.offset:end]
-	if len(v.lines) > height && height > 1 {
-		// Say where in the page we are, on the last line.
-		out = slices.Clone(out)
-		more := fmt.Sprintf(" ↕ %d–%d of %d lines ", v.offset+1, end, len(v.lines))
-		out[len(out)-1] = pad(out[len(out)-1], max(width-len([]rune(more)), 0)) + st.Muted.Render(more)
-	}
-	return strings.Join(out, "\n")
+	return v.view(st)
 }
 
 // page renders the whole case at width.

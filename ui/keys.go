@@ -65,13 +65,15 @@ type KeyMap struct {
 	Toggle        key.Binding // flip a yes/no field
 
 	// Dialogs and editors.
-	Confirm   key.Binding
-	Save      key.Binding
-	Cancel    key.Binding
-	NextField key.Binding
-	PrevField key.Binding
-	Left      key.Binding
-	Right     key.Binding
+	Confirm    key.Binding
+	ChooseUp   key.Binding // in a dialog with a text field: the arrows only
+	ChooseDown key.Binding
+	Save       key.Binding
+	Cancel     key.Binding
+	NextField  key.Binding
+	PrevField  key.Binding
+	Left       key.Binding
+	Right      key.Binding
 }
 
 // DefaultKeyMap returns the workstation's key bindings.
@@ -131,12 +133,14 @@ func DefaultKeyMap() *KeyMap {
 		Decide:        b([]string{"d"}, "d", "decide"),
 		Toggle:        b([]string{"ctrl+t"}, "ctrl+t", "encounter/subject"),
 
-		Confirm:   b([]string{"enter"}, "enter", "choose"),
-		Save:      b([]string{"ctrl+s"}, "ctrl+s", "save"),
-		Cancel:    b([]string{"esc"}, "esc", "cancel"),
-		NextField: b([]string{"tab"}, "tab", "next field"),
-		PrevField: b([]string{"shift+tab"}, "shift+tab", "previous field"),
-		Left:      b([]string{"left", "h"}, "←/→", "change"),
-		Right:     b([]string{"right", "l"}, "←/→", "change"),
+		Confirm:    b([]string{"enter"}, "enter", "choose"),
+		ChooseUp:   b([]string{"up"}, "↑", "up"),
+		ChooseDown: b([]string{"down"}, "↓", "down"),
+		Save:       b([]string{"ctrl+s"}, "ctrl+s", "save"),
+		Cancel:     b([]string{"esc"}, "esc", "cancel"),
+		NextField:  b([]string{"tab"}, "tab", "next field"),
+		PrevField:  b([]string{"shift+tab"}, "shift+tab", "previous field"),
+		Left:       b([]string{"left", "h"}, "←/→", "change"),
+		Right:      b([]string{"right", "l"}, "←/→", "change"),
 	}
 }

@@ -27,6 +27,7 @@ const maxPairLabels = 20
 // per-finger scores; and both records' biographic fields with the
 // differences marked. ]/[ step through candidates, ←/→ through fingers.
 type reviewScreen struct {
+	size
 	app    *app
 	list   *candidatesScreen // the list's cursor is the candidate shown
 	finger int               // index in the candidate's Fingers
@@ -38,8 +39,8 @@ func newReview(a *app, list *candidatesScreen) *reviewScreen {
 
 func (r *reviewScreen) candidate() *cases.Candidate {
 	c := r.list.candidates()
-	if r.list.cursor < len(c) {
-		return &c[r.list.cursor]
+	if i := r.list.cursor(); i < len(c) {
+		return &c[i]
 	}
 	return nil
 }
@@ -114,7 +115,8 @@ func (r *reviewScreen) Help() ([]key.Binding, [][]key.Binding) {
 
 // View draws the candidate's header, the two plots, the legend and the
 // tables, fitting height: the plots take what the rest leaves.
-func (r *reviewScreen) View(width, height int) string {
+func (r *reviewScreen) View() string {
+	width, height := r.width, r.height
 	st := r.app.styles
 	c := r.candidate()
 	if c == nil {

@@ -28,9 +28,7 @@ type subjectView struct {
 
 	cursor int // the selected case
 	scrollPage
-	linesWidth int
-	linesDark  bool
-	casesAt    int // line of the first case row
+	casesAt int // line of the first case row
 }
 
 func newSubjectView(a *app, id string, hit *cases.SubjectHit) *subjectView {
@@ -92,12 +90,12 @@ func (v *subjectView) Update(msg tea.Msg) tea.Cmd {
 			v.s, v.cases = msg.s, msg.cases
 			v.cursor = max(min(v.cursor, len(v.cases)-1), 0)
 		}
-		v.lines = nil
+		v.redraw()
 		return nil
 	case changedMsg, reloadMsg:
 		return v.load()
-	case directoryMsg, tickMsg:
-		v.lines = nil
+	case directoryMsg, tickMsg, restyledMsg:
+		v.redraw()
 		return nil
 	case tea.MouseWheelMsg:
 		v.wheel(msg)
@@ -138,19 +136,25 @@ func (v *subjectView) select_(d int) {
 		return
 	}
 	v.cursor = max(min(v.cursor+d, len(v.cases)-1), 0)
-	v.lines = nil
-	row := v.casesAt + v.cursor
-	if row < v.offset {
-		v.offset = row
-	}
-	if row >= v.offset+v.height-1 {
-		v.offset = row - v.height + 2
+	v.redraw()
+	v.show(v.casesAt + v.cursor)
+}
+
+// SetSize draws the page again for the new width.
+func (v *subjectView) SetSize(width, height int) {
+	v.width, v.height = width, height
+	v.redraw()
+}
+
+// redraw draws the page for the subject as loaded, at the screen's width.
+func (v *subjectView) redraw() {
+	if v.s != nil && v.width > 0 {
+		v.setPage(v.page(v.width))
 	}
 }
 
 // View draws the visible part of the page.
-func (v *subjectView) View(width, height int) string {
-	v.width, v.height = width, height
+func (v *subjectView) View() string {
 	st := v.app.styles
 	switch {
 	case !v.loaded:
@@ -158,19 +162,7 @@ func (v *subjectView) View(width, height int) string {
 	case v.s == nil:
 		return st.Danger.Render(" " + cases.ErrorMessage(v.err))
 	}
-	if v.lines == nil || v.linesWidth != width || v.linesDark != st.Dark {
-		v.lines = strings.Split(v.page(width), "\n")
-		v.linesWidth, v.linesDark = width, st.Dark
-	}
-	v.offset = max(min(v.offset, len(v.lines)-height), 0)
-	end := min(v.offset+height, len(v.lines))
-	out := v.lines[v.offset:end]
-	if len(v.lines) > height && height > 1 {
-		out = slices.Clone(out)
-		more := fmt.Sprintf(" ↕ %d–%d of %d lines ", v.offset+1, end, len(v.lines))
-		out[len(out)-1] = pad(out[len(out)-1], max(width-len([]rune(more)), 0)) + st.Muted.Render(more)
-	}
-	return strings.Join(out, "\n")
+	return v.view(st)
 }
 
 // page renders the whole subject at width.
@@ -307,6 +299,7 @@ func (v *subjectView) Help() ([]key.Binding, [][]key.Binding) {
 // caseForm opens a case on a subject: a title (prefilled), the priority and
 // the agency it is shared with (the partner by default).
 type caseForm struct {
+	size
 	app     *app
 	subject *cases.Subject
 	field   int // 0 title, 1 priority, 2 shared with
@@ -429,10 +422,14 @@ func (f *caseForm) save() tea.Cmd {
 	}
 }
 
-func (f *caseForm) View(width, height int) string {
+// SetSize fits the title field into the dialog.
+func (f *caseForm) SetSize(width, height int) {
+	f.size.SetSize(width, height)
+	f.title.SetWidth(max(min(dialogWidth, width-4)-2, 10))
+}
+
+func (f *caseForm) View() string {
 	st := f.app.styles
-	inner := min(dialogWidth, width-4)
-	f.title.SetWidth(max(inner-2, 10))
 	label := func(i int, s string) string {
 		if i == f.field {
 			return st.FieldActive.Render("▸ " + s)
@@ -456,16 +453,16 @@ func (f *caseForm) View(width, height int) string {
 	}
 	for _, s := range f.shares {
 		if s == "" {
-			s = "not shared"
+			s = "nobody: this desk only"
 		}
 		shares = append(shares, s)
 	}
 	var b strings.Builder
 	b.WriteString(label(0, "Title") + "\n  " + f.title.View() + "\n\n")
 	b.WriteString(label(1, "Priority") + "\n" + choices(prios, f.prio) + "\n\n")
-	b.WriteString(label(2, "Shared with") + "\n" + choices(shares, f.share))
+	b.WriteString(label(2, "Share with") + "\n" + choices(shares, f.share))
 	k := f.app.keys
-	return box(f.app, width, "Open a case on "+f.subject.Name.Display(), b.String(),
+	return box(f.app, f.width, "Open a case on "+f.subject.Name.Display(), b.String(),
 		"tab next field · ←/→ change · enter create · "+hintText(k.Cancel))
 }
 

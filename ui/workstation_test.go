@@ -72,9 +72,9 @@ func TestQueueShowsTheDesk(t *testing.T) {
 	text := s.text()
 	for _, want := range []string{
 		"María Rodríguez · EC-PN Policía Nacional del Ecuador · supervisor, officer", // header
-		"6 cases · 2 subjects",   // store health
-		"no exchange configured", // sync state with Sync nil
-		"? help", "q quit",       // help bar from the key map
+		"6 cases · 2 subjects",    // store health
+		"this desk does not sync", // sync state with Sync nil
+		"? help", "q quit",        // help bar from the key map
 		"2026-03-10", // due date of the overdue case
 	} {
 		if !strings.Contains(text, want) {
@@ -107,7 +107,7 @@ func TestSyncStateInStatusBar(t *testing.T) {
 	s := start(t, cfg, 120, 30)
 	s.ready()
 	text := s.text()
-	for _, want := range []string{"○ offline: hub unreachable", "synced 5m ago", "3 to send", "⚠ 1 conflict"} {
+	for _, want := range []string{"○ offline: the hub does not answer", "synced 5m ago", "3 to send", "⚠ 1 conflict"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("status bar lacks %q:\n%s", want, text)
 		}
