@@ -43,6 +43,9 @@ type Config struct {
 	// Identify runs fingerprint searches and imports interchange files. Nil
 	// hides the encounters list and the fingerprint review.
 	Identify cases.IdentificationService
+	// ProgramOptions are added to the Bubble Tea program's (a test gives
+	// its input and output).
+	ProgramOptions []tea.ProgramOption
 }
 
 // Themes the Config accepts.
@@ -267,7 +270,8 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	m := New(cfg)
 	m.app.ctx = ctx
-	_, err := tea.NewProgram(m, tea.WithContext(ctx), tea.WithFPS(frameRate)).Run()
+	opts := append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(frameRate)}, cfg.ProgramOptions...)
+	_, err := tea.NewProgram(m, opts...).Run()
 	if err != nil && ctx.Err() != nil && errors.Is(err, tea.ErrProgramKilled) {
 		return nil // asked to stop: not a failure
 	}

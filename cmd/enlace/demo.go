@@ -224,7 +224,7 @@ func runDemo(ctx context.Context, f demoFlags, stderr io.Writer) error {
 		}
 	}
 	err = ui.Run(ctx, ui.Config{Store: sendingStore{st, send}, Officer: *me, Agency: agency, Clock: st.Clock(), Theme: f.theme, Sync: syncFn, Generation: st.Generation,
-		Changes: changes, Identify: prints})
+		Changes: changes, Identify: prints, ProgramOptions: uiProgramOptions})
 	cancel()
 	wg.Wait()
 	return errors.Join(err, bgErr)

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/enlace-desk/enlace/afis"
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/exchange"
@@ -14,6 +16,10 @@ import (
 	"github.com/enlace-desk/enlace/ui"
 	"github.com/spf13/cobra"
 )
+
+// uiProgramOptions are given to the workstation's Bubble Tea program; tests
+// set them to drive it through pipes.
+var uiProgramOptions []tea.ProgramOption
 
 // dataFileName is the store's file inside a data directory.
 const dataFileName = "enlace.db"
@@ -116,7 +122,7 @@ func openSession(ctx context.Context, st *store.Store, sf sessionFlags, syncFn f
 	prints := afis.New(st)
 	prints.Warm(ctx) // the gallery builds while the officer reads the queue
 	return ui.Run(ctx, ui.Config{Store: sendingStore{st, send}, Officer: *officer, Agency: agency, Clock: st.Clock(), Theme: sf.theme, Sync: syncFn, Generation: st.Generation,
-		Changes: changes, Identify: prints})
+		Changes: changes, Identify: prints, ProgramOptions: uiProgramOptions})
 }
 
 func unknownOfficer(ctx context.Context, st *store.Store, id string) error {
