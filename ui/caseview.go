@@ -25,6 +25,8 @@ type caseView struct {
 	timeline []cases.Annotation
 
 	scrollPage
+	subject   int // the selected linked subject, opened with enter
+	subjectAt int // line of the first subject
 }
 
 func newCaseView(a *app, id string) *caseView { return &caseView{app: a, id: id} }
@@ -105,8 +107,24 @@ func (v *caseView) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Down):
 		v.scroll(1)
 	case v.pageKey(k, msg):
+	case key.Matches(msg, k.NextSubject) && len(v.subjects) > 1:
+		v.subject = (v.subject + 1) % len(v.subjects)
+		v.redraw()
+		v.show(v.subjectAt + v.subject)
+	case key.Matches(msg, k.OpenSubject) && v.subject < len(v.subjects):
+		return push(newSubjectView(v.app, v.subjects[v.subject].ID, nil))
+	case key.Matches(msg, k.CopyID) && v.subject < len(v.subjects):
+		return copyID("Subject", v.subjects[v.subject].ID)
 	}
 	if v.c == nil {
+		return nil
+	}
+	if readOnly(v.app.officer) {
+		switch {
+		case key.Matches(msg, k.AddNote), key.Matches(msg, k.ChangeStatus), key.Matches(msg, k.Assign),
+			key.Matches(msg, k.SetPriority), key.Matches(msg, k.Resolve), key.Matches(msg, k.ReviewPrints):
+			return failure("Auditors read cases; they change nothing and search nothing.")
+		}
 		return nil
 	}
 	switch {
@@ -260,9 +278,14 @@ func (v *caseView) page(width int) string {
 	if len(v.subjects) == 0 {
 		line(st.Muted.Render("   No subject is linked to this case."))
 	}
-	for _, s := range v.subjects {
-		line("  • " + st.Author.Render(s.Name.Display()) + "  " + st.Muted.Render(s.Name.Civil()))
-		var facts []string
+	v.subjectAt = strings.Count(b.String(), "\n")
+	for i, s := range v.subjects {
+		mark := "  • "
+		if i == v.subject {
+			mark = "  ▸ "
+		}
+		line(truncate(mark+st.Author.Render(s.Name.Display())+"  "+st.Muted.Render(s.Name.Civil()), width))
+		facts := []string{"ID " + s.ID}
 		if !s.DOB.IsZero() {
 			facts = append(facts, "born "+s.DOB.String())
 		}
@@ -356,6 +379,16 @@ func wrapLines(s string, width int) []string {
 // only to supervisors, the only ones who may.
 func (v *caseView) Help() ([]key.Binding, [][]key.Binding) {
 	k := v.app.keys
+	var see []key.Binding
+	if len(v.subjects) > 0 {
+		see = append(see, k.OpenSubject, k.CopyID)
+	}
+	if len(v.subjects) > 1 {
+		see = append(see, k.NextSubject)
+	}
+	if readOnly(v.app.officer) {
+		return append(see, k.Down, k.Back), [][]key.Binding{see, {k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Back}}
+	}
 	acts := []key.Binding{k.AddNote, k.ChangeStatus}
 	if v.app.officer.Has(cases.RoleSupervisor) {
 		if v.c != nil && v.c.Conflict {
@@ -366,6 +399,6 @@ func (v *caseView) Help() ([]key.Binding, [][]key.Binding) {
 	if v.app.identify != nil && v.c != nil && v.c.EncounterID != "" {
 		acts = append([]key.Binding{k.ReviewPrints}, acts...)
 	}
-	short := append(slices.Clone(acts), k.Down, k.Back)
-	return short, [][]key.Binding{acts, {k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}}
+	short := append(append(slices.Clone(acts), see...), k.Down, k.Back)
+	return short, [][]key.Binding{acts, see, {k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}}
 }

@@ -14,6 +14,11 @@ type KeyMap struct {
 	// sync screen.
 	SubjectSearch key.Binding
 	SyncScreen    key.Binding
+	// The query log (auditors and supervisors) and its filter.
+	QueryLog  key.Binding
+	FilterLog key.Binding
+	// Copy the ID on screen (a subject's, a case's) to the clipboard.
+	CopyID key.Binding
 
 	// Moving in lists and pages.
 	Up       key.Binding
@@ -42,6 +47,8 @@ type KeyMap struct {
 	Assign       key.Binding
 	SetPriority  key.Binding
 	Resolve      key.Binding // supervisors: settle a case in conflict
+	OpenSubject  key.Binding // the case's selected subject
+	NextSubject  key.Binding // select the case's next subject
 
 	// Subject search and subject view.
 	Purpose  key.Binding // state or change the purpose of searches
@@ -89,6 +96,9 @@ func DefaultKeyMap() *KeyMap {
 
 		SubjectSearch: b([]string{"f", "ctrl+f"}, "f", "find subject"),
 		SyncScreen:    b([]string{"y"}, "y", "sync"),
+		QueryLog:      b([]string{"L"}, "L", "query log"),
+		FilterLog:     b([]string{"/"}, "/", "filter"),
+		CopyID:        b([]string{"i"}, "i", "copy ID"),
 
 		Up:       b([]string{"up", "k"}, "↑/k", "up"),
 		Down:     b([]string{"down", "j"}, "↓/j", "down"),
@@ -114,6 +124,8 @@ func DefaultKeyMap() *KeyMap {
 		Assign:       b([]string{"a"}, "a", "assign"),
 		SetPriority:  b([]string{"p"}, "p", "priority"),
 		Resolve:      b([]string{"R"}, "R", "resolve conflict"),
+		OpenSubject:  b([]string{"enter"}, "enter", "open subject"),
+		NextSubject:  b([]string{"tab"}, "tab", "next subject"),
 
 		Purpose:  b([]string{"ctrl+p"}, "ctrl+p", "purpose"),
 		OpenHit:  b([]string{"enter"}, "enter", "open subject"),

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/enlace-desk/enlace/cases"
@@ -147,3 +148,28 @@ func listPlaceholder(st *Styles, loaded bool, err error, n int, loading, empty s
 // punctuation folded as the name engine folds them, so "/quinonez" finds
 // "Quiñónez" and "/110001" finds "EC-PN-2026-110001".
 func foldFilter(s string) string { return names.Fold(s) }
+
+// typeFilter handles a key while a list's "/" filter takes text: enter
+// keeps the filter, esc clears it, the arrows and page keys move the list,
+// anything else edits the text. set receives the text after each edit.
+func typeFilter(k *KeyMap, nav *listNav, in *textinput.Model, typing *bool, msg tea.KeyPressMsg, set func(string)) tea.Cmd {
+	switch {
+	case key.Matches(msg, k.FindClear):
+		*typing = false
+		in.Blur()
+		in.SetValue("")
+		set("")
+		return nil
+	case key.Matches(msg, k.FindKeep):
+		*typing = false
+		in.Blur()
+		return nil
+	}
+	if moved, _ := nav.update(k, msg, true); moved {
+		return nil
+	}
+	var cmd tea.Cmd
+	*in, cmd = in.Update(msg)
+	set(in.Value())
+	return cmd
+}

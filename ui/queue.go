@@ -295,25 +295,7 @@ func (q *queue) updateSummary(id string, list []cases.CaseSummary) {
 func (q *queue) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := q.app.keys
 	if q.typing {
-		switch {
-		case key.Matches(msg, k.FindClear):
-			q.typing = false
-			q.input.Blur()
-			q.input.SetValue("")
-			q.setText("")
-			return nil
-		case key.Matches(msg, k.FindKeep):
-			q.typing = false
-			q.input.Blur()
-			return nil
-		}
-		if moved, _ := q.nav.update(k, msg, true); moved {
-			return nil
-		}
-		var cmd tea.Cmd
-		q.input, cmd = q.input.Update(msg)
-		q.setText(q.input.Value())
-		return cmd
+		return typeFilter(k, &q.nav, &q.input, &q.typing, msg, q.setText)
 	}
 	if moved, _ := q.nav.update(k, msg, false); moved {
 		return nil
@@ -355,7 +337,7 @@ func (q *queue) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.SortReverse):
 		q.desc = !q.desc
 		q.resort()
-	case key.Matches(msg, k.Encounters) && q.app.identify != nil:
+	case key.Matches(msg, k.Encounters) && q.app.identify != nil && !readOnly(q.app.officer):
 		return push(newEncounters(q.app))
 	}
 	return nil
@@ -846,7 +828,7 @@ func (q *queue) Help() ([]key.Binding, [][]key.Binding) {
 		{k.Find, k.Mine, k.Unassigned, k.StatusFilter, k.Overdue, k.ClearFilters},
 		{k.SortColumn, k.SortReverse},
 	}
-	if q.app.identify != nil {
+	if q.app.identify != nil && !readOnly(q.app.officer) {
 		short = append([]key.Binding{k.Open, k.Encounters}, short[1:]...)
 		full[2] = append(full[2], k.Encounters)
 	}

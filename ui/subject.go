@@ -54,8 +54,17 @@ type subjectMsg struct {
 }
 
 // Init loads the subject and its cases; opening it is logged as a view of a
-// person, with the session's purpose.
+// person, with the session's purpose, asked first when none is stated yet
+// (a subject opened from a case).
 func (v *subjectView) Init() tea.Cmd {
+	if v.app.purpose == "" {
+		return push(newPurposePicker(v.app))
+	}
+	return v.logView()
+}
+
+// logView reads the subject as a logged view of a person.
+func (v *subjectView) logView() tea.Cmd {
 	a, id, purpose, text := v.app, v.id, v.app.purpose, v.app.purposeText
 	return v.loadWith(func() (*cases.Subject, error) { return a.store.ViewSubject(a.ctx, a.officer, id, purpose, text) })
 }
@@ -92,7 +101,15 @@ func (v *subjectView) Update(msg tea.Msg) tea.Cmd {
 		}
 		v.redraw()
 		return nil
+	case purposeMsg:
+		if !v.loaded && v.app.purpose != "" {
+			return v.logView()
+		}
+		return nil
 	case changedMsg, reloadMsg:
+		if !v.loaded {
+			return nil
+		}
 		return v.load()
 	case directoryMsg, tickMsg, restyledMsg:
 		v.redraw()
@@ -120,12 +137,20 @@ func (v *subjectView) key(msg tea.KeyPressMsg) tea.Cmd {
 		if v.cursor < len(v.cases) {
 			return push(newCaseView(v.app, v.cases[v.cursor].ID))
 		}
-	case key.Matches(msg, k.NewCase):
+	case key.Matches(msg, k.NewCase) && !readOnly(v.app.officer):
 		if v.s != nil {
 			return push(newCaseForm(v.app, v.s))
 		}
+	case key.Matches(msg, k.CopyID):
+		return copyID("Subject", v.id)
 	}
 	return nil
+}
+
+// copyID puts an ID on the clipboard (OSC 52, which works over SSH when the
+// terminal allows it) and says so.
+func copyID(what, id string) tea.Cmd {
+	return tea.Batch(tea.SetClipboard(id), notice("%s ID %s copied to the clipboard (if your terminal allows OSC 52).", what, id))
 }
 
 // select_ moves the case selection and keeps it on screen; with no cases it
@@ -157,6 +182,8 @@ func (v *subjectView) redraw() {
 func (v *subjectView) View() string {
 	st := v.app.styles
 	switch {
+	case !v.loaded && v.app.purpose == "":
+		return st.Muted.Render(" Opening a record is logged with its purpose: state it to see the subject.")
 	case !v.loaded:
 		return st.Muted.Render(" Loading the subject…")
 	case v.s == nil:
@@ -180,6 +207,7 @@ func (v *subjectView) page(width int) string {
 	}
 
 	line(st.Section.Render(" "+s.Name.Display()) + "  " + st.Muted.Render(truncate(s.Name.Civil(), max(width-len(s.Name.Display())-4, 1))))
+	line(truncate(" "+st.Label.Render(pad("Subject ID", 13))+st.Text.Render(s.ID)+st.Muted.Render("  i copies it"), width))
 	sex := string(s.Sex)
 	facts := [][2]string{
 		{"Born", or(s.DOB.String(), "unknown")},
@@ -291,7 +319,10 @@ func (v *subjectView) page(width int) string {
 // Help lists the subject view's keys.
 func (v *subjectView) Help() ([]key.Binding, [][]key.Binding) {
 	k := v.app.keys
-	acts := []key.Binding{k.OpenCase, k.NewCase}
+	acts := []key.Binding{k.OpenCase, k.NewCase, k.CopyID}
+	if readOnly(v.app.officer) {
+		acts = []key.Binding{k.OpenCase, k.CopyID}
+	}
 	return append(slices.Clone(acts), k.Down, k.Back),
 		[][]key.Binding{acts, {k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}}
 }

@@ -43,6 +43,9 @@ type Config struct {
 	// Identify runs fingerprint searches and imports interchange files. Nil
 	// hides the encounters list and the fingerprint review.
 	Identify cases.IdentificationService
+	// QueryLog reads the query log for the auditors' and supervisors'
+	// screen (L). Nil hides it.
+	QueryLog QueryLog
 	// ProgramOptions are added to the Bubble Tea program's (a test gives
 	// its input and output).
 	ProgramOptions []tea.ProgramOption
@@ -116,6 +119,8 @@ type app struct {
 	// identify is the fingerprint service; nil hides encounters and the
 	// review.
 	identify cases.IdentificationService
+	// queryLog reads the query log; nil hides its screen.
+	queryLog QueryLog
 }
 
 // partnerAgency is the agency that is not the officer's: the default to
@@ -248,6 +253,7 @@ func New(cfg Config) *Model {
 		styles:   NewStyles(theme != ThemeLight),
 		officers: map[string]cases.Officer{},
 		identify: cfg.Identify,
+		queryLog: cfg.QueryLog,
 	}
 	m := &Model{app: a, theme: theme, sync: cfg.Sync, gen: cfg.Generation, changes: cfg.Changes, width: 80, height: 24, dark: theme != ThemeLight}
 	m.help = help.New()
@@ -435,12 +441,26 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			if _, ok := m.top().(dialog); ok {
 				break
 			}
+			if readOnly(m.app.officer) {
+				return failure("Auditors do not search subjects: the query log (L) shows who searched what, and why.")
+			}
 			// One search screen: go back to it, keeping its query.
 			if i := m.searchOnStack(); i >= 0 {
 				m.stack = m.stack[:i+1]
 				return nil
 			}
 			return push(newSubjectSearch(m.app))
+		case key.Matches(msg, k.QueryLog) && m.app.queryLog != nil && canReadQueryLog(m.app.officer):
+			if _, ok := m.top().(dialog); ok {
+				break
+			}
+			for i, s := range m.stack {
+				if _, ok := s.(*queryLogScreen); ok {
+					m.stack = m.stack[:i+1]
+					return nil
+				}
+			}
+			return push(newQueryLog(m.app, m.app.queryLog))
 		case key.Matches(msg, k.SyncScreen):
 			if _, ok := m.top().(*syncScreen); ok {
 				return nil
@@ -605,7 +625,7 @@ func (m *Model) helpView(w int) string {
 	// Help and quit first, so a narrow terminal still shows them.
 	lead := []key.Binding{m.app.keys.Help, m.quitBinding()}
 	if _, isDialog := m.top().(dialog); !m.top().Capturing() && !isDialog {
-		lead = append(lead, m.app.keys.SubjectSearch, m.app.keys.SyncScreen)
+		lead = append(lead, m.globalKeys()...)
 	}
 	return h.ShortHelpView(append(lead, short...))
 }
@@ -619,7 +639,22 @@ func (m *Model) quitBinding() key.Binding {
 
 func (m *Model) globalHelp() []key.Binding {
 	k := m.app.keys
-	return []key.Binding{k.Help, k.Back, k.SubjectSearch, k.SyncScreen, k.Quit, k.ForceQuit}
+	return append([]key.Binding{k.Help, k.Back, k.Quit, k.ForceQuit}, m.globalKeys()...)
+}
+
+// globalKeys are the screens reachable from anywhere, for this officer: the
+// subject search (not for auditors), the query log (auditors and
+// supervisors) and the sync screen.
+func (m *Model) globalKeys() []key.Binding {
+	k := m.app.keys
+	var out []key.Binding
+	if !readOnly(m.app.officer) {
+		out = append(out, k.SubjectSearch)
+	}
+	if m.app.queryLog != nil && canReadQueryLog(m.app.officer) {
+		out = append(out, k.QueryLog)
+	}
+	return append(out, k.SyncScreen)
 }
 
 // header is the top line: where the officer is, and who they are.

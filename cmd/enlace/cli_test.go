@@ -101,17 +101,3 @@ func TestFlagsAroundPositionalArguments(t *testing.T) {
 		t.Errorf("positionals %v, data-dir %s", got, cmd.Flags().Lookup("data-dir").Value)
 	}
 }
-
-func TestCellEscapesControlCharacters(t *testing.T) {
-	for in, want := range map[string]string{
-		"P<ECUMACIAS<<JOSE\nAB1234567ECU": "P<ECUMACIAS<<JOSE⏎AB1234567ECU",
-		"tab\there":                       "tab␉here",
-		"esc\x1b[31mred":                  "esc␛[31mred",
-		"Macías":                          "Macías",
-		"del\x7f":                         "del␡",
-	} {
-		if got := cell(in); got != want {
-			t.Errorf("cell(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
