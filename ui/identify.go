@@ -283,6 +283,16 @@ func (s *candidatesScreen) statusLine(width int) string {
 	return truncate(" "+strings.Join(parts, st.Muted.Render(" · ")), width)
 }
 
+// scoreScales explains the two score scales of a fingerprint search.
+var scoreScales = []string{
+	"Score (a candidate's): the evidence of all the fingers compared, fused: −log10 of the estimated false match rate, so 9.0 means one false match in a billion comparisons (FMR 1e-9). Higher is stronger.",
+	"Finger score (in the review): the matcher's 1:1 similarity of one probe finger with one record finger, on the matcher's own scale (tens to hundreds); its FMR beside it is what makes fingers comparable.",
+	"Bands: RED highly probable, YELLOW possible, GREEN no match; a band is a lead for an examiner, not an identification.",
+}
+
+// Explain gives the score scales in the full help.
+func (s *candidatesScreen) Explain() []string { return scoreScales }
+
 // purposeText states the session's purpose, or how to state it.
 func purposeText(st *Styles, a *app) string {
 	if a.purpose == "" {

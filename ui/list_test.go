@@ -158,6 +158,8 @@ func TestEveryListMovesAlike(t *testing.T) {
 		s.press("enter")
 		s.waitFor("against 24 subjects, logged")
 		checkListMoves(t, s, candidatesTop, 1)
+		s.press("?") // the full help explains the score scales
+		s.waitFor("one false match in a billion")
 	})
 	t.Run("query log", func(t *testing.T) {
 		d := seedDesk(t)

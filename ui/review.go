@@ -107,6 +107,11 @@ func (r *reviewScreen) step(d int) {
 	}
 }
 
+// Explain gives the score scales and the plots' marks in the full help.
+func (r *reviewScreen) Explain() []string {
+	return append(scoreScales[:2:2], "Plots: the same label (1–9, a–k) on both prints marks minutiae the matcher paired; ⠑ shows a minutia's direction.")
+}
+
 func (r *reviewScreen) Help() ([]key.Binding, [][]key.Binding) {
 	k := r.app.keys
 	return []key.Binding{k.NextFinger, k.NextCandidate, k.Decide, k.PrevFinger, k.PrevCandidate, k.Back},

@@ -593,7 +593,7 @@ func (s *subjectSearch) hitLines(h cases.SubjectHit, selected bool, width int) [
 	}
 	reason := "why: " + strings.Join(why, "; ")
 	if more := len(h.Reasons) - len(why); more > 0 {
-		reason += fmt.Sprintf(" (+%d)", more)
+		reason += fmt.Sprintf(" (+%d more)", more)
 	}
 	return []string{
 		first,
@@ -620,6 +620,15 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// Explain gives the score and the "why" line in the full help.
+func (s *subjectSearch) Explain() []string {
+	return []string{
+		"Score: how well the record matches the query, 0 to 1 (1 is the same name, or the same document number). It ranks results; it is not a probability.",
+		"why: the first reasons the record matched (how the name parts paired, which document matched, the date-of-birth evidence); \"(+3 more)\" counts the others, listed in full when the subject opens (enter).",
+		"An empty result names the filters that are on: each one narrows the search.",
+	}
 }
 
 // Help lists the search's keys.

@@ -87,6 +87,12 @@ type Screen interface {
 	Capturing() bool
 }
 
+// explainer is a Screen whose full help (?) also explains what it shows:
+// the scales of its scores, what its marks mean.
+type explainer interface {
+	Explain() []string
+}
+
 // dialog marks a Screen drawn over the screen beneath it, centred, rather than
 // replacing it.
 type dialog interface {
@@ -620,7 +626,17 @@ func (m *Model) helpView(w int) string {
 	h := m.help
 	h.SetWidth(w)
 	if m.fullHelp {
-		return h.FullHelpView(append(full, m.globalHelp()))
+		keys := h.FullHelpView(append(full, m.globalHelp()))
+		if e, ok := m.top().(explainer); ok {
+			var lines []string
+			for _, p := range e.Explain() {
+				for _, l := range wrapLines(p, w-2) {
+					lines = append(lines, " "+m.app.styles.Muted.Render(l))
+				}
+			}
+			return strings.Join(lines, "\n") + "\n" + keys
+		}
+		return keys
 	}
 	// Help and quit first, so a narrow terminal still shows them.
 	lead := []key.Binding{m.app.keys.Help, m.quitBinding()}

@@ -123,10 +123,17 @@ func newIdentifyCmd() *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(stdout, "%d probe fingers against %d subjects in %v (logged as %s)\n", res.Fingers, res.Gallery, res.Took.Round(1e6), res.LogID)
+			if len(res.Candidates) > 0 {
+				fmt.Fprintln(stdout, "score: -log10 of the fused false match rate (9.0 = 1 in a billion); finger scores: the matcher's 1:1 similarity")
+			}
 			for _, c := range res.Candidates {
-				fmt.Fprintf(stdout, "%2d. %s  score %.1f  FMR %.1e  %s\n", c.Rank, c.SubjectID, c.Score, c.FMR, bandWord(c.Band))
+				name := "(record not on this desk)"
+				if sub, err := st.Subject(ctx, c.SubjectID); err == nil {
+					name = sub.Name.Display()
+				}
+				fmt.Fprintf(stdout, "%2d. %s  %s  score %.1f  FMR %.1e  %s\n", c.Rank, name, c.SubjectID, c.Score, c.FMR, bandWord(c.Band))
 				for _, f := range c.Fingers {
-					fmt.Fprintf(stdout, "      finger %2d: score %.1f, %d paired minutiae\n", f.Position, f.Score, len(f.Pairs))
+					fmt.Fprintf(stdout, "      finger %2d: score %.1f (FMR %.1e), %d paired minutiae\n", f.Position, f.Score, f.FMR, len(f.Pairs))
 				}
 			}
 			return nil
