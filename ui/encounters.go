@@ -175,7 +175,7 @@ type importMsg struct {
 func newImportDialog(a *app) *importDialog {
 	in := textinput.New()
 	in.Prompt = "Files: "
-	in.Placeholder = "paths separated by spaces: ~/capture.an2 /media/usb/prints.iso"
+	in.Placeholder = "paths separated by spaces; quote a path with spaces: ~/capture.an2 '/media/usb/prints 2.iso'"
 	in.CharLimit = 4096
 	in.SetStyles(a.styles.TextInput)
 	return &importDialog{app: a, paths: in}
@@ -186,17 +186,50 @@ func (d *importDialog) Title() string   { return "Import" }
 func (d *importDialog) Capturing() bool { return true }
 func (d *importDialog) Init() tea.Cmd   { return d.paths.Focus() }
 
-// splitPaths reads the paths typed: separated by spaces, a leading ~ being
-// the officer's home.
+// splitPaths reads the paths typed or dropped on the terminal, as a shell
+// would: separated by spaces, except inside '…' or "…" quotes or after a
+// backslash ("My\ Documents/a.an2", "'/media/usb/prints 2.iso'"); a
+// leading ~ is the officer's home. An unclosed quote runs to the end.
 func splitPaths(s string) []string {
 	home, _ := os.UserHomeDir()
 	var out []string
-	for _, p := range strings.Fields(s) {
+	var cur strings.Builder
+	inWord := false
+	var quote rune
+	flush := func() {
+		if !inWord {
+			return
+		}
+		p := cur.String()
 		if home != "" && (p == "~" || strings.HasPrefix(p, "~/")) {
 			p = filepath.Join(home, strings.TrimPrefix(p, "~"))
 		}
 		out = append(out, p)
+		cur.Reset()
+		inWord = false
 	}
+	escaped := false
+	for _, r := range s {
+		switch {
+		case escaped:
+			cur.WriteRune(r)
+			escaped = false
+		case quote != 0 && r == quote:
+			quote = 0
+		case quote != 0:
+			cur.WriteRune(r)
+		case r == '\\':
+			escaped, inWord = true, true
+		case r == '\'' || r == '"':
+			quote, inWord = r, true
+		case r == ' ' || r == '\t' || r == '\n':
+			flush()
+		default:
+			cur.WriteRune(r)
+			inWord = true
+		}
+	}
+	flush()
 	return out
 }
 

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -270,4 +272,32 @@ func TestOpenTheLinkedSubjectFromACase(t *testing.T) {
 	if len(log) == 0 || log[0].Kind != "view" || !strings.Contains(log[0].Query, "Pérez Loor") {
 		t.Errorf("the view was not logged: %+v", log)
 	}
+}
+
+func TestSplitPaths(t *testing.T) {
+	home, _ := os.UserHomeDir()
+	for in, want := range map[string][]string{
+		"a.an2 b.iso":                     {"a.an2", "b.iso"},
+		`'/media/usb/prints 2.iso' c.an2`: {"/media/usb/prints 2.iso", "c.an2"},
+		`"My Documents/x.iso"`:            {"My Documents/x.iso"},
+		`My\ Documents/x.iso  y.iso`:      {"My Documents/x.iso", "y.iso"},
+		"~/capture.an2":                   {filepath.Join(home, "capture.an2")},
+		`'unclosed quote/to the end.iso`:  {"unclosed quote/to the end.iso"},
+		"   ":                             nil,
+		`"" b`:                            {"", "b"},
+	} {
+		got := splitPaths(in)
+		if strings.Join(got, "|") != strings.Join(want, "|") || len(got) != len(want) {
+			t.Errorf("splitPaths(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func FuzzSplitPaths(f *testing.F) {
+	f.Add(`a 'b c' "d\" e\ f`)
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, p := range splitPaths(s) {
+			_ = p // never panics; every path is a string
+		}
+	})
 }
