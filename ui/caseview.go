@@ -228,7 +228,7 @@ func (v *caseView) page(width int) string {
 	}
 	shared := strings.Join(c.SharedWith, ", ")
 	if shared == "" {
-		shared = "not shared"
+		shared = "nobody: " + c.OwnerAgency + " only"
 	}
 	due, overdue := "none", st.Text.Render("no")
 	if !c.Due.IsZero() {

@@ -528,14 +528,9 @@ func (s *subjectSearch) results(width int) []string {
 
 // filtersOn names the filters that narrow the search, for an empty result.
 func (s *subjectSearch) filtersOn() []string {
+	// The date of birth is evidence, not a filter: it ranks, it does not
+	// exclude.
 	var on []string
-	if v := strings.TrimSpace(s.dob.Value()); v != "" {
-		t := "born " + v
-		if n := strings.TrimSpace(s.tolerance.Value()); n != "" && n != "0" {
-			t += " ±" + n + " y"
-		}
-		on = append(on, t)
-	}
 	if s.sex > 0 {
 		on = append(on, "sex "+string(sexChoices[s.sex]))
 	}

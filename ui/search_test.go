@@ -371,6 +371,17 @@ func TestGenerationReloadsScreens(t *testing.T) {
 	changes <- struct{}{}
 	s.waitFor("Original capture sent by courier.")
 	s.waitFor("Timeline (2)")
+
+	// What the officer's last action said may not hold once the partner's
+	// changes arrive: the message goes.
+	s.press("n")
+	s.waitFor("Add a note to")
+	s.typeText("Checked.")
+	s.press("ctrl+s")
+	s.waitFor("Note added to " + caseHit)
+	gen.Add(1)
+	changes <- struct{}{}
+	s.waitGone("Note added to " + caseHit)
 }
 
 // conflictOn puts caseID in conflict the way sync does: the desk changes

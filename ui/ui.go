@@ -544,6 +544,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return m.broadcast(msg)
 		}
 		m.lastGen = msg.gen
+		if !m.messageErr {
+			// "EC-PN-… is now In review." may no longer be true: the
+			// partner's changes just arrived.
+			m.message = ""
+		}
 		return tea.Batch(m.loadHealth(), m.broadcast(msg), m.broadcast(reloadMsg{}))
 	}
 	return m.broadcast(msg)
@@ -781,6 +786,8 @@ func syncSummary(st *Styles, s cases.SyncState, now time.Time) string {
 func plainSyncError(err string) string {
 	e := strings.ToLower(err)
 	switch {
+	case strings.Contains(e, "demo data is generated"):
+		return "generating the demo data"
 	case strings.Contains(e, "starting"):
 		return "the exchange is starting"
 	case strings.Contains(e, "could not start"):

@@ -207,7 +207,12 @@ func runDemo(ctx context.Context, f demoFlags, stderr io.Writer) error {
 			return cases.SyncState{Configured: true, LastError: "the demo exchange could not start: " + cerr.Error()}
 		}
 		if c == nil {
-			return cases.SyncState{Configured: true, HubURL: "starting…", LastError: "the exchange is starting"}
+			select {
+			case <-ready:
+				return cases.SyncState{Configured: true, HubURL: "starting…", LastError: "the exchange is starting"}
+			default:
+				return cases.SyncState{Configured: true, HubURL: "starting…", LastError: "the exchange starts once the demo data is generated"}
+			}
 		}
 		return syncState(ctx, st, c)
 	}
@@ -224,7 +229,7 @@ func runDemo(ctx context.Context, f demoFlags, stderr io.Writer) error {
 		}
 	}
 	err = ui.Run(ctx, ui.Config{Store: sendingStore{st, send}, Officer: *me, Agency: agency, Clock: st.Clock(), Theme: f.theme, Sync: syncFn, Generation: st.Generation,
-		Changes: changes, Identify: prints, ProgramOptions: uiProgramOptions})
+		Changes: changes, Identify: prints, QueryLog: st, ProgramOptions: uiProgramOptions})
 	cancel()
 	wg.Wait()
 	return errors.Join(err, bgErr)
