@@ -72,7 +72,7 @@ func (d *Desk) Import(ctx context.Context, actor cases.Officer, paths []string, 
 				continue
 			}
 			if asSubject && (t.FingerPosition < 1 || t.FingerPosition > 10) {
-				res.Warnings = append(res.Warnings, fmt.Sprintf("%s: a template without a finger position (1–10) cannot go on a subject's record; skipped", base(path)))
+				res.Warnings = append(res.Warnings, fmt.Sprintf("%s: a template without a finger position (1–10) cannot go on a subject's record, only on an encounter: import it as an encounter; skipped", base(path)))
 				continue
 			}
 			f, err := Encode(t)
@@ -85,6 +85,11 @@ func (d *Desk) Import(ctx context.Context, actor cases.Officer, paths []string, 
 		res.Files = append(res.Files, file)
 	}
 	if len(prints) == 0 {
+		if len(res.Warnings) > 0 {
+			// Say why each was left out: a template without its finger
+			// position can be an encounter, not a subject's record.
+			return nil, cases.Errorf(cases.EINVALID, "nothing to import: %s", strings.Join(res.Warnings, "; "))
+		}
 		return nil, cases.Errorf(cases.EINVALID, "the files hold no fingerprint minutiae to import")
 	}
 	res.Fingers = len(prints)

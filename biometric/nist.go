@@ -35,8 +35,13 @@ type Transaction struct {
 	Records []*LogicalRecord
 	// Warnings lists what the reader tolerated in a readable transaction
 	// (a field tag naming another record type, as in some published
-	// samples).
+	// samples; a record whose IDC differs from the one 1.003 (CNT) lists
+	// for it).
 	Warnings []*FormatError
+	// cntIDC keeps, by record index, the IDC 1.003 (CNT) listed for a
+	// record that carries another, so that writing the transaction back
+	// keeps the CNT as the partner wrote it.
+	cntIDC map[int]int
 }
 
 // LogicalRecord is one record of a transaction. Tagged records keep their
@@ -197,7 +202,12 @@ func ReadTransaction(data []byte) (*Transaction, error) {
 			return nil, err
 		}
 		if idc, ok := recordIDC(rec); ok && idc != idcs[i] {
-			return nil, r.fail("IDC", off, "record has IDC %d, 1.003 (CNT) lists %d", idc, idcs[i])
+			// A partner's file: read it as it is and say where it differs.
+			tx.Warnings = append(tx.Warnings, r.errorf("IDC", off, "record (Type-%d) has IDC %d, 1.003 (CNT) lists %d; read as written", t, idc, idcs[i]))
+			if tx.cntIDC == nil {
+				tx.cntIDC = map[int]int{}
+			}
+			tx.cntIDC[i+1] = idcs[i]
 		}
 		tx.Records = append(tx.Records, rec)
 		off = end
@@ -509,8 +519,11 @@ func (tx *Transaction) syncContents() error {
 	first := tx.Records[0]
 	want := [][]string{{"1", strconv.Itoa(len(tx.Records) - 1)}}
 	known := []bool{true}
-	for _, rec := range tx.Records[1:] {
+	for i, rec := range tx.Records[1:] {
 		idc, ok := recordIDC(rec)
+		if listed, read := tx.cntIDC[i+1]; read {
+			idc = listed // the CNT as read disagreed with this record: keep it
+		}
 		want = append(want, []string{strconv.Itoa(rec.Type), fmt.Sprintf("%02d", idc)})
 		known = append(known, ok)
 	}

@@ -59,6 +59,10 @@ type ClientConfig struct {
 	RequestTimeout time.Duration // one HTTP request [60s]
 	History        int           // rounds kept for Status [20]
 	Clock          cases.Clock   // [cases.SystemClock]
+	// OnRound, when set, is called after each round with the round, once
+	// Status reflects it (a workstation redraws its status bar then instead
+	// of polling). It must not block.
+	OnRound func(Round)
 }
 
 // Round reports one sync round.
@@ -447,7 +451,6 @@ func (c *Client) RunOnce(ctx context.Context) Round {
 	pending, perr2 := c.cfg.Log.Pending(ctx)
 
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	s := &c.status
 	s.LastAttempt = r.Started
 	if perr2 == nil {
@@ -465,6 +468,10 @@ func (c *Client) RunOnce(ctx context.Context) Round {
 	s.Rounds = append(s.Rounds, r)
 	if len(s.Rounds) > c.cfg.History {
 		s.Rounds = s.Rounds[len(s.Rounds)-c.cfg.History:]
+	}
+	c.mu.Unlock()
+	if c.cfg.OnRound != nil {
+		c.cfg.OnRound(r)
 	}
 	return r
 }

@@ -9,17 +9,17 @@ import (
 // cases after the cursor moves, the officer's most common action.
 func BenchmarkQueueFrame(b *testing.B) {
 	q, _ := syntheticQueue(b, 100_000)
-	q.View(120, 40)
+	q.SetSize(120, 40)
 	down := keyPress("down")
 	b.ReportAllocs()
 	b.ResetTimer()
 	start := time.Now()
 	for i := 0; i < b.N; i++ {
-		if q.cursor == len(q.view)-1 {
-			q.cursor = 0
+		if q.nav.cursor == len(q.view)-1 {
+			q.nav.reset()
 		}
 		q.Update(down)
-		_ = q.View(120, 40)
+		_ = q.View()
 	}
 	b.ReportMetric(float64(time.Since(start).Microseconds())/1000/float64(b.N), "ms/frame")
 }
@@ -31,12 +31,13 @@ func BenchmarkRootFrame(b *testing.B) {
 	m := &Model{app: a, stack: []Screen{q}, width: 120, height: 40}
 	m.help.Styles = a.styles.Help
 	m.help.SetWidth(120)
+	m.resize()
 	down := keyPress("down")
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if q.cursor == len(q.view)-1 {
-			q.cursor = 0
+		if q.nav.cursor == len(q.view)-1 {
+			q.nav.reset()
 		}
 		m.Update(down)
 		_ = m.View()
@@ -48,14 +49,15 @@ func BenchmarkRootFrame(b *testing.B) {
 func BenchmarkQueueFilterKeystroke(b *testing.B) {
 	q, _ := syntheticQueue(b, 100_000)
 	q.order(q.sortCol, q.desc)
-	q.View(120, 40)
+	q.SetSize(120, 40)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		q.setText("")
 		q.setText("g")
 		q.setText("ga")
-		_ = q.View(120, 40)
+		q.redraw()
+		_ = q.View()
 	}
 }
 
@@ -63,13 +65,14 @@ func BenchmarkQueueFilterKeystroke(b *testing.B) {
 // (indexes rebuilt from scratch) and drawing the frame.
 func BenchmarkQueueSortChange(b *testing.B) {
 	q, _ := syntheticQueue(b, 100_000)
-	q.View(120, 40)
+	q.SetSize(120, 40)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		q.invalidate()
 		q.sortCol = column(i % int(numColumns))
 		q.refilter(false)
-		_ = q.View(120, 40)
+		q.redraw()
+		_ = q.View()
 	}
 }

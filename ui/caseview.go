@@ -25,8 +25,8 @@ type caseView struct {
 	timeline []cases.Annotation
 
 	scrollPage
-	linesWidth int
-	linesDark  bool
+	subject   int // the selected linked subject, opened with enter
+	subjectAt int // line of the first subject
 }
 
 func newCaseView(a *app, id string) *caseView { return &caseView{app: a, id: id} }
@@ -76,7 +76,7 @@ func (v *caseView) Update(msg tea.Msg) tea.Cmd {
 		if msg.err == nil {
 			v.c, v.subjects, v.timeline = msg.c, msg.subjects, msg.timeline
 		}
-		v.lines = nil
+		v.redraw()
 		return nil
 	case changedMsg:
 		if msg.caseID == v.id {
@@ -85,8 +85,8 @@ func (v *caseView) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case reloadMsg:
 		return v.load() // the offset stays: the officer keeps their place
-	case directoryMsg, tickMsg:
-		v.lines = nil
+	case directoryMsg, tickMsg, restyledMsg:
+		v.redraw()
 		return nil
 	case tea.MouseWheelMsg:
 		v.wheel(msg)
@@ -107,8 +107,24 @@ func (v *caseView) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Down):
 		v.scroll(1)
 	case v.pageKey(k, msg):
+	case key.Matches(msg, k.NextSubject) && len(v.subjects) > 1:
+		v.subject = (v.subject + 1) % len(v.subjects)
+		v.redraw()
+		v.show(v.subjectAt + v.subject)
+	case key.Matches(msg, k.OpenSubject) && v.subject < len(v.subjects):
+		return push(newSubjectView(v.app, v.subjects[v.subject].ID, nil))
+	case key.Matches(msg, k.CopyID) && v.subject < len(v.subjects):
+		return copyID("Subject", v.subjects[v.subject].ID)
 	}
 	if v.c == nil {
+		return nil
+	}
+	if readOnly(v.app.officer) {
+		switch {
+		case key.Matches(msg, k.AddNote), key.Matches(msg, k.ChangeStatus), key.Matches(msg, k.Assign),
+			key.Matches(msg, k.SetPriority), key.Matches(msg, k.Resolve), key.Matches(msg, k.ReviewPrints):
+			return failure("Auditors read cases; they change nothing and search nothing.")
+		}
 		return nil
 	}
 	switch {
@@ -159,9 +175,21 @@ func (v *caseView) changeStatus() tea.Cmd {
 	return push(newStatusPicker(v.app, v.c, v.subjects, allowed))
 }
 
-// View draws the visible part of the page.
-func (v *caseView) View(width, height int) string {
+// SetSize draws the page again for the new width.
+func (v *caseView) SetSize(width, height int) {
 	v.width, v.height = width, height
+	v.redraw()
+}
+
+// redraw draws the page for the case as loaded, at the screen's width.
+func (v *caseView) redraw() {
+	if v.c != nil && v.width > 0 {
+		v.setPage(v.page(v.width))
+	}
+}
+
+// View draws the visible part of the page.
+func (v *caseView) View() string {
 	st := v.app.styles
 	switch {
 	case !v.loaded:
@@ -169,20 +197,7 @@ func (v *caseView) View(width, height int) string {
 	case v.c == nil:
 		return st.Danger.Render(" " + v.id + ": " + cases.ErrorMessage(v.err))
 	}
-	if v.lines == nil || v.linesWidth != width || v.linesDark != st.Dark {
-		v.lines = strings.Split(v.page(width), "\n")
-		v.linesWidth, v.linesDark = width, st.Dark
-	}
-	v.offset = max(min(v.offset, len(v.lines)-height), 0)
-	end := min(v.offset+height, len(v.lines))
-	out := v.lines[v.offset:end]
-	if len(v.lines) > height && height > 1 {
-		// Say where in the page we are, on the last line.
-		out = slices.Clone(out)
-		more := fmt.Sprintf(" ↕ %d–%d of %d lines ", v.offset+1, end, len(v.lines))
-		out[len(out)-1] = pad(out[len(out)-1], max(width-len([]rune(more)), 0)) + st.Muted.Render(more)
-	}
-	return strings.Join(out, "\n")
+	return v.view(st)
 }
 
 // page renders the whole case at width.
@@ -227,7 +242,7 @@ func (v *caseView) page(width int) string {
 	}
 	shared := strings.Join(c.SharedWith, ", ")
 	if shared == "" {
-		shared = "not shared"
+		shared = "nobody: " + c.OwnerAgency + " only"
 	}
 	due, overdue := "none", st.Text.Render("no")
 	if !c.Due.IsZero() {
@@ -280,9 +295,14 @@ func (v *caseView) page(width int) string {
 	if len(v.subjects) == 0 {
 		line(st.Muted.Render("   No subject is linked to this case."))
 	}
-	for _, s := range v.subjects {
-		line("  • " + st.Author.Render(s.Name.Display()) + "  " + st.Muted.Render(s.Name.Civil()))
-		var facts []string
+	v.subjectAt = strings.Count(b.String(), "\n")
+	for i, s := range v.subjects {
+		mark := "  • "
+		if i == v.subject {
+			mark = "  ▸ "
+		}
+		line(truncate(mark+st.Author.Render(s.Name.Display())+"  "+st.Muted.Render(s.Name.Civil()), width))
+		facts := []string{"ID " + s.ID}
 		if !s.DOB.IsZero() {
 			facts = append(facts, "born "+s.DOB.String())
 		}
@@ -384,6 +404,16 @@ func wrapLines(s string, width int) []string {
 // only to supervisors, the only ones who may.
 func (v *caseView) Help() ([]key.Binding, [][]key.Binding) {
 	k := v.app.keys
+	var see []key.Binding
+	if len(v.subjects) > 0 {
+		see = append(see, k.OpenSubject, k.CopyID)
+	}
+	if len(v.subjects) > 1 {
+		see = append(see, k.NextSubject)
+	}
+	if readOnly(v.app.officer) {
+		return append(see, k.Down, k.Back), [][]key.Binding{see, {k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Back}}
+	}
 	acts := []key.Binding{k.AddNote, k.ChangeStatus}
 	if v.app.officer.Has(cases.RoleSupervisor) {
 		if v.c != nil && v.c.Conflict {
@@ -394,6 +424,6 @@ func (v *caseView) Help() ([]key.Binding, [][]key.Binding) {
 	if v.app.identify != nil && v.c != nil && v.c.EncounterID != "" {
 		acts = append([]key.Binding{k.ReviewPrints}, acts...)
 	}
-	short := append(slices.Clone(acts), k.Down, k.Back)
-	return short, [][]key.Binding{acts, {k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}}
+	short := append(append(slices.Clone(acts), see...), k.Down, k.Back)
+	return short, [][]key.Binding{acts, see, {k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}}
 }

@@ -25,6 +25,12 @@ func box(a *app, width int, title, content, hints string) string {
 	return st.Dialog.Width(inner + 4).Render(body)
 }
 
+// size is a screen's cells as SetSize gave them; dialogs embed it.
+type size struct{ width, height int }
+
+// SetSize keeps the cells the screen draws into.
+func (z *size) SetSize(width, height int) { z.width, z.height = width, height }
+
 // hintText writes key hints as one line: "ctrl+s save · esc cancel".
 func hintText(bs ...key.Binding) string {
 	parts := make([]string, len(bs))
@@ -77,6 +83,7 @@ func pickerKey(k *KeyMap, p *picker, msg tea.KeyPressMsg, typing bool) bool {
 // noteEditor writes a note on a case: a multi-line editor; ctrl+s saves,
 // esc cancels, and an empty note is refused with a message.
 type noteEditor struct {
+	size
 	app    *app
 	caseID string
 	editor textarea.Model
@@ -127,12 +134,16 @@ func (e *noteEditor) Update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-func (e *noteEditor) View(width, height int) string {
-	inner := min(dialogWidth, width-4)
-	e.editor.SetWidth(inner)
+// SetSize fits the editor into the dialog.
+func (e *noteEditor) SetSize(width, height int) {
+	e.size.SetSize(width, height)
+	e.editor.SetWidth(min(dialogWidth, width-4))
 	e.editor.SetHeight(max(min(8, height-8), 2))
+}
+
+func (e *noteEditor) View() string {
 	k := e.app.keys
-	return box(e.app, width, "Add a note to "+e.caseID, e.editor.View(), hintText(k.Save, k.Cancel))
+	return box(e.app, e.width, "Add a note to "+e.caseID, e.editor.View(), hintText(k.Save, k.Cancel))
 }
 
 func (e *noteEditor) Help() ([]key.Binding, [][]key.Binding) {
@@ -144,6 +155,7 @@ func (e *noteEditor) Help() ([]key.Binding, [][]key.Binding) {
 // the case's status, with an optional reason. A move made by a decision
 // opens the decision form instead.
 type statusPicker struct {
+	size
 	app      *app
 	c        *cases.Case
 	subjects []cases.Subject
@@ -204,23 +216,30 @@ func (p *statusPicker) Update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-func (p *statusPicker) View(width, height int) string {
-	inner := min(dialogWidth, width-4)
-	p.reason.SetWidth(inner - 10)
+// SetSize fits the reason field into the dialog.
+func (p *statusPicker) SetSize(width, height int) {
+	p.size.SetSize(width, height)
+	p.reason.SetWidth(min(dialogWidth, width-4) - 10)
+}
+
+func (p *statusPicker) View() string {
+	inner := min(dialogWidth, p.width-4)
 	k := p.app.keys
 	content := p.list.view(p.app.styles, inner) + "\n\n" + p.reason.View()
-	return box(p.app, width, fmt.Sprintf("Move %s from %s to…", p.c.ID, p.c.Status.Label()), content,
+	return box(p.app, p.width, fmt.Sprintf("Move %s from %s to…", p.c.ID, p.c.Status.Label()), content,
 		"↑/↓ choose · "+hintText(k.Confirm, k.Cancel))
 }
 
+// Help: the reason field takes letters, so only the arrows move the choice.
 func (p *statusPicker) Help() ([]key.Binding, [][]key.Binding) {
 	k := p.app.keys
-	return []key.Binding{k.Up, k.Down, k.Confirm, k.Cancel}, [][]key.Binding{{k.Up, k.Down, k.Confirm, k.Cancel}}
+	return []key.Binding{k.ChooseUp, k.ChooseDown, k.Confirm, k.Cancel}, [][]key.Binding{{k.ChooseUp, k.ChooseDown, k.Confirm, k.Cancel}}
 }
 
 // decisionForm records a decision: the conclusion, the candidate it
 // concerns (one of the case's subjects) and a required justification.
 type decisionForm struct {
+	size
 	app        *app
 	c          *cases.Case
 	subjects   []cases.Subject
@@ -327,10 +346,15 @@ func (f *decisionForm) reviewFirst() bool {
 		cases.CheckTransition(cases.StatusInReview, cases.StatusDecided, roles, true) == nil
 }
 
-func (f *decisionForm) View(width, height int) string {
+// SetSize fits the justification into the dialog.
+func (f *decisionForm) SetSize(width, height int) {
+	f.size.SetSize(width, height)
+	f.text.SetWidth(min(dialogWidth, width-4))
+}
+
+func (f *decisionForm) View() string {
 	st := f.app.styles
-	inner := min(dialogWidth, width-4)
-	f.text.SetWidth(inner)
+	inner := min(dialogWidth, f.width-4)
 	label := func(i int, s string) string {
 		if i == f.field {
 			return st.FieldActive.Render("▸ " + s)
@@ -353,7 +377,7 @@ func (f *decisionForm) View(width, height int) string {
 		b.WriteString("\n" + st.Muted.Render(truncate("The case is "+f.c.Status.Label()+": saving moves it to In review, then records the decision.", inner)))
 	}
 	k := f.app.keys
-	return box(f.app, width, "Record a decision on "+f.c.ID, b.String(),
+	return box(f.app, f.width, "Record a decision on "+f.c.ID, b.String(),
 		"tab next field · ←/→ ↑/↓ change · "+hintText(k.Save, k.Cancel))
 }
 
@@ -364,6 +388,7 @@ func (f *decisionForm) Help() ([]key.Binding, [][]key.Binding) {
 
 // choicePicker is a plain one-choice dialog: assignment and priority.
 type choicePicker struct {
+	size
 	app   *app
 	title string
 	name  string
@@ -392,11 +417,11 @@ func (p *choicePicker) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (p *choicePicker) View(width, height int) string {
-	inner := min(dialogWidth, width-4)
+func (p *choicePicker) View() string {
+	inner := min(dialogWidth, p.width-4)
 	list := p.list
 	// Show a window of the list around the cursor when it is long.
-	rows := max(height-8, 3)
+	rows := max(p.height-8, 3)
 	content := list.view(p.app.styles, inner)
 	if len(list.choices) > rows {
 		start := max(min(list.cursor-rows/2, len(list.choices)-rows), 0)
@@ -404,7 +429,7 @@ func (p *choicePicker) View(width, height int) string {
 		content = sub.view(p.app.styles, inner)
 	}
 	k := p.app.keys
-	return box(p.app, width, p.title, content, "↑/↓ choose · "+hintText(k.Confirm, k.Cancel))
+	return box(p.app, p.width, p.title, content, "↑/↓ choose · "+hintText(k.Confirm, k.Cancel))
 }
 
 func (p *choicePicker) Help() ([]key.Binding, [][]key.Binding) {

@@ -20,8 +20,9 @@
 //	type Screen interface {
 //		Title() string                   // its name in the header path
 //		Init() tea.Cmd                   // run once when pushed
+//		SetSize(width, height int)       // the cells it draws into, before Init and on every change
 //		Update(msg tea.Msg) tea.Cmd      // handle a message
-//		View(width, height int) string   // draw into exactly width×height cells
+//		View() string                    // draw; it changes nothing
 //		Help() ([]key.Binding, [][]key.Binding) // short and full help
 //		Capturing() bool                 // taking text: q types, does not quit
 //	}
@@ -44,10 +45,24 @@
 // opens the subject view (subject.go), from which a case opens or is
 // created.
 //
-// Every second the root polls Config.Sync for the status bar and
-// Config.Generation: when the generation moves (the exchange applied the
-// partner's events), every screen gets reloadMsg and reloads what it shows,
-// keeping the officer's place.
+// The loop is pure: Update and SetSize settle every state; View only draws
+// (the queue draws its frame at the end of Update and View returns it).
+// Every read of the store, of Config.Sync and of Config.Generation runs in
+// a command and comes back as a message. Nothing is polled: the root waits
+// in a command for Config.Changes (the caller signals it after each sync
+// round and when demo data arrives), then reads the sync state and the
+// generation; when the generation moved (the exchange applied the partner's
+// events), every screen gets reloadMsg and reloads what it shows, keeping
+// the officer's place. The only timer of an idle workstation fires once a
+// minute, on the minute, for ages and overdue marks; the renderer draws at
+// most frameRate frames a second.
+//
+// Every list (the queue, encounters, candidates, search results) moves
+// through one component, listNav (list.go): cursor, paging, wheel, click,
+// following the cursor, and one placeholder for loading, errors and empty
+// lists; its text filter folds accents, case and punctuation as the name
+// engine does (cases/names.Fold). The case, subject and sync screens scroll
+// as one scrollPage (page.go).
 //
 // When Config.Identify is set, e on the queue opens the encounters list
 // (encounters.go: Enter searches an encounter's prints, i imports

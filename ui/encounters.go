@@ -18,13 +18,13 @@ import (
 // selected one's prints, i imports interchange files.
 type encountersScreen struct {
 	app *app
+	size
+	nav listNav
 
 	loaded  bool
 	err     error
 	list    []cases.EncounterSummary
 	select_ string // select this encounter once loaded (just imported)
-
-	cursor, offset, height int
 }
 
 type encountersMsg struct {
@@ -40,6 +40,15 @@ func newEncounters(a *app) *encountersScreen { return &encountersScreen{app: a} 
 func (s *encountersScreen) Title() string   { return "Encounters" }
 func (s *encountersScreen) Capturing() bool { return false }
 func (s *encountersScreen) Init() tea.Cmd   { return s.load() }
+
+// encountersTop is the lines above the rows: the title and the headings.
+const encountersTop = 2
+
+// SetSize places the list under the title and the headings.
+func (s *encountersScreen) SetSize(width, height int) {
+	s.size.SetSize(width, height)
+	s.nav.setSize(encountersTop, height-encountersTop)
+}
 
 func (s *encountersScreen) load() tea.Cmd {
 	a := s.app
@@ -57,78 +66,59 @@ func (s *encountersScreen) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		s.list = msg.list
+		s.nav.setLen(len(s.list))
 		if s.select_ != "" {
 			for i, e := range s.list {
 				if e.ID == s.select_ {
-					s.cursor = i
+					s.nav.selectIndex(i)
 				}
 			}
 			s.select_ = ""
 		}
-		s.cursor = max(min(s.cursor, len(s.list)-1), 0)
 		return nil
 	case importedMsg:
 		s.select_ = msg.encounterID
 		return s.load()
 	case changedMsg, reloadMsg:
 		return s.load()
-	case tea.MouseWheelMsg:
-		switch msg.Button {
-		case tea.MouseWheelUp:
-			s.move(-1)
-		case tea.MouseWheelDown:
-			s.move(1)
-		}
-		return nil
 	case tea.KeyPressMsg:
 		k := s.app.keys
 		switch {
 		case key.Matches(msg, k.Back):
 			return pop(s)
-		case key.Matches(msg, k.Up):
-			s.move(-1)
-		case key.Matches(msg, k.Down):
-			s.move(1)
-		case key.Matches(msg, k.PageUp):
-			s.move(-max(s.height, 1))
-		case key.Matches(msg, k.PageDown):
-			s.move(max(s.height, 1))
-		case key.Matches(msg, k.Top):
-			s.move(-len(s.list))
-		case key.Matches(msg, k.Bottom):
-			s.move(len(s.list))
 		case key.Matches(msg, k.Import):
 			return push(newImportDialog(s.app))
 		case key.Matches(msg, k.Identify):
-			if s.cursor < len(s.list) {
-				e := s.list[s.cursor]
-				caseID := ""
-				if len(e.CaseIDs) > 0 {
-					caseID = e.CaseIDs[0]
-				}
-				return push(newCandidates(s.app, e.ID, e.Place, caseID))
-			}
+			return s.open()
 		}
+	}
+	if _, open := s.nav.update(s.app.keys, msg, false); open {
+		return s.open()
 	}
 	return nil
 }
 
-func (s *encountersScreen) move(d int) {
-	s.cursor = max(min(s.cursor+d, len(s.list)-1), 0)
+// open searches the selected encounter's prints.
+func (s *encountersScreen) open() tea.Cmd {
+	i := s.nav.selected()
+	if i < 0 {
+		return nil
+	}
+	e := s.list[i]
+	caseID := ""
+	if len(e.CaseIDs) > 0 {
+		caseID = e.CaseIDs[0]
+	}
+	return push(newCandidates(s.app, e.ID, e.Place, caseID))
 }
 
-func (s *encountersScreen) View(width, height int) string {
+func (s *encountersScreen) View() string {
 	st := s.app.styles
-	switch {
-	case !s.loaded:
-		return st.Muted.Render(" Loading the encounters…")
-	case s.err != nil:
-		return st.Danger.Render(" " + cases.ErrorMessage(s.err))
-	}
+	width := s.width
 	out := []string{st.Section.Render(fmt.Sprintf(" Encounters (%d)", len(s.list))) + st.Muted.Render("  enter searches the prints · i imports files")}
-	if len(s.list) == 0 {
-		out = append(out, "", st.Muted.Render("  No encounter yet: press i to import an ANSI/NIST-ITL transaction or a template."))
-		return strings.Join(out, "\n")
+	if line, ok := listPlaceholder(st, s.loaded, s.err, len(s.list), "Loading the encounters…",
+		"No encounter yet: press i to import an ANSI/NIST-ITL transaction or a template."); ok {
+		return strings.Join(append(out, "", line), "\n")
 	}
 	// When, fingers and cases keep their width; place, officer and file
 	// share the rest.
@@ -140,16 +130,15 @@ func (s *encountersScreen) View(width, height int) string {
 			fingers, fileW, truncate(file, fileW), cs)
 	}
 	out = append(out, st.ColumnHeader.Render(truncate("  "+row("When", "Place", "Officer", "Fingers", "Source file", "Cases"), width)))
-	s.height = max(height-len(out), 1)
-	s.offset = followCursor(s.cursor, s.offset, s.height, len(s.list))
-	for i := s.offset; i < min(s.offset+s.height, len(s.list)); i++ {
+	from, to := s.nav.visible()
+	for i := from; i < to; i++ {
 		e := s.list[i]
 		cs := "—"
 		if len(e.CaseIDs) > 0 {
 			cs = strings.Join(e.CaseIDs, ", ")
 		}
 		text := row(stamp(e.At), orDash(e.Place), s.app.officerName(e.OfficerID), fmt.Sprint(e.Fingers), orDash(e.SourceFile), cs)
-		if i == s.cursor {
+		if i == s.nav.cursor {
 			out = append(out, st.Selected.Render(pad("▸ "+text, width)))
 		} else {
 			out = append(out, truncate("  "+st.Text.Render(text), width))
@@ -168,6 +157,7 @@ func (s *encountersScreen) Help() ([]key.Binding, [][]key.Binding) {
 // separated, ~ expanded), whether they make a new encounter or a new
 // subject, and then what was read or why it was refused.
 type importDialog struct {
+	size
 	app       *app
 	paths     textinput.Model
 	asSubject bool
@@ -185,7 +175,7 @@ type importMsg struct {
 func newImportDialog(a *app) *importDialog {
 	in := textinput.New()
 	in.Prompt = "Files: "
-	in.Placeholder = "paths separated by spaces: ~/capture.an2 /media/usb/prints.iso"
+	in.Placeholder = "paths separated by spaces; quote a path with spaces: ~/capture.an2 '/media/usb/prints 2.iso'"
 	in.CharLimit = 4096
 	in.SetStyles(a.styles.TextInput)
 	return &importDialog{app: a, paths: in}
@@ -196,17 +186,50 @@ func (d *importDialog) Title() string   { return "Import" }
 func (d *importDialog) Capturing() bool { return true }
 func (d *importDialog) Init() tea.Cmd   { return d.paths.Focus() }
 
-// splitPaths reads the paths typed: separated by spaces, a leading ~ being
-// the officer's home.
+// splitPaths reads the paths typed or dropped on the terminal, as a shell
+// would: separated by spaces, except inside '…' or "…" quotes or after a
+// backslash ("My\ Documents/a.an2", "'/media/usb/prints 2.iso'"); a
+// leading ~ is the officer's home. An unclosed quote runs to the end.
 func splitPaths(s string) []string {
 	home, _ := os.UserHomeDir()
 	var out []string
-	for _, p := range strings.Fields(s) {
+	var cur strings.Builder
+	inWord := false
+	var quote rune
+	flush := func() {
+		if !inWord {
+			return
+		}
+		p := cur.String()
 		if home != "" && (p == "~" || strings.HasPrefix(p, "~/")) {
 			p = filepath.Join(home, strings.TrimPrefix(p, "~"))
 		}
 		out = append(out, p)
+		cur.Reset()
+		inWord = false
 	}
+	escaped := false
+	for _, r := range s {
+		switch {
+		case escaped:
+			cur.WriteRune(r)
+			escaped = false
+		case quote != 0 && r == quote:
+			quote = 0
+		case quote != 0:
+			cur.WriteRune(r)
+		case r == '\\':
+			escaped, inWord = true, true
+		case r == '\'' || r == '"':
+			quote, inWord = r, true
+		case r == ' ' || r == '\t' || r == '\n':
+			flush()
+		default:
+			cur.WriteRune(r)
+			inWord = true
+		}
+	}
+	flush()
 	return out
 }
 
@@ -267,10 +290,15 @@ func (d *importDialog) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (d *importDialog) View(width, height int) string {
+// SetSize fits the paths field into the dialog.
+func (d *importDialog) SetSize(width, height int) {
+	d.size.SetSize(width, height)
+	d.paths.SetWidth(max(min(dialogWidth, width-4)-8, 10))
+}
+
+func (d *importDialog) View() string {
 	st := d.app.styles
-	inner := min(dialogWidth, width-4)
-	d.paths.SetWidth(max(inner-8, 10))
+	inner := min(dialogWidth, d.width-4)
 	as := func(on bool, text string) string {
 		if on {
 			return st.ChoiceActive.Render("(•) " + text)
@@ -318,7 +346,7 @@ func (d *importDialog) View(width, height int) string {
 		lines = append(lines, st.Muted.Render("Nothing imported yet."))
 	}
 	k := d.app.keys
-	return box(d.app, width, "Import fingerprint files", strings.Join(lines, "\n"),
+	return box(d.app, d.width, "Import fingerprint files", strings.Join(lines, "\n"),
 		hintText(k.RunImport, k.Toggle, k.Cancel))
 }
 

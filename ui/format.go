@@ -135,14 +135,11 @@ func count(n int, one, many string) string {
 	return thousands(n) + " " + many
 }
 
-// agoSeconds is ago to the second under a minute: "12s ago", then "5m ago".
-func agoSeconds(now, t time.Time) string {
-	d := now.Sub(t)
-	switch {
-	case d < time.Second:
+// agoMinutes is ago to the minute: "just now" within the minute, then "5m
+// ago". It changes only on the minute, when the screens are told to redraw.
+func agoMinutes(now, t time.Time) string {
+	if now.Sub(t) < time.Minute {
 		return "just now"
-	case d < time.Minute:
-		return strconv.Itoa(int(d/time.Second)) + "s ago"
 	}
 	return ago(now, t)
 }

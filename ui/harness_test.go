@@ -212,7 +212,7 @@ func TestMain(m *testing.M) {
 }
 
 func (d *desk) config(who cases.Officer, theme string) Config {
-	return Config{Store: d.store, Officer: who, Agency: agencyEC, Clock: d.clock, Theme: theme}
+	return Config{Store: d.store, Officer: who, Agency: agencyEC, Clock: d.clock, Theme: theme, QueryLog: d.store}
 }
 
 // harness wraps the root model so a test can ask the running program for

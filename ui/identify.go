@@ -56,7 +56,18 @@ type candidatesScreen struct {
 	repurpose bool // the officer changed the purpose here: search again
 	spin      spinner.Model
 
-	cursor, offset, height int
+	size
+	nav listNav
+}
+
+// candidatesTop is the lines above the candidates: the title, the status
+// line, a blank line and the headings.
+const candidatesTop = 4
+
+// SetSize places the list under the title, the status and the headings.
+func (s *candidatesScreen) SetSize(width, height int) {
+	s.size.SetSize(width, height)
+	s.nav.setSize(candidatesTop, height-candidatesTop)
 }
 
 type identifyMsg struct {
@@ -146,7 +157,8 @@ func (s *candidatesScreen) Update(msg tea.Msg) tea.Cmd {
 		if s.id.place == "" && msg.enc != nil {
 			s.id.place = msg.enc.Place
 		}
-		s.cursor, s.offset = 0, 0
+		s.nav.reset()
+		s.nav.setLen(len(s.candidates()))
 		return nil
 	case spinner.TickMsg:
 		if !s.searching {
@@ -163,23 +175,22 @@ func (s *candidatesScreen) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case caseOpenedMsg:
 		return s.id.opened(s.app, msg)
-	case tea.MouseWheelMsg:
-		switch msg.Button {
-		case tea.MouseWheelUp:
-			s.move(-1)
-		case tea.MouseWheelDown:
-			s.move(1)
-		}
-		return nil
 	case tea.KeyPressMsg:
-		return s.key(msg)
+		if cmd := s.key(msg); cmd != nil {
+			return cmd
+		}
+	}
+	if _, open := s.nav.update(s.app.keys, msg, false); open {
+		return push(newReview(s.app, s))
 	}
 	return nil
 }
 
-func (s *candidatesScreen) move(d int) {
-	s.cursor = max(min(s.cursor+d, len(s.candidates())-1), 0)
-}
+// move moves the candidate shown (the review steps through the list).
+func (s *candidatesScreen) move(d int) { s.nav.move(d) }
+
+// cursor is the selected candidate's place in the list.
+func (s *candidatesScreen) cursor() int { return s.nav.cursor }
 
 func (s *candidatesScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := s.app.keys
@@ -190,33 +201,22 @@ func (s *candidatesScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Purpose):
 		s.repurpose = true
 		return push(newPurposePicker(s.app))
-	case key.Matches(msg, k.Up):
-		s.move(-1)
-	case key.Matches(msg, k.Down):
-		s.move(1)
-	case key.Matches(msg, k.PageUp):
-		s.move(-max(s.height, 1))
-	case key.Matches(msg, k.PageDown):
-		s.move(max(s.height, 1))
-	case key.Matches(msg, k.Top):
-		s.move(-len(s.candidates()))
-	case key.Matches(msg, k.Bottom):
-		s.move(len(s.candidates()))
 	case key.Matches(msg, k.OpenCandidate):
-		if s.cursor < len(s.candidates()) {
+		if s.nav.selected() >= 0 {
 			return push(newReview(s.app, s))
 		}
 	case key.Matches(msg, k.Decide):
-		if s.cursor < len(s.candidates()) {
-			return s.id.decide(s.app, s, s.candidates()[s.cursor].SubjectID)
+		if i := s.nav.selected(); i >= 0 {
+			return s.id.decide(s.app, s, s.candidates()[i].SubjectID)
 		}
 	}
 	return nil
 }
 
 // View draws the search's state and the candidates.
-func (s *candidatesScreen) View(width, height int) string {
+func (s *candidatesScreen) View() string {
 	st := s.app.styles
+	width := s.width
 	var out []string
 	head := st.Section.Render(" Fingerprint search") + st.Muted.Render(" · encounter "+s.id.encounterID)
 	if s.id.place != "" {
@@ -243,13 +243,12 @@ func (s *candidatesScreen) View(width, height int) string {
 	}
 	nameW := max(width-54-bandW, 12)
 	out = append(out, st.ColumnHeader.Render(truncate(fmt.Sprintf("  %4s  %-*s %7s  %-8s  %-*s  %-13s  %s", "Rank", bandW, "Band", "Score", "FMR", nameW, "Candidate", "Record", "Fingers"), width)))
-	s.height = max(height-len(out), 1)
-	s.offset = followCursor(s.cursor, s.offset, s.height, len(res.Candidates))
-	for i := s.offset; i < min(s.offset+s.height, len(res.Candidates)); i++ {
+	from, to := s.nav.visible()
+	for i := from; i < to; i++ {
 		c := res.Candidates[i]
 		band := pad(bandOf(c.Band), bandW)
 		name := pad(truncate(s.id.candidateName(c.SubjectID), nameW), nameW)
-		if i == s.cursor {
+		if i == s.nav.cursor {
 			row := fmt.Sprintf("▸ %4d  %s %7.1f  %-8s  %s  %-13s  %d", c.Rank, band, c.Score, fmr(c.FMR), name, shortID(c.SubjectID), len(c.Fingers))
 			out = append(out, st.Selected.Render(pad(row, width)))
 			continue
@@ -283,6 +282,16 @@ func (s *candidatesScreen) statusLine(width int) string {
 	}
 	return truncate(" "+strings.Join(parts, st.Muted.Render(" · ")), width)
 }
+
+// scoreScales explains the two score scales of a fingerprint search.
+var scoreScales = []string{
+	"Score (a candidate's): the evidence of all the fingers compared, fused: −log10 of the estimated false match rate, so 9.0 means one false match in a billion comparisons (FMR 1e-9). Higher is stronger.",
+	"Finger score (in the review): the matcher's 1:1 similarity of one probe finger with one record finger, on the matcher's own scale (tens to hundreds); its FMR beside it is what makes fingers comparable.",
+	"Bands: RED highly probable, YELLOW possible, GREEN no match; a band is a lead for an examiner, not an identification.",
+}
+
+// Explain gives the score scales in the full help.
+func (s *candidatesScreen) Explain() []string { return scoreScales }
 
 // purposeText states the session's purpose, or how to state it.
 func purposeText(st *Styles, a *app) string {

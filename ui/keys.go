@@ -14,6 +14,11 @@ type KeyMap struct {
 	// sync screen.
 	SubjectSearch key.Binding
 	SyncScreen    key.Binding
+	// The query log (auditors and supervisors) and its filter.
+	QueryLog  key.Binding
+	FilterLog key.Binding
+	// Copy the ID on screen (a subject's, a case's) to the clipboard.
+	CopyID key.Binding
 
 	// Moving in lists and pages.
 	Up       key.Binding
@@ -42,6 +47,8 @@ type KeyMap struct {
 	Assign       key.Binding
 	SetPriority  key.Binding
 	Resolve      key.Binding // supervisors: settle a case in conflict
+	OpenSubject  key.Binding // the case's selected subject
+	NextSubject  key.Binding // select the case's next subject
 
 	// Subject search and subject view.
 	Purpose  key.Binding // state or change the purpose of searches
@@ -65,13 +72,15 @@ type KeyMap struct {
 	Toggle        key.Binding // flip a yes/no field
 
 	// Dialogs and editors.
-	Confirm   key.Binding
-	Save      key.Binding
-	Cancel    key.Binding
-	NextField key.Binding
-	PrevField key.Binding
-	Left      key.Binding
-	Right     key.Binding
+	Confirm    key.Binding
+	ChooseUp   key.Binding // in a dialog with a text field: the arrows only
+	ChooseDown key.Binding
+	Save       key.Binding
+	Cancel     key.Binding
+	NextField  key.Binding
+	PrevField  key.Binding
+	Left       key.Binding
+	Right      key.Binding
 }
 
 // DefaultKeyMap returns the workstation's key bindings.
@@ -87,6 +96,9 @@ func DefaultKeyMap() *KeyMap {
 
 		SubjectSearch: b([]string{"f", "ctrl+f"}, "f", "find subject"),
 		SyncScreen:    b([]string{"y"}, "y", "sync"),
+		QueryLog:      b([]string{"L"}, "L", "query log"),
+		FilterLog:     b([]string{"/"}, "/", "filter"),
+		CopyID:        b([]string{"i"}, "i", "copy ID"),
 
 		Up:       b([]string{"up", "k"}, "↑/k", "up"),
 		Down:     b([]string{"down", "j"}, "↓/j", "down"),
@@ -112,6 +124,8 @@ func DefaultKeyMap() *KeyMap {
 		Assign:       b([]string{"a"}, "a", "assign"),
 		SetPriority:  b([]string{"p"}, "p", "priority"),
 		Resolve:      b([]string{"R"}, "R", "resolve conflict"),
+		OpenSubject:  b([]string{"enter"}, "enter", "open subject"),
+		NextSubject:  b([]string{"tab"}, "tab", "next subject"),
 
 		Purpose:  b([]string{"ctrl+p"}, "ctrl+p", "purpose"),
 		OpenHit:  b([]string{"enter"}, "enter", "open subject"),
@@ -131,12 +145,14 @@ func DefaultKeyMap() *KeyMap {
 		Decide:        b([]string{"d"}, "d", "decide"),
 		Toggle:        b([]string{"ctrl+t"}, "ctrl+t", "encounter/subject"),
 
-		Confirm:   b([]string{"enter"}, "enter", "choose"),
-		Save:      b([]string{"ctrl+s"}, "ctrl+s", "save"),
-		Cancel:    b([]string{"esc"}, "esc", "cancel"),
-		NextField: b([]string{"tab"}, "tab", "next field"),
-		PrevField: b([]string{"shift+tab"}, "shift+tab", "previous field"),
-		Left:      b([]string{"left", "h"}, "←/→", "change"),
-		Right:     b([]string{"right", "l"}, "←/→", "change"),
+		Confirm:    b([]string{"enter"}, "enter", "choose"),
+		ChooseUp:   b([]string{"up"}, "↑", "up"),
+		ChooseDown: b([]string{"down"}, "↓", "down"),
+		Save:       b([]string{"ctrl+s"}, "ctrl+s", "save"),
+		Cancel:     b([]string{"esc"}, "esc", "cancel"),
+		NextField:  b([]string{"tab"}, "tab", "next field"),
+		PrevField:  b([]string{"shift+tab"}, "shift+tab", "previous field"),
+		Left:       b([]string{"left", "h"}, "←/→", "change"),
+		Right:      b([]string{"right", "l"}, "←/→", "change"),
 	}
 }

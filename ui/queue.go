@@ -53,7 +53,8 @@ const (
 type queueFilter struct {
 	mine, unassigned, overdue bool
 	status                    cases.Status // "" for every status
-	text                      string       // lower-cased; matches ID or title
+	text                      string       // folded (foldFilter); matches ID or title
+	typed                     string       // the text as typed, for the summary line
 }
 
 // queue is the case queue screen: every case summary loaded once, with
@@ -65,7 +66,7 @@ type queue struct {
 	loadErr error
 
 	all    []cases.CaseSummary
-	search []string         // lower-cased "ID title" per case, for the text filter
+	search []string         // folded "ID title" per case, for the text filter
 	byID   map[string]int32 // case ID → index in all
 	idW    int              // widest case ID
 
@@ -83,15 +84,19 @@ type queue struct {
 	typing bool
 	input  textinput.Model
 
-	cursor, offset int
-	width, height  int
-	now            time.Time
+	nav           listNav
+	width, height int
+	now           time.Time
+	deskCases     int // every case on this desk, visible or not (from the store's health)
 
 	// rows caches each unselected row's rendering for the current layout.
 	rows     map[int32]string
 	rowsKey  rowsKey
 	layout   layout
 	layoutOf int // width the layout was computed for
+	// frame is the screen as drawn after the last Update or SetSize; View
+	// returns it.
+	frame string
 }
 
 type rowsKey struct {
@@ -151,18 +156,19 @@ func (q *queue) load(reload bool) tea.Cmd {
 // keeping the selected case (when still shown) and the scroll.
 func (q *queue) reload(list []cases.CaseSummary) {
 	selected := ""
-	if q.cursor >= 0 && q.cursor < len(q.view) {
-		selected = q.all[q.view[q.cursor]].ID
+	if i := q.nav.selected(); i >= 0 {
+		selected = q.all[q.view[i]].ID
 	}
-	offset := q.offset
+	offset := q.nav.offset
 	q.view = nil
 	q.setCases(list)
+	q.nav.offset = offset
 	if i, ok := q.byID[selected]; ok {
 		if j := slices.Index(q.view, i); j >= 0 {
-			q.cursor = j
+			q.nav.selectIndex(j)
 		}
 	}
-	q.offset = min(offset, max(len(q.view)-1, 0))
+	q.nav.follow()
 }
 
 // setCases replaces the whole queue.
@@ -172,7 +178,7 @@ func (q *queue) setCases(list []cases.CaseSummary) {
 	q.byID = make(map[string]int32, len(list))
 	q.idW = idWidthDefault
 	for i := range list {
-		q.search[i] = strings.ToLower(list[i].ID + " " + list[i].Title)
+		q.search[i] = foldFilter(list[i].ID + " " + list[i].Title)
 		q.byID[list[i].ID] = int32(i)
 		q.idW = max(q.idW, lipgloss.Width(list[i].ID))
 	}
@@ -188,8 +194,22 @@ func (q *queue) invalidate() {
 	clear(q.rows)
 }
 
-// Update handles keys, the mouse, and data arriving.
+// SetSize lays the columns out for the width and fits the list.
+func (q *queue) SetSize(width, height int) {
+	q.width, q.height = width, height
+	q.input.SetWidth(max(width-40, 10))
+	q.nav.setSize(queueTopLines, height-queueTopLines)
+	q.redraw()
+}
+
+// Update handles keys, the mouse, and data arriving, then draws the screen.
 func (q *queue) Update(msg tea.Msg) tea.Cmd {
+	cmd := q.update(msg)
+	q.redraw()
+	return cmd
+}
+
+func (q *queue) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case casesMsg:
 		if msg.err != nil {
@@ -217,6 +237,14 @@ func (q *queue) Update(msg tea.Msg) tea.Cmd {
 			q.updateSummary(msg.id, msg.list)
 		}
 		return nil
+	case healthMsg:
+		if msg.err == nil {
+			q.deskCases = msg.health.Cases
+		}
+		return nil
+	case restyledMsg:
+		clear(q.rows)
+		return nil
 	case directoryMsg:
 		q.orders[colAssignee] = [2][]int32{}
 		clear(q.rows)
@@ -233,27 +261,10 @@ func (q *queue) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case tea.KeyPressMsg:
 		return q.key(msg)
-	case tea.MouseClickMsg:
-		if msg.Button != tea.MouseLeft {
-			return nil
-		}
-		row := msg.Y - queueTopLines
-		if row < 0 || q.offset+row >= len(q.view) {
-			return nil
-		}
-		if q.offset+row == q.cursor {
+	case tea.MouseClickMsg, tea.MouseWheelMsg:
+		if _, open := q.nav.update(q.app.keys, msg, false); open {
 			return q.open()
 		}
-		q.cursor = q.offset + row
-		return nil
-	case tea.MouseWheelMsg:
-		switch msg.Button {
-		case tea.MouseWheelUp:
-			q.move(-wheelStep)
-		case tea.MouseWheelDown:
-			q.move(wheelStep)
-		}
-		return nil
 	}
 	return nil
 }
@@ -266,14 +277,14 @@ func (q *queue) updateSummary(id string, list []cases.CaseSummary) {
 		}
 		if i, ok := q.byID[id]; ok {
 			q.all[i] = s
-			q.search[i] = strings.ToLower(s.ID + " " + s.Title)
+			q.search[i] = foldFilter(s.ID + " " + s.Title)
 		} else {
 			q.byID[id] = int32(len(q.all))
 			q.all = append(q.all, s)
 			if w := lipgloss.Width(id); w > q.idW {
 				q.idW, q.layoutOf = w, 0
 			}
-			q.search = append(q.search, strings.ToLower(s.ID+" "+s.Title))
+			q.search = append(q.search, foldFilter(s.ID+" "+s.Title))
 		}
 		q.invalidate()
 		q.refilter(false)
@@ -284,47 +295,17 @@ func (q *queue) updateSummary(id string, list []cases.CaseSummary) {
 func (q *queue) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := q.app.keys
 	if q.typing {
-		switch {
-		case key.Matches(msg, k.FindClear):
-			q.typing = false
-			q.input.Blur()
-			q.input.SetValue("")
-			q.setText("")
-			return nil
-		case key.Matches(msg, k.FindKeep):
-			q.typing = false
-			q.input.Blur()
-			return nil
-		case msg.String() == "up":
-			q.move(-1)
-			return nil
-		case msg.String() == "down":
-			q.move(1)
-			return nil
-		}
-		var cmd tea.Cmd
-		q.input, cmd = q.input.Update(msg)
-		q.setText(q.input.Value())
-		return cmd
+		return typeFilter(k, &q.nav, &q.input, &q.typing, msg, q.setText)
+	}
+	if moved, _ := q.nav.update(k, msg, false); moved {
+		return nil
 	}
 	switch {
-	case key.Matches(msg, k.Up):
-		q.move(-1)
-	case key.Matches(msg, k.Down):
-		q.move(1)
-	case key.Matches(msg, k.PageUp):
-		q.move(-q.visibleRows())
-	case key.Matches(msg, k.PageDown):
-		q.move(q.visibleRows())
-	case key.Matches(msg, k.Top):
-		q.move(-len(q.view))
-	case key.Matches(msg, k.Bottom):
-		q.move(len(q.view))
 	case key.Matches(msg, k.Open):
 		return q.open()
 	case key.Matches(msg, k.Find):
 		q.typing = true
-		q.input.SetValue(q.filter.text)
+		q.input.SetValue(q.filter.typed)
 		q.input.CursorEnd()
 		return q.input.Focus()
 	case key.Matches(msg, k.Mine):
@@ -352,11 +333,11 @@ func (q *queue) key(msg tea.KeyPressMsg) tea.Cmd {
 		} else {
 			q.sortCol, q.desc = c, c == colPriority
 		}
-		q.refilter(false)
+		q.resort()
 	case key.Matches(msg, k.SortReverse):
 		q.desc = !q.desc
-		q.refilter(false)
-	case key.Matches(msg, k.Encounters) && q.app.identify != nil:
+		q.resort()
+	case key.Matches(msg, k.Encounters) && q.app.identify != nil && !readOnly(q.app.officer):
 		return push(newEncounters(q.app))
 	}
 	return nil
@@ -374,9 +355,11 @@ func nextStatus(s cases.Status) cases.Status {
 	return cases.Statuses[i+1]
 }
 
-// setText applies the incremental filter as the officer types.
-func (q *queue) setText(text string) {
-	text = strings.ToLower(strings.TrimSpace(text))
+// setText applies the incremental filter as the officer types: accents,
+// case and punctuation do not count ("quinonez" finds "Quiñónez").
+func (q *queue) setText(typed string) {
+	q.filter.typed = strings.TrimSpace(typed)
+	text := foldFilter(typed)
 	if text == q.filter.text {
 		return
 	}
@@ -385,18 +368,21 @@ func (q *queue) setText(text string) {
 	q.refilter(narrower)
 }
 
+// resort shows the list in the new order from its top: the first case of
+// the new order is what the officer asked to see.
+func (q *queue) resort() {
+	q.refilter(false)
+	q.nav.reset()
+	q.nav.follow()
+}
+
 func (q *queue) open() tea.Cmd {
-	if q.cursor < 0 || q.cursor >= len(q.view) {
+	i := q.nav.selected()
+	if i < 0 {
 		return nil
 	}
-	return push(newCaseView(q.app, q.all[q.view[q.cursor]].ID))
+	return push(newCaseView(q.app, q.all[q.view[i]].ID))
 }
-
-func (q *queue) move(d int) {
-	q.cursor = max(min(q.cursor+d, len(q.view)-1), 0)
-}
-
-func (q *queue) visibleRows() int { return max(q.height-queueTopLines, 1) }
 
 // match reports whether case i passes the filter.
 func (q *queue) match(i int32) bool {
@@ -418,8 +404,8 @@ func (q *queue) match(i int32) bool {
 // stricter, so the current list is filtered in place.
 func (q *queue) refilter(narrower bool) {
 	var current int32 = -1
-	if q.cursor >= 0 && q.cursor < len(q.view) {
-		current = q.view[q.cursor]
+	if i := q.nav.selected(); i >= 0 && i < len(q.view) {
+		current = q.view[i]
 	}
 	if narrower && q.view != nil {
 		out := q.view[:0]
@@ -441,13 +427,13 @@ func (q *queue) refilter(narrower bool) {
 			}
 		}
 	}
-	q.cursor = 0
+	q.nav.setLen(len(q.view))
+	q.nav.selectIndex(0)
 	if current >= 0 {
 		if j := slices.Index(q.view, current); j >= 0 {
-			q.cursor = j
+			q.nav.selectIndex(j)
 		}
 	}
-	q.offset = min(q.offset, max(len(q.view)-1, 0))
 }
 
 // order returns the index for column c in the given direction, building
@@ -611,9 +597,17 @@ func (q *queue) computeLayout(w int) layout {
 	return l
 }
 
-// View draws the summary line, the column headings and the visible rows.
-func (q *queue) View(width, height int) string {
-	q.width, q.height = width, height
+// View draws the summary line, the column headings and the visible rows,
+// as drawn after the last change.
+func (q *queue) View() string { return q.frame }
+
+// redraw draws the screen for the current state into q.frame, rendering
+// only the visible rows and reusing the cached unselected ones.
+func (q *queue) redraw() {
+	q.frame = q.draw(q.width)
+}
+
+func (q *queue) draw(width int) string {
 	st := q.app.styles
 	if !q.loaded {
 		return st.Muted.Render(" Loading cases…")
@@ -629,15 +623,7 @@ func (q *queue) View(width, height int) string {
 		q.rowsKey = k
 	}
 
-	rows := q.visibleRows()
-	if q.cursor < q.offset {
-		q.offset = q.cursor
-	}
-	if q.cursor >= q.offset+rows {
-		q.offset = q.cursor - rows + 1
-	}
-	q.offset = max(min(q.offset, len(q.view)-rows), 0)
-
+	rows := q.nav.rows
 	var b strings.Builder
 	b.Grow((rows + 2) * (width + 64))
 	b.WriteString(q.summaryLine(width))
@@ -652,11 +638,11 @@ func (q *queue) View(width, height int) string {
 		}
 		return b.String()
 	}
-	end := min(q.offset+rows, len(q.view))
-	for j := q.offset; j < end; j++ {
+	from, end := q.nav.visible()
+	for j := from; j < end; j++ {
 		b.WriteByte('\n')
 		i := q.view[j]
-		if j == q.cursor {
+		if j == q.nav.cursor {
 			b.WriteString(q.renderRow(i, true))
 			continue
 		}
@@ -678,14 +664,19 @@ func (q *queue) summaryLine(width int) string {
 	var left string
 	if q.typing {
 		right = fmt.Sprintf("%s of %s · ", thousands(len(q.view)), thousands(len(q.all))) + right
-		q.input.SetWidth(max(width-lipgloss.Width(right)-12, 10))
 		left = " " + q.input.View()
 	} else {
 		parts := []string{st.Section.Render(" Cases ") + st.Text.Render(fmt.Sprintf("%s of %s", thousands(len(q.view)), thousands(len(q.all))))}
 		for _, f := range q.filterWords() {
 			parts = append(parts, st.FilterPrompt.Render(f))
 		}
+		if hidden := q.deskCases - len(q.all); hidden > 0 {
+			parts = append(parts, st.Muted.Render(fmt.Sprintf("%s more on this desk not shared with %s", thousands(hidden), q.app.officer.Agency)))
+		}
 		left = strings.Join(parts, st.Muted.Render(" · "))
+		if lipgloss.Width(left)+lipgloss.Width(right) > width {
+			right = ""
+		}
 	}
 	gap := max(width-lipgloss.Width(left)-lipgloss.Width(right), 1)
 	return left + strings.Repeat(" ", gap) + st.Muted.Render(right)
@@ -707,8 +698,8 @@ func (q *queue) filterWords() []string {
 	if f.overdue {
 		out = append(out, "overdue")
 	}
-	if f.text != "" {
-		out = append(out, fmt.Sprintf("“%s”", f.text))
+	if f.typed != "" {
+		out = append(out, fmt.Sprintf("“%s”", f.typed))
 	}
 	return out
 }
@@ -837,7 +828,7 @@ func (q *queue) Help() ([]key.Binding, [][]key.Binding) {
 		{k.Find, k.Mine, k.Unassigned, k.StatusFilter, k.Overdue, k.ClearFilters},
 		{k.SortColumn, k.SortReverse},
 	}
-	if q.app.identify != nil {
+	if q.app.identify != nil && !readOnly(q.app.officer) {
 		short = append([]key.Binding{k.Open, k.Encounters}, short[1:]...)
 		full[2] = append(full[2], k.Encounters)
 	}

@@ -173,7 +173,8 @@ func TestQueueLayoutShrinks(t *testing.T) {
 		if l.width[colTitle] < 1 {
 			t.Errorf("width %d: no room for the title", w)
 		}
-		out := q.View(w, 10)
+		q.SetSize(w, 10)
+		out := q.View()
 		for i, line := range strings.Split(out, "\n") {
 			if n := ansi.StringWidth(line); n > w {
 				t.Errorf("width %d: line %d is %d wide", w, i, n)
@@ -187,26 +188,26 @@ func TestQueueLayoutShrinks(t *testing.T) {
 
 func TestQueueMouse(t *testing.T) {
 	q, _ := syntheticQueue(t, 100)
-	q.View(100, 20)
+	q.SetSize(100, 20)
 	q.Update(tea.MouseClickMsg{X: 5, Y: queueTopLines + 4, Button: tea.MouseLeft})
-	if q.cursor != 4 {
-		t.Fatalf("click on the fifth row selected row %d", q.cursor)
+	if q.nav.cursor != 4 {
+		t.Fatalf("click on the fifth row selected row %d", q.nav.cursor)
 	}
 	q.Update(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
 	q.Update(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
-	if q.cursor != 4+2*wheelStep {
-		t.Fatalf("wheel moved to %d", q.cursor)
+	if q.nav.cursor != 4+2*wheelStep {
+		t.Fatalf("wheel moved to %d", q.nav.cursor)
 	}
 	q.Update(tea.MouseClickMsg{X: 5, Y: 0, Button: tea.MouseLeft}) // the summary line
-	if q.cursor != 4+2*wheelStep {
-		t.Fatalf("a click above the rows moved the cursor to %d", q.cursor)
+	if q.nav.cursor != 4+2*wheelStep {
+		t.Fatalf("a click above the rows moved the cursor to %d", q.nav.cursor)
 	}
 	// Clicking the selected row opens it.
-	cmd := q.Update(tea.MouseClickMsg{X: 5, Y: queueTopLines + q.cursor - q.offset, Button: tea.MouseLeft})
+	cmd := q.Update(tea.MouseClickMsg{X: 5, Y: queueTopLines + q.nav.cursor - q.nav.offset, Button: tea.MouseLeft})
 	if cmd == nil {
 		t.Fatal("a click on the selected row did nothing")
 	}
-	if msg, ok := cmd().(pushMsg); !ok || msg.screen.Title() != q.all[q.view[q.cursor]].ID {
+	if msg, ok := cmd().(pushMsg); !ok || msg.screen.Title() != q.all[q.view[q.nav.cursor]].ID {
 		t.Fatalf("a click on the selected row gave %#v", msg)
 	}
 }
@@ -216,7 +217,8 @@ func TestQueueMouse(t *testing.T) {
 func TestSelectionWithoutColour(t *testing.T) {
 	q, a := syntheticQueue(t, 200)
 	*a.styles = *NewStyles(true).withoutColour()
-	frame := q.View(120, 30)
+	q.SetSize(120, 30)
+	frame := q.View()
 	var b strings.Builder
 	w := &colorprofile.Writer{Forward: &b, Profile: colorprofile.Ascii}
 	fmt.Fprint(w, frame)
@@ -224,12 +226,12 @@ func TestSelectionWithoutColour(t *testing.T) {
 	if strings.Contains(out, "38;2;") || strings.Contains(out, "48;2;") {
 		t.Fatal("colours survived the Ascii profile")
 	}
-	raw := strings.Split(out, "\n")[queueTopLines+q.cursor-q.offset]
+	raw := strings.Split(out, "\n")[queueTopLines+q.nav.cursor-q.nav.offset]
 	if !strings.Contains(raw, "\x1b[1;7m") && !strings.Contains(raw, "\x1b[7;1m") {
 		t.Errorf("selected row not in reverse video without colour: %q", raw)
 	}
 	lines := strings.Split(ansi.Strip(out), "\n")
-	selected := lines[queueTopLines+q.cursor-q.offset]
+	selected := lines[queueTopLines+q.nav.cursor-q.nav.offset]
 	if !strings.HasPrefix(selected, "▸ ") {
 		t.Errorf("selected row has no marker: %q", selected)
 	}

@@ -27,6 +27,7 @@ const maxPairLabels = 20
 // per-finger scores; and both records' biographic fields with the
 // differences marked. ]/[ step through candidates, ←/→ through fingers.
 type reviewScreen struct {
+	size
 	app    *app
 	list   *candidatesScreen // the list's cursor is the candidate shown
 	finger int               // index in the candidate's Fingers
@@ -38,8 +39,8 @@ func newReview(a *app, list *candidatesScreen) *reviewScreen {
 
 func (r *reviewScreen) candidate() *cases.Candidate {
 	c := r.list.candidates()
-	if r.list.cursor < len(c) {
-		return &c[r.list.cursor]
+	if i := r.list.cursor(); i < len(c) {
+		return &c[i]
 	}
 	return nil
 }
@@ -106,6 +107,11 @@ func (r *reviewScreen) step(d int) {
 	}
 }
 
+// Explain gives the score scales and the plots' marks in the full help.
+func (r *reviewScreen) Explain() []string {
+	return append(scoreScales[:2:2], "Plots: the same label (1–9, a–k) on both prints marks minutiae the matcher paired; ⠑ shows a minutia's direction.")
+}
+
 func (r *reviewScreen) Help() ([]key.Binding, [][]key.Binding) {
 	k := r.app.keys
 	return []key.Binding{k.NextFinger, k.NextCandidate, k.Decide, k.PrevFinger, k.PrevCandidate, k.Back},
@@ -114,7 +120,8 @@ func (r *reviewScreen) Help() ([]key.Binding, [][]key.Binding) {
 
 // View draws the candidate's header, the two plots, the legend and the
 // tables, fitting height: the plots take what the rest leaves.
-func (r *reviewScreen) View(width, height int) string {
+func (r *reviewScreen) View() string {
+	width, height := r.width, r.height
 	st := r.app.styles
 	c := r.candidate()
 	if c == nil {

@@ -488,6 +488,14 @@ func TestEncounterFeaturesHiddenWithoutService(t *testing.T) {
 // differs on every run: the goldens hold it as "…····".
 var randomTail = regexp.MustCompile(`…[0-9a-f]{4}`)
 
+// recordID is a whole record ID (a UUID), random on every seeding.
+var recordID = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+
+// stableIDs hides the random record IDs of a frame for its golden file.
+func stableIDs(frame string) string {
+	return recordID.ReplaceAllString(frame, "········-····-····-····-············")
+}
+
 func TestGoldenFingerprintReview(t *testing.T) {
 	for _, tc := range []struct {
 		theme string

@@ -62,8 +62,8 @@ type subjectSearch struct {
 	res       *cases.SearchResult
 	problem   string // a filter the officer must correct before searching
 
-	cursor, offset int
-	height         int
+	size
+	nav listNav // the results, hitLines lines each
 }
 
 type (
@@ -83,7 +83,7 @@ type (
 )
 
 func newSubjectSearch(a *app) *subjectSearch {
-	s := &subjectSearch{app: a}
+	s := &subjectSearch{app: a, nav: listNav{itemLines: hitLines}}
 	field := func(placeholder string, width, limit int) textinput.Model {
 		in := textinput.New()
 		in.Prompt = ""
@@ -164,7 +164,8 @@ func (s *subjectSearch) changed() tea.Cmd {
 	s.problem = ""
 	if strings.TrimSpace(s.query.Value()) == "" {
 		s.res = nil
-		s.cursor, s.offset = 0, 0
+		s.nav.reset()
+		s.nav.setLen(0)
 		return nil
 	}
 	s.searching = true
@@ -271,15 +272,19 @@ func (s *subjectSearch) Update(msg tea.Msg) tea.Cmd {
 		s.stop()
 		if msg.err != nil {
 			s.res = nil
+			s.layout()
 			return failure(cases.ErrorMessage(msg.err))
 		}
 		s.res = msg.res
-		s.cursor, s.offset = 0, 0
+		s.nav.reset()
+		s.nav.setLen(len(s.hits()))
+		s.layout()
 		return nil
 	case purposeMsg:
 		return s.changed()
 	case directoryMsg:
 		s.agency = min(s.agency, len(s.app.agencies))
+		s.layout()
 		return nil
 	case tea.PasteMsg:
 		if in := s.input(); in != nil {
@@ -295,18 +300,41 @@ func (s *subjectSearch) Update(msg tea.Msg) tea.Cmd {
 			return cmd
 		}
 		return nil
-	case tea.MouseWheelMsg:
-		switch msg.Button {
-		case tea.MouseWheelUp:
-			s.move(-1)
-		case tea.MouseWheelDown:
-			s.move(1)
+	case tea.MouseWheelMsg, tea.MouseClickMsg:
+		if _, open := s.nav.update(s.app.keys, msg, true); open {
+			return s.open()
 		}
 		return nil
 	case tea.KeyPressMsg:
-		return s.key(msg)
+		cmd := s.key(msg)
+		s.layout() // a filter may have changed the lines above the results
+		return cmd
 	}
 	return nil
+}
+
+// open opens the selected result's subject.
+func (s *subjectSearch) open() tea.Cmd {
+	i := s.nav.selected()
+	if i < 0 {
+		return nil
+	}
+	h := s.hits()[i]
+	return push(newSubjectView(s.app, h.Subject.ID, &h))
+}
+
+// SetSize fits the query line and places the results.
+func (s *subjectSearch) SetSize(width, height int) {
+	s.size.SetSize(width, height)
+	s.query.SetWidth(max(width-12, 10))
+	s.layout()
+}
+
+// layout places the results under the query, the filters, the status and
+// the notices, whose height depends on the width and the result.
+func (s *subjectSearch) layout() {
+	top := len(s.top(s.width))
+	s.nav.setSize(top, max(s.height-top, hitLines))
 }
 
 func (s *subjectSearch) hits() []cases.SubjectHit {
@@ -314,10 +342,6 @@ func (s *subjectSearch) hits() []cases.SubjectHit {
 		return nil
 	}
 	return s.res.Hits
-}
-
-func (s *subjectSearch) move(d int) {
-	s.cursor = max(min(s.cursor+d, len(s.hits())-1), 0)
 }
 
 func (s *subjectSearch) key(msg tea.KeyPressMsg) tea.Cmd {
@@ -332,24 +356,10 @@ func (s *subjectSearch) key(msg tea.KeyPressMsg) tea.Cmd {
 		return s.focus(s.field + 1)
 	case key.Matches(msg, k.PrevField):
 		return s.focus(s.field - 1)
-	case msg.String() == "up":
-		s.move(-1)
-		return nil
-	case msg.String() == "down":
-		s.move(1)
-		return nil
-	case msg.String() == "pgup":
-		s.move(-max(s.rows(), 1))
-		return nil
-	case msg.String() == "pgdown":
-		s.move(max(s.rows(), 1))
-		return nil
 	case key.Matches(msg, k.OpenHit):
-		hits := s.hits()
-		if s.cursor < len(hits) {
-			h := hits[s.cursor]
-			return push(newSubjectView(s.app, h.Subject.ID, &h))
-		}
+		return s.open()
+	}
+	if moved, _ := s.nav.update(k, msg, true); moved {
 		return nil
 	}
 	if in := s.input(); in != nil {
@@ -384,12 +394,15 @@ func (s *subjectSearch) key(msg tea.KeyPressMsg) tea.Cmd {
 	return s.changed()
 }
 
-// rows is how many results fit under the query and the filters.
-func (s *subjectSearch) rows() int { return s.height / hitLines }
-
 // View draws the query line, the filters, how the query was read, notices
 // and the results.
-func (s *subjectSearch) View(width, height int) string {
+func (s *subjectSearch) View() string {
+	return strings.Join(append(s.top(s.width), s.results(s.width)...), "\n")
+}
+
+// top draws the lines above the results: the query line, the filters, the
+// status line and the notices.
+func (s *subjectSearch) top(width int) []string {
 	st := s.app.styles
 	var top []string
 
@@ -399,7 +412,6 @@ func (s *subjectSearch) View(width, height int) string {
 		}
 		return st.Label.Render(name)
 	}
-	s.query.SetWidth(max(width-12, 10))
 	top = append(top, " "+label(fieldQuery, "Find ")+s.query.View())
 
 	// The filters, wrapped to the width.
@@ -450,11 +462,7 @@ func (s *subjectSearch) View(width, height int) string {
 			}
 		}
 	}
-	top = append(top, "")
-
-	s.height = max(height-len(top), hitLines)
-	body := s.results(width)
-	return strings.Join(append(top, body...), "\n")
+	return append(top, "")
 }
 
 // statusLine states the purpose, how the query was read and how many
@@ -502,21 +510,43 @@ func (s *subjectSearch) results(width int) []string {
 	}
 	hits := s.hits()
 	if s.res != nil && len(hits) == 0 {
-		return []string{st.Muted.Render("  No subject matches.")}
+		out := []string{st.Muted.Render("  No subject matches “" + truncate(queryText(s.query.Value()), 40) + "”.")}
+		if on := s.filtersOn(); len(on) > 0 {
+			for _, l := range wrapLines("Filters on: "+strings.Join(on, ", ")+". Clear one (tab to it) to widen the search.", width-4) {
+				out = append(out, "  "+st.Warning.Render(l))
+			}
+		}
+		return out
 	}
-	rows := max(s.rows(), 1)
-	if s.cursor < s.offset {
-		s.offset = s.cursor
-	}
-	if s.cursor >= s.offset+rows {
-		s.offset = s.cursor - rows + 1
-	}
-	s.offset = max(min(s.offset, len(hits)-rows), 0)
 	var out []string
-	for i := s.offset; i < min(s.offset+rows, len(hits)); i++ {
-		out = append(out, s.hitLines(hits[i], i == s.cursor, width)...)
+	from, to := s.nav.visible()
+	for i := from; i < to; i++ {
+		out = append(out, s.hitLines(hits[i], i == s.nav.cursor, width)...)
 	}
 	return out
+}
+
+// filtersOn names the filters that narrow the search, for an empty result.
+func (s *subjectSearch) filtersOn() []string {
+	// The date of birth is evidence, not a filter: it ranks, it does not
+	// exclude.
+	var on []string
+	if s.sex > 0 {
+		on = append(on, "sex "+string(sexChoices[s.sex]))
+	}
+	if v := strings.TrimSpace(s.nationality.Value()); v != "" {
+		on = append(on, "nationality "+strings.ToUpper(v))
+	}
+	if s.category > 0 {
+		on = append(on, "category "+cases.Categories[s.category-1].Label())
+	}
+	if s.agency > 0 && s.agency <= len(s.app.agencies) {
+		on = append(on, "owner "+s.app.agencies[s.agency-1].Code)
+	}
+	if v := strings.TrimSpace(s.gang.Value()); v != "" {
+		on = append(on, "gang “"+v+"”")
+	}
+	return on
 }
 
 // hitLines draws one result: the names and the date of birth with the
@@ -558,7 +588,7 @@ func (s *subjectSearch) hitLines(h cases.SubjectHit, selected bool, width int) [
 	}
 	reason := "why: " + strings.Join(why, "; ")
 	if more := len(h.Reasons) - len(why); more > 0 {
-		reason += fmt.Sprintf(" (+%d)", more)
+		reason += fmt.Sprintf(" (+%d more)", more)
 	}
 	return []string{
 		first,
@@ -587,6 +617,15 @@ func orDash(s string) string {
 	return s
 }
 
+// Explain gives the score and the "why" line in the full help.
+func (s *subjectSearch) Explain() []string {
+	return []string{
+		"Score: how well the record matches the query, 0 to 1 (1 is the same name, or the same document number). It ranks results; it is not a probability.",
+		"why: the first reasons the record matched (how the name parts paired, which document matched, the date-of-birth evidence); \"(+3 more)\" counts the others, listed in full when the subject opens (enter).",
+		"An empty result names the filters that are on: each one narrows the search.",
+	}
+}
+
 // Help lists the search's keys.
 func (s *subjectSearch) Help() ([]key.Binding, [][]key.Binding) {
 	k := s.app.keys
@@ -598,6 +637,7 @@ func (s *subjectSearch) Help() ([]key.Binding, [][]key.Binding) {
 // session's first search, changeable with ctrl+p, remembered with its free
 // text for "other".
 type purposePicker struct {
+	size
 	app  *app
 	list picker
 	text textinput.Model
@@ -657,16 +697,22 @@ func (p *purposePicker) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (p *purposePicker) View(width, height int) string {
-	inner := min(dialogWidth, width-4)
-	p.text.SetWidth(max(inner-10, 10))
+// SetSize fits the reason field into the dialog.
+func (p *purposePicker) SetSize(width, height int) {
+	p.size.SetSize(width, height)
+	p.text.SetWidth(max(min(dialogWidth, width-4)-10, 10))
+}
+
+func (p *purposePicker) View() string {
+	inner := min(dialogWidth, p.width-4)
 	k := p.app.keys
 	content := p.app.styles.Muted.Render(truncate("Every search is logged with its purpose (agreement Art. 15).", inner)) +
 		"\n\n" + p.list.view(p.app.styles, inner) + "\n\n" + p.text.View()
-	return box(p.app, width, "Why are you searching?", content, "↑/↓ choose · "+hintText(k.Confirm, k.Cancel))
+	return box(p.app, p.width, "Why are you searching?", content, "↑/↓ choose · "+hintText(k.Confirm, k.Cancel))
 }
 
+// Help: the reason field takes letters, so only the arrows move the choice.
 func (p *purposePicker) Help() ([]key.Binding, [][]key.Binding) {
 	k := p.app.keys
-	return []key.Binding{k.Up, k.Down, k.Confirm, k.Cancel}, [][]key.Binding{{k.Up, k.Down, k.Confirm, k.Cancel}}
+	return []key.Binding{k.ChooseUp, k.ChooseDown, k.Confirm, k.Cancel}, [][]key.Binding{{k.ChooseUp, k.ChooseDown, k.Confirm, k.Cancel}}
 }

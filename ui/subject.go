@@ -28,9 +28,7 @@ type subjectView struct {
 
 	cursor int // the selected case
 	scrollPage
-	linesWidth int
-	linesDark  bool
-	casesAt    int // line of the first case row
+	casesAt int // line of the first case row
 }
 
 func newSubjectView(a *app, id string, hit *cases.SubjectHit) *subjectView {
@@ -56,8 +54,17 @@ type subjectMsg struct {
 }
 
 // Init loads the subject and its cases; opening it is logged as a view of a
-// person, with the session's purpose.
+// person, with the session's purpose, asked first when none is stated yet
+// (a subject opened from a case).
 func (v *subjectView) Init() tea.Cmd {
+	if v.app.purpose == "" {
+		return push(newPurposePicker(v.app))
+	}
+	return v.logView()
+}
+
+// logView reads the subject as a logged view of a person.
+func (v *subjectView) logView() tea.Cmd {
 	a, id, purpose, text := v.app, v.id, v.app.purpose, v.app.purposeText
 	return v.loadWith(func() (*cases.Subject, error) { return a.store.ViewSubject(a.ctx, a.officer, id, purpose, text) })
 }
@@ -92,12 +99,20 @@ func (v *subjectView) Update(msg tea.Msg) tea.Cmd {
 			v.s, v.cases = msg.s, msg.cases
 			v.cursor = max(min(v.cursor, len(v.cases)-1), 0)
 		}
-		v.lines = nil
+		v.redraw()
+		return nil
+	case purposeMsg:
+		if !v.loaded && v.app.purpose != "" {
+			return v.logView()
+		}
 		return nil
 	case changedMsg, reloadMsg:
+		if !v.loaded {
+			return nil
+		}
 		return v.load()
-	case directoryMsg, tickMsg:
-		v.lines = nil
+	case directoryMsg, tickMsg, restyledMsg:
+		v.redraw()
 		return nil
 	case tea.MouseWheelMsg:
 		v.wheel(msg)
@@ -122,12 +137,20 @@ func (v *subjectView) key(msg tea.KeyPressMsg) tea.Cmd {
 		if v.cursor < len(v.cases) {
 			return push(newCaseView(v.app, v.cases[v.cursor].ID))
 		}
-	case key.Matches(msg, k.NewCase):
+	case key.Matches(msg, k.NewCase) && !readOnly(v.app.officer):
 		if v.s != nil {
 			return push(newCaseForm(v.app, v.s))
 		}
+	case key.Matches(msg, k.CopyID):
+		return copyID("Subject", v.id)
 	}
 	return nil
+}
+
+// copyID puts an ID on the clipboard (OSC 52, which works over SSH when the
+// terminal allows it) and says so.
+func copyID(what, id string) tea.Cmd {
+	return tea.Batch(tea.SetClipboard(id), notice("%s ID %s copied to the clipboard (if your terminal allows OSC 52).", what, id))
 }
 
 // select_ moves the case selection and keeps it on screen; with no cases it
@@ -138,39 +161,35 @@ func (v *subjectView) select_(d int) {
 		return
 	}
 	v.cursor = max(min(v.cursor+d, len(v.cases)-1), 0)
-	v.lines = nil
-	row := v.casesAt + v.cursor
-	if row < v.offset {
-		v.offset = row
-	}
-	if row >= v.offset+v.height-1 {
-		v.offset = row - v.height + 2
+	v.redraw()
+	v.show(v.casesAt + v.cursor)
+}
+
+// SetSize draws the page again for the new width.
+func (v *subjectView) SetSize(width, height int) {
+	v.width, v.height = width, height
+	v.redraw()
+}
+
+// redraw draws the page for the subject as loaded, at the screen's width.
+func (v *subjectView) redraw() {
+	if v.s != nil && v.width > 0 {
+		v.setPage(v.page(v.width))
 	}
 }
 
 // View draws the visible part of the page.
-func (v *subjectView) View(width, height int) string {
-	v.width, v.height = width, height
+func (v *subjectView) View() string {
 	st := v.app.styles
 	switch {
+	case !v.loaded && v.app.purpose == "":
+		return st.Muted.Render(" Opening a record is logged with its purpose: state it to see the subject.")
 	case !v.loaded:
 		return st.Muted.Render(" Loading the subject…")
 	case v.s == nil:
 		return st.Danger.Render(" " + cases.ErrorMessage(v.err))
 	}
-	if v.lines == nil || v.linesWidth != width || v.linesDark != st.Dark {
-		v.lines = strings.Split(v.page(width), "\n")
-		v.linesWidth, v.linesDark = width, st.Dark
-	}
-	v.offset = max(min(v.offset, len(v.lines)-height), 0)
-	end := min(v.offset+height, len(v.lines))
-	out := v.lines[v.offset:end]
-	if len(v.lines) > height && height > 1 {
-		out = slices.Clone(out)
-		more := fmt.Sprintf(" ↕ %d–%d of %d lines ", v.offset+1, end, len(v.lines))
-		out[len(out)-1] = pad(out[len(out)-1], max(width-len([]rune(more)), 0)) + st.Muted.Render(more)
-	}
-	return strings.Join(out, "\n")
+	return v.view(st)
 }
 
 // page renders the whole subject at width.
@@ -188,6 +207,7 @@ func (v *subjectView) page(width int) string {
 	}
 
 	line(st.Section.Render(" "+s.Name.Display()) + "  " + st.Muted.Render(truncate(s.Name.Civil(), max(width-len(s.Name.Display())-4, 1))))
+	line(truncate(" "+st.Label.Render(pad("Subject ID", 13))+st.Text.Render(s.ID)+st.Muted.Render("  i copies it"), width))
 	sex := string(s.Sex)
 	facts := [][2]string{
 		{"Born", or(s.DOB.String(), "unknown")},
@@ -299,7 +319,10 @@ func (v *subjectView) page(width int) string {
 // Help lists the subject view's keys.
 func (v *subjectView) Help() ([]key.Binding, [][]key.Binding) {
 	k := v.app.keys
-	acts := []key.Binding{k.OpenCase, k.NewCase}
+	acts := []key.Binding{k.OpenCase, k.NewCase, k.CopyID}
+	if readOnly(v.app.officer) {
+		acts = []key.Binding{k.OpenCase, k.CopyID}
+	}
 	return append(slices.Clone(acts), k.Down, k.Back),
 		[][]key.Binding{acts, {k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}}
 }
@@ -307,6 +330,7 @@ func (v *subjectView) Help() ([]key.Binding, [][]key.Binding) {
 // caseForm opens a case on a subject: a title (prefilled), the priority and
 // the agency it is shared with (the partner by default).
 type caseForm struct {
+	size
 	app     *app
 	subject *cases.Subject
 	field   int // 0 title, 1 priority, 2 shared with
@@ -429,10 +453,14 @@ func (f *caseForm) save() tea.Cmd {
 	}
 }
 
-func (f *caseForm) View(width, height int) string {
+// SetSize fits the title field into the dialog.
+func (f *caseForm) SetSize(width, height int) {
+	f.size.SetSize(width, height)
+	f.title.SetWidth(max(min(dialogWidth, width-4)-2, 10))
+}
+
+func (f *caseForm) View() string {
 	st := f.app.styles
-	inner := min(dialogWidth, width-4)
-	f.title.SetWidth(max(inner-2, 10))
 	label := func(i int, s string) string {
 		if i == f.field {
 			return st.FieldActive.Render("▸ " + s)
@@ -456,16 +484,16 @@ func (f *caseForm) View(width, height int) string {
 	}
 	for _, s := range f.shares {
 		if s == "" {
-			s = "not shared"
+			s = "nobody: this desk only"
 		}
 		shares = append(shares, s)
 	}
 	var b strings.Builder
 	b.WriteString(label(0, "Title") + "\n  " + f.title.View() + "\n\n")
 	b.WriteString(label(1, "Priority") + "\n" + choices(prios, f.prio) + "\n\n")
-	b.WriteString(label(2, "Shared with") + "\n" + choices(shares, f.share))
+	b.WriteString(label(2, "Share with") + "\n" + choices(shares, f.share))
 	k := f.app.keys
-	return box(f.app, width, "Open a case on "+f.subject.Name.Display(), b.String(),
+	return box(f.app, f.width, "Open a case on "+f.subject.Name.Display(), b.String(),
 		"tab next field · ←/→ change · enter create · "+hintText(k.Cancel))
 }
 

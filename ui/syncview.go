@@ -12,13 +12,12 @@ import (
 )
 
 // syncScreen shows the exchange: where the hub is, whether it answers, what
-// waits to be sent, conflicts, refusals, the last error and the recent
-// rounds. It redraws from the state the root polls every second.
+// waits to be sent, conflicts, refusals, the last error in full and the
+// recent rounds. It is drawn again whenever the root reads a new state
+// (after each sync round) and on the minute.
 type syncScreen struct {
-	app           *app
-	offset        int
-	width, height int
-	total         int // lines in the page last drawn
+	app *app
+	scrollPage
 }
 
 func newSyncScreen(a *app) *syncScreen { return &syncScreen{app: a} }
@@ -27,9 +26,17 @@ func (v *syncScreen) Title() string   { return "Sync" }
 func (v *syncScreen) Capturing() bool { return false }
 func (v *syncScreen) Init() tea.Cmd   { return nil }
 
+// SetSize draws the page again for the new width.
+func (v *syncScreen) SetSize(width, height int) {
+	v.width, v.height = width, height
+	v.setPage(v.page(width))
+}
+
 func (v *syncScreen) Update(msg tea.Msg) tea.Cmd {
 	k := v.app.keys
 	switch msg := msg.(type) {
+	case stateMsg, tickMsg, restyledMsg:
+		v.setPage(v.page(v.width))
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, k.Back):
@@ -38,35 +45,15 @@ func (v *syncScreen) Update(msg tea.Msg) tea.Cmd {
 			v.scroll(-1)
 		case key.Matches(msg, k.Down):
 			v.scroll(1)
-		case key.Matches(msg, k.PageUp):
-			v.scroll(-max(v.height-1, 1))
-		case key.Matches(msg, k.PageDown):
-			v.scroll(max(v.height-1, 1))
-		case key.Matches(msg, k.Top):
-			v.offset = 0
+		case v.pageKey(k, msg):
 		}
 	case tea.MouseWheelMsg:
-		switch msg.Button {
-		case tea.MouseWheelUp:
-			v.scroll(-wheelStep)
-		case tea.MouseWheelDown:
-			v.scroll(wheelStep)
-		}
+		v.wheel(msg)
 	}
 	return nil
 }
 
-func (v *syncScreen) scroll(d int) {
-	v.offset = max(min(v.offset+d, v.total-v.height), 0)
-}
-
-func (v *syncScreen) View(width, height int) string {
-	v.width, v.height = width, height
-	lines := strings.Split(v.page(width), "\n")
-	v.total = len(lines)
-	v.offset = max(min(v.offset, len(lines)-height), 0)
-	return strings.Join(lines[v.offset:min(v.offset+height, len(lines))], "\n")
-}
+func (v *syncScreen) View() string { return v.view(v.app.styles) }
 
 func (v *syncScreen) page(width int) string {
 	st := v.app.styles
@@ -78,7 +65,8 @@ func (v *syncScreen) page(width int) string {
 
 	line(st.Section.Render(" Exchange"))
 	if !s.Configured {
-		line(st.Muted.Render("   No exchange is configured for this desk: work stays on this machine."))
+		line(st.Muted.Render("   This desk does not sync: it has no exchange set up (a sync.json beside its store, or the"))
+		line(st.Muted.Render("   demo without --offline). Work stays on this machine."))
 		return strings.TrimSuffix(b.String(), "\n")
 	}
 	state := st.StatusGood.UnsetBackground().Render("● connected")
@@ -88,7 +76,7 @@ func (v *syncScreen) page(width int) string {
 	fact("Hub", st.Text.Render(orDash(s.HubURL))+"  "+state)
 	last := st.Muted.Render("never")
 	if !s.LastSync.IsZero() {
-		last = st.Text.Render(stamp(s.LastSync) + " (" + agoSeconds(now, s.LastSync) + ")")
+		last = st.Text.Render(stamp(s.LastSync) + " (" + agoMinutes(now, s.LastSync) + ")")
 	}
 	fact("Last good sync", last)
 	fact("Waiting to be sent", st.Text.Render(count(s.Pending, "event", "events")))
@@ -102,11 +90,14 @@ func (v *syncScreen) page(width int) string {
 		refused = st.Danger.Render("✗ " + count(s.Rejected, "event", "events"))
 	}
 	fact("Refused by the hub", refused)
-	lastErr := st.Muted.Render("none")
-	if s.LastError != "" {
-		lastErr = st.Danger.Render(truncate(s.LastError, max(width-22, 10)))
+	if s.LastError == "" {
+		fact("Last error", st.Muted.Render("none"))
+	} else {
+		fact("Last error", st.Danger.Render(plainSyncError(s.LastError)))
+		for _, l := range wrapLines(s.LastError, width-22) {
+			line(" " + pad("", 20) + st.Muted.Render(l))
+		}
 	}
-	fact("Last error", lastErr)
 
 	line("")
 	line(st.Section.Render(fmt.Sprintf(" Recent rounds (%d)", len(s.Rounds))))
@@ -146,6 +137,7 @@ func (v *syncScreen) Help() ([]key.Binding, [][]key.Binding) {
 // resolveDialog settles a case in conflict: the supervisor picks the status
 // the case should have (any status) and says why.
 type resolveDialog struct {
+	size
 	app    *app
 	c      *cases.Case
 	list   picker
@@ -207,16 +199,25 @@ func (d *resolveDialog) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (d *resolveDialog) View(width, height int) string {
-	inner := min(dialogWidth, width-4)
-	d.reason.SetWidth(max(inner-10, 10))
-	k := d.app.keys
-	intro := d.app.styles.Muted.Render(truncate("Two status changes crossed between the desks. Which status should the case have?", inner))
-	content := intro + "\n\n" + d.list.view(d.app.styles, inner) + "\n\n" + d.reason.View()
-	return box(d.app, width, "Resolve the conflict on "+d.c.ID, content, "↑/↓ choose · "+hintText(k.Confirm, k.Cancel))
+// SetSize fits the reason field into the dialog.
+func (d *resolveDialog) SetSize(width, height int) {
+	d.size.SetSize(width, height)
+	d.reason.SetWidth(max(min(dialogWidth, d.width-4)-10, 10))
 }
 
+func (d *resolveDialog) View() string {
+	inner := min(dialogWidth, d.width-4)
+	k := d.app.keys
+	var intro []string
+	for _, l := range wrapLines("Two status changes crossed between the desks. Which status should the case have?", inner) {
+		intro = append(intro, d.app.styles.Muted.Render(l))
+	}
+	content := strings.Join(intro, "\n") + "\n\n" + d.list.view(d.app.styles, inner) + "\n\n" + d.reason.View()
+	return box(d.app, d.width, "Resolve the conflict on "+d.c.ID, content, "↑/↓ choose · "+hintText(k.Confirm, k.Cancel))
+}
+
+// Help: the reason field takes letters, so only the arrows move the choice.
 func (d *resolveDialog) Help() ([]key.Binding, [][]key.Binding) {
 	k := d.app.keys
-	return []key.Binding{k.Up, k.Down, k.Confirm, k.Cancel}, [][]key.Binding{{k.Up, k.Down, k.Confirm, k.Cancel}}
+	return []key.Binding{k.ChooseUp, k.ChooseDown, k.Confirm, k.Cancel}, [][]key.Binding{{k.ChooseUp, k.ChooseDown, k.Confirm, k.Cancel}}
 }

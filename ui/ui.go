@@ -26,18 +26,29 @@ type Config struct {
 	// "light"; "" means "auto".
 	Theme string
 	// Sync reports the exchange's state for the status bar. Nil, or a state
-	// with Configured false, shows "no exchange configured".
+	// with Configured false, shows that the desk works without an exchange.
 	Sync func() cases.SyncState
 	// Generation is a counter that increases whenever data changed outside
-	// the workstation (the exchange applied the partner's events). It is
-	// polled with the sync state; when it moves, every screen reloads what
-	// it shows. Nil means nothing changes behind the workstation's back.
-	// Sync and Generation are called every second on the UI's goroutine:
-	// they must be cheap and safe to call while the exchange runs.
+	// the workstation (the exchange applied the partner's events, demo data
+	// arrived). When it moves, every screen reloads what it shows. Nil means
+	// nothing changes behind the workstation's back.
 	Generation func() uint64
+	// Changes receives a value whenever the exchange's state or the data
+	// behind the workstation may have changed (a sync round ended, demo data
+	// arrived); the workstation then reads Sync and Generation again.
+	// Nothing is polled: Sync and Generation are called in commands, off
+	// the UI goroutine, at start, after the officer's own changes and when
+	// Changes fires; they must be safe to call while the exchange runs.
+	Changes <-chan struct{}
 	// Identify runs fingerprint searches and imports interchange files. Nil
 	// hides the encounters list and the fingerprint review.
 	Identify cases.IdentificationService
+	// QueryLog reads the query log for the auditors' and supervisors'
+	// screen (L). Nil hides it.
+	QueryLog QueryLog
+	// ProgramOptions are added to the Bubble Tea program's (a test gives
+	// its input and output).
+	ProgramOptions []tea.ProgramOption
 }
 
 // Themes the Config accepts.
@@ -47,14 +58,11 @@ const (
 	ThemeLight = "light"
 )
 
-// refreshEvery is how often the status bar re-reads the store and the sync
-// state, and the queue re-reads the clock for ages and overdue marks.
-const refreshEvery = 15 * time.Second
-
-// pollEvery is how often the status bar re-reads the sync state and the
-// data generation, so the exchange's condition and the partner's changes
-// show without a keypress.
-const pollEvery = time.Second
+// refreshEvery is how often the screens re-read the clock for ages, overdue
+// marks and the age of the last sync: once a minute, on the minute, the
+// finest step any of them shows. It is the only timer of an idle
+// workstation.
+const refreshEvery = time.Minute
 
 // Screen is one page of the workstation on the root model's stack. See the
 // package documentation for how messages reach it.
@@ -65,14 +73,24 @@ type Screen interface {
 	Init() tea.Cmd
 	// Update handles a message and returns a command, or nil.
 	Update(msg tea.Msg) tea.Cmd
-	// View draws the screen into exactly width × height cells.
-	View(width, height int) string
+	// SetSize gives the screen the cells it draws into; it comes before
+	// Init and again whenever the terminal or the frame changes size.
+	SetSize(width, height int)
+	// View draws the screen into its width × height cells. It only draws:
+	// every state it shows was settled in Update or SetSize.
+	View() string
 	// Help lists the bindings for the help bar (short) and for full help
 	// on "?" (grouped in columns).
 	Help() (short []key.Binding, full [][]key.Binding)
 	// Capturing reports whether the screen is taking text, so that "q" and
 	// "?" are typed rather than acted on.
 	Capturing() bool
+}
+
+// explainer is a Screen whose full help (?) also explains what it shows:
+// the scales of its scores, what its marks mean.
+type explainer interface {
+	Explain() []string
 }
 
 // dialog marks a Screen drawn over the screen beneath it, centred, rather than
@@ -107,6 +125,8 @@ type app struct {
 	// identify is the fingerprint service; nil hides encounters and the
 	// review.
 	identify cases.IdentificationService
+	// queryLog reads the query log; nil hides its screen.
+	queryLog QueryLog
 }
 
 // partnerAgency is the agency that is not the officer's: the default to
@@ -158,12 +178,24 @@ type (
 		agencies []cases.Agency
 		err      error
 	}
+	// tickMsg comes once a minute, on the minute: ages and overdue marks
+	// may have changed.
 	tickMsg struct{}
-	// pollMsg comes every second: re-read the sync state and generation.
-	pollMsg struct{}
+	// outsideMsg says Config.Changes fired: something may have changed
+	// outside the workstation.
+	outsideMsg struct{}
+	// stateMsg is the exchange's state and the data generation, read in a
+	// command.
+	stateMsg struct {
+		sync cases.SyncState
+		gen  uint64
+	}
 	// reloadMsg tells every screen that data changed outside the
 	// workstation: reload what it shows, keeping the officer's place.
 	reloadMsg struct{}
+	// restyledMsg tells every screen the style sheet changed (theme,
+	// colour profile): draw again what it drew in advance.
+	restyledMsg struct{}
 )
 
 func push(s Screen) tea.Cmd { return func() tea.Msg { return pushMsg{s} } }
@@ -187,10 +219,13 @@ type Model struct {
 	theme    string
 	sync     func() cases.SyncState
 	gen      func() uint64
+	changes  <-chan struct{}
 	lastGen  uint64
 	stack    []Screen
 	width    int
 	height   int
+	bodyW    int // the screens' size, given with SetSize
+	bodyH    int
 	fullHelp bool
 	help     help.Model
 
@@ -224,15 +259,13 @@ func New(cfg Config) *Model {
 		styles:   NewStyles(theme != ThemeLight),
 		officers: map[string]cases.Officer{},
 		identify: cfg.Identify,
+		queryLog: cfg.QueryLog,
 	}
-	m := &Model{app: a, theme: theme, sync: cfg.Sync, gen: cfg.Generation, width: 80, height: 24, dark: theme != ThemeLight}
-	if m.gen != nil {
-		m.lastGen = m.gen()
-	}
+	m := &Model{app: a, theme: theme, sync: cfg.Sync, gen: cfg.Generation, changes: cfg.Changes, width: 80, height: 24, dark: theme != ThemeLight}
 	m.help = help.New()
 	m.help.Styles = a.styles.Help
 	m.stack = []Screen{newQueue(a)}
-	m.readSync()
+	m.resize()
 	return m
 }
 
@@ -249,30 +282,72 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	m := New(cfg)
 	m.app.ctx = ctx
-	_, err := tea.NewProgram(m, tea.WithContext(ctx)).Run()
+	opts := append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(frameRate)}, cfg.ProgramOptions...)
+	_, err := tea.NewProgram(m, opts...).Run()
 	if err != nil && ctx.Err() != nil && errors.Is(err, tea.ErrProgramKilled) {
 		return nil // asked to stop: not a failure
 	}
 	return err
 }
 
+// frameRate caps the frames drawn per second. Bubble Tea's renderer wakes
+// this often even when nothing changes, so it is kept to what typing needs.
+const frameRate = 10
+
 // Init loads the directory and the status bar and starts the queue.
 func (m *Model) Init() tea.Cmd {
 	// The directory first, so the queue shows officers' names from its
 	// first frame.
-	cmds := []tea.Cmd{tea.Sequence(m.loadDirectory(), m.top().Init()), m.loadHealth(), tick(), poll()}
+	cmds := []tea.Cmd{tea.Sequence(m.loadDirectory(), m.top().Init()), m.loadHealth(), m.readState(), m.tick(), m.waitOutside()}
 	if m.theme == ThemeAuto {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
 	return tea.Batch(cmds...)
 }
 
-func tick() tea.Cmd {
-	return tea.Tick(refreshEvery, func(time.Time) tea.Msg { return tickMsg{} })
+// tick fires at the next minute of the clock.
+func (m *Model) tick() tea.Cmd {
+	now := m.app.clock.Now()
+	next := now.Truncate(refreshEvery).Add(refreshEvery)
+	return tea.Tick(next.Sub(now), func(time.Time) tea.Msg { return tickMsg{} })
 }
 
-func poll() tea.Cmd {
-	return tea.Tick(pollEvery, func(time.Time) tea.Msg { return pollMsg{} })
+// waitOutside waits, in a command, for Config.Changes to fire.
+func (m *Model) waitOutside() tea.Cmd {
+	if m.changes == nil {
+		return nil
+	}
+	ch, ctx := m.changes, m.app.ctx
+	return func() tea.Msg {
+		select {
+		case _, ok := <-ch:
+			if !ok {
+				return nil
+			}
+			return outsideMsg{}
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// readState reads the exchange's state and the data generation in a
+// command.
+func (m *Model) readState() tea.Cmd {
+	if m.sync == nil && m.gen == nil {
+		return nil
+	}
+	syncFn, gen := m.sync, m.gen
+	return func() tea.Msg {
+		var msg stateMsg
+		if syncFn != nil {
+			msg.sync = syncFn()
+		}
+		if gen != nil {
+			msg.gen = gen()
+		}
+		return msg
+	}
 }
 
 func (m *Model) loadHealth() tea.Cmd {
@@ -295,26 +370,24 @@ func (m *Model) loadDirectory() tea.Cmd {
 	}
 }
 
-func (m *Model) readSync() {
-	if m.sync == nil {
-		m.app.sync = cases.SyncState{}
+// resize gives every screen the body's size when it changed: the terminal
+// less the header, the message line, the status bar and the help bar (whose
+// height depends on the top screen and on full help).
+func (m *Model) resize() {
+	w, h := max(m.width, 20), max(m.height, 6)
+	bh := max(h-headerHeight-2-m.helpLines(w), 1)
+	if w == m.bodyW && bh == m.bodyH {
 		return
 	}
-	m.app.sync = m.sync()
+	m.bodyW, m.bodyH = w, bh
+	for _, s := range m.stack {
+		s.SetSize(w, bh)
+	}
 }
 
-// generationMoved reports whether data changed outside the workstation
-// since the last poll.
-func (m *Model) generationMoved() bool {
-	if m.gen == nil {
-		return false
-	}
-	g := m.gen()
-	if g == m.lastGen {
-		return false
-	}
-	m.lastGen = g
-	return true
+// helpLines is the help bar's height at width w.
+func (m *Model) helpLines(w int) int {
+	return strings.Count(m.helpView(w), "\n") + 1
 }
 
 // searchOnStack is the subject search screen's place on the stack, or -1.
@@ -330,105 +403,128 @@ func (m *Model) searchOnStack() int {
 func (m *Model) top() Screen { return m.stack[len(m.stack)-1] }
 
 // Update routes one message: frame messages here, input to the top screen,
-// everything else to every screen.
+// everything else to every screen. Afterwards the screens learn the body's
+// size if it changed (the help bar may have grown or shrunk).
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.update(msg)
+	m.resize()
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
-		return m, nil
+		return nil
 
 	case tea.BackgroundColorMsg:
 		if m.theme == ThemeAuto {
 			m.dark = msg.IsDark()
 			m.restyle()
+			return m.broadcast(restyledMsg{})
 		}
-		return m, nil
+		return nil
 	case tea.ColorProfileMsg:
 		m.noColour = msg.Profile == colorprofile.ASCII || msg.Profile == colorprofile.NoTTY
 		m.restyle()
-		return m, nil
+		return m.broadcast(restyledMsg{})
 
 	case tea.KeyPressMsg:
 		m.message, m.messageErr = "", false
 		k := m.app.keys
 		switch {
 		case key.Matches(msg, k.ForceQuit):
-			return m, tea.Quit
+			return tea.Quit
 		case m.top().Capturing():
 			// typing: every other key belongs to the screen
 		case key.Matches(msg, k.Quit):
-			return m, tea.Quit
+			return tea.Quit
 		case key.Matches(msg, k.Help):
 			m.fullHelp = !m.fullHelp
-			return m, nil
+			return nil
 		case key.Matches(msg, k.SubjectSearch):
 			if _, ok := m.top().(dialog); ok {
 				break
 			}
+			if readOnly(m.app.officer) {
+				return failure("Auditors do not search subjects: the query log (L) shows who searched what, and why.")
+			}
 			// One search screen: go back to it, keeping its query.
 			if i := m.searchOnStack(); i >= 0 {
 				m.stack = m.stack[:i+1]
-				return m, nil
+				return nil
 			}
-			return m, push(newSubjectSearch(m.app))
+			return push(newSubjectSearch(m.app))
+		case key.Matches(msg, k.QueryLog) && m.app.queryLog != nil && canReadQueryLog(m.app.officer):
+			if _, ok := m.top().(dialog); ok {
+				break
+			}
+			for i, s := range m.stack {
+				if _, ok := s.(*queryLogScreen); ok {
+					m.stack = m.stack[:i+1]
+					return nil
+				}
+			}
+			return push(newQueryLog(m.app, m.app.queryLog))
 		case key.Matches(msg, k.SyncScreen):
 			if _, ok := m.top().(*syncScreen); ok {
-				return m, nil
+				return nil
 			}
 			if _, ok := m.top().(dialog); ok {
 				break
 			}
-			return m, push(newSyncScreen(m.app))
+			return push(newSyncScreen(m.app))
 		}
 		cmd := m.top().Update(msg)
-		return m, cmd
+		return cmd
 
 	case tea.MouseClickMsg:
 		msg.Y -= headerHeight
-		return m, m.top().Update(msg)
+		return m.top().Update(msg)
 	case tea.MouseWheelMsg:
 		msg.Y -= headerHeight
-		return m, m.top().Update(msg)
+		return m.top().Update(msg)
 	case tea.MouseMsg:
-		return m, nil
+		return nil
 	case tea.PasteMsg:
-		return m, m.top().Update(msg)
+		return m.top().Update(msg)
 
 	case pushMsg:
 		m.stack = append(m.stack, msg.screen)
-		return m, msg.screen.Init()
+		msg.screen.SetSize(m.bodyW, m.bodyH)
+		return msg.screen.Init()
 	case popMsg:
 		if len(m.stack) > 1 && (msg.from == nil || msg.from == m.top()) {
 			m.stack = m.stack[:len(m.stack)-1]
 		}
-		return m, nil
+		return nil
 	case replaceMsg:
 		if msg.from == m.top() {
 			m.stack[len(m.stack)-1] = msg.with
-			return m, msg.with.Init()
+			msg.with.SetSize(m.bodyW, m.bodyH)
+			return msg.with.Init()
 		}
-		return m, nil
+		return nil
 	case noticeMsg:
 		m.message, m.messageErr = msg.text, msg.err
-		return m, nil
+		return nil
 
 	case changedMsg:
 		if msg.err != nil {
 			// The dialog stays open so the officer can correct it or cancel.
 			m.message, m.messageErr = cases.ErrorMessage(msg.err), true
-			return m, nil
+			return nil
 		}
 		if msg.from != nil && msg.from == m.top() && len(m.stack) > 1 {
 			m.stack = m.stack[:len(m.stack)-1]
 		}
 		m.message, m.messageErr = msg.done, false
-		m.readSync()
-		return m, tea.Batch(m.loadHealth(), m.broadcast(msg))
+		return tea.Batch(m.loadHealth(), m.readState(), m.broadcast(msg))
 
 	case healthMsg:
 		m.health, m.healthErr = msg.health, msg.err
-		return m, nil
+		return m.broadcast(msg) // the queue says why some cases are not shown
 	case directoryMsg:
 		if msg.err != nil {
 			m.message, m.messageErr = "Officers directory: "+cases.ErrorMessage(msg.err), true
@@ -437,19 +533,25 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.app.officers[o.ID] = o
 		}
 		m.app.agencies = msg.agencies
-		return m, m.broadcast(msg)
+		return m.broadcast(msg)
 	case tickMsg:
-		m.readSync()
-		return m, tea.Batch(tick(), m.loadHealth(), m.broadcast(msg))
-	case pollMsg:
-		m.readSync()
-		cmds := []tea.Cmd{poll(), m.broadcast(msg)}
-		if m.generationMoved() {
-			cmds = append(cmds, m.loadHealth(), m.broadcast(reloadMsg{}))
+		return tea.Batch(m.tick(), m.broadcast(msg))
+	case outsideMsg:
+		return tea.Batch(m.readState(), m.waitOutside())
+	case stateMsg:
+		m.app.sync = msg.sync
+		if m.gen == nil || msg.gen == m.lastGen {
+			return m.broadcast(msg)
 		}
-		return m, tea.Batch(cmds...)
+		m.lastGen = msg.gen
+		if !m.messageErr {
+			// "EC-PN-… is now In review." may no longer be true: the
+			// partner's changes just arrived.
+			m.message = ""
+		}
+		return tea.Batch(m.loadHealth(), m.broadcast(msg), m.broadcast(reloadMsg{}))
 	}
-	return m, m.broadcast(msg)
+	return m.broadcast(msg)
 }
 
 // broadcast gives msg to every screen on the stack.
@@ -488,27 +590,16 @@ func (m *Model) View() tea.View {
 
 // Render draws the whole screen as text: the View's content.
 func (m *Model) Render() string {
-	w, h := max(m.width, 20), max(m.height, 6)
-	short, full := m.top().Help()
-	var helpView string
-	if m.fullHelp {
-		helpView = m.help.FullHelpView(append(full, m.globalHelp()))
-	} else {
-		// Help and quit first, so a narrow terminal still shows them.
-		lead := []key.Binding{m.app.keys.Help, m.quitBinding()}
-		if _, isDialog := m.top().(dialog); !m.top().Capturing() && !isDialog {
-			lead = append(lead, m.app.keys.SubjectSearch, m.app.keys.SyncScreen)
-		}
-		helpView = m.help.ShortHelpView(append(lead, short...))
-	}
+	w := m.bodyW
+	helpView := m.helpView(w)
 	helpLines := strings.Count(helpView, "\n") + 1
-	bodyHeight := max(h-headerHeight-2-helpLines, 1)
+	bodyHeight := m.bodyH
 
 	var body string
 	top := m.top()
 	if _, ok := top.(dialog); ok && len(m.stack) > 1 {
-		under := m.stack[len(m.stack)-2].View(w, bodyHeight)
-		box := top.View(w, bodyHeight)
+		under := m.stack[len(m.stack)-2].View()
+		box := top.View()
 		bw, bh := lipgloss.Width(box), lipgloss.Height(box)
 		x, y := max((w-bw)/2, 0), max((bodyHeight-bh)/2, 0)
 		body = lipgloss.NewCompositor(
@@ -516,7 +607,7 @@ func (m *Model) Render() string {
 			lipgloss.NewLayer(box).X(x).Y(y).Z(1),
 		).Render()
 	} else {
-		body = top.View(w, bodyHeight)
+		body = top.View()
 	}
 	body = fit(body, w, bodyHeight)
 
@@ -533,6 +624,33 @@ func (m *Model) Render() string {
 	return b.String()
 }
 
+// helpView is the help bar at width w: the top screen's keys, or every key
+// on "?".
+func (m *Model) helpView(w int) string {
+	short, full := m.top().Help()
+	h := m.help
+	h.SetWidth(w)
+	if m.fullHelp {
+		keys := h.FullHelpView(append(full, m.globalHelp()))
+		if e, ok := m.top().(explainer); ok {
+			var lines []string
+			for _, p := range e.Explain() {
+				for _, l := range wrapLines(p, w-2) {
+					lines = append(lines, " "+m.app.styles.Muted.Render(l))
+				}
+			}
+			return strings.Join(lines, "\n") + "\n" + keys
+		}
+		return keys
+	}
+	// Help and quit first, so a narrow terminal still shows them.
+	lead := []key.Binding{m.app.keys.Help, m.quitBinding()}
+	if _, isDialog := m.top().(dialog); !m.top().Capturing() && !isDialog {
+		lead = append(lead, m.globalKeys()...)
+	}
+	return h.ShortHelpView(append(lead, short...))
+}
+
 func (m *Model) quitBinding() key.Binding {
 	if m.top().Capturing() {
 		return m.app.keys.ForceQuit
@@ -542,7 +660,22 @@ func (m *Model) quitBinding() key.Binding {
 
 func (m *Model) globalHelp() []key.Binding {
 	k := m.app.keys
-	return []key.Binding{k.Help, k.Back, k.SubjectSearch, k.SyncScreen, k.Quit, k.ForceQuit}
+	return append([]key.Binding{k.Help, k.Back, k.Quit, k.ForceQuit}, m.globalKeys()...)
+}
+
+// globalKeys are the screens reachable from anywhere, for this officer: the
+// subject search (not for auditors), the query log (auditors and
+// supervisors) and the sync screen.
+func (m *Model) globalKeys() []key.Binding {
+	k := m.app.keys
+	var out []key.Binding
+	if !readOnly(m.app.officer) {
+		out = append(out, k.SubjectSearch)
+	}
+	if m.app.queryLog != nil && canReadQueryLog(m.app.officer) {
+		out = append(out, k.QueryLog)
+	}
+	return append(out, k.SyncScreen)
 }
 
 // header is the top line: where the officer is, and who they are.
@@ -603,9 +736,9 @@ func (m *Model) statusBar(w int) string {
 		left = st.StatusWarn.Render(" store: " + cases.ErrorMessage(m.healthErr))
 	} else {
 		h := m.health
-		left = st.StatusBar.Render(fmt.Sprintf(" %s · %s · %s",
-			count(h.Cases, "case", "cases"), count(h.Subjects, "subject", "subjects"),
-			count(h.PendingEvents, "pending event", "pending events")))
+		// What waits to be sent is the exchange's part of the bar.
+		left = st.StatusBar.Render(fmt.Sprintf(" %s · %s",
+			count(h.Cases, "case", "cases"), count(h.Subjects, "subject", "subjects")))
 	}
 	right := m.syncText() + st.StatusBar.Render(" ")
 	gap := max(w-lipgloss.Width(left)-lipgloss.Width(right), 1)
@@ -621,7 +754,7 @@ func (m *Model) syncText() string {
 // cases in conflict and the events the hub refused.
 func syncSummary(st *Styles, s cases.SyncState, now time.Time) string {
 	if !s.Configured {
-		return st.StatusDim.Render("no exchange configured")
+		return st.StatusDim.Render("○ this desk does not sync")
 	}
 	var parts []string
 	if s.Connected {
@@ -629,14 +762,14 @@ func syncSummary(st *Styles, s cases.SyncState, now time.Time) string {
 	} else {
 		off := "○ offline"
 		if s.LastError != "" {
-			off += ": " + truncate(s.LastError, 30)
+			off += ": " + plainSyncError(s.LastError)
 		}
 		parts = append(parts, st.StatusWarn.Render(off))
 	}
 	if s.LastSync.IsZero() {
 		parts = append(parts, st.StatusBar.Render("never synced"))
 	} else {
-		parts = append(parts, st.StatusBar.Render("synced "+agoSeconds(now, s.LastSync)))
+		parts = append(parts, st.StatusBar.Render("synced "+agoMinutes(now, s.LastSync)))
 	}
 	parts = append(parts, st.StatusBar.Render(thousands(s.Pending)+" to send"))
 	if s.Conflicts > 0 {
@@ -646,4 +779,31 @@ func syncSummary(st *Styles, s cases.SyncState, now time.Time) string {
 		parts = append(parts, st.StatusWarn.Render("✗ "+thousands(s.Rejected)+" refused"))
 	}
 	return strings.Join(parts, st.StatusBar.Render(" · "))
+}
+
+// plainSyncError says in a few plain words why the exchange is unreachable;
+// the sync screen (y) shows the error in full.
+func plainSyncError(err string) string {
+	e := strings.ToLower(err)
+	switch {
+	case strings.Contains(e, "demo data is generated"):
+		return "generating the demo data"
+	case strings.Contains(e, "starting"):
+		return "the exchange is starting"
+	case strings.Contains(e, "could not start"):
+		return "the exchange could not start"
+	case strings.Contains(e, "connection refused"), strings.Contains(e, "no such host"),
+		strings.Contains(e, "network is unreachable"), strings.Contains(e, "no route to host"),
+		strings.Contains(e, "connection reset"), strings.Contains(e, "eof"), strings.Contains(e, "unreachable"):
+		return "the hub does not answer"
+	case strings.Contains(e, "timeout"), strings.Contains(e, "deadline exceeded"):
+		return "the hub is too slow to answer"
+	case strings.Contains(e, "certificate"), strings.Contains(e, "tls"), strings.Contains(e, "x509"):
+		return "the hub's certificate was refused"
+	case strings.Contains(e, "answered 401"), strings.Contains(e, "answered 403"):
+		return "the hub refused this desk"
+	case strings.Contains(e, "answered 5"):
+		return "the hub has a fault"
+	}
+	return "the last sync failed"
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/internal/cell"
 	"github.com/spf13/cobra"
 )
 
@@ -51,7 +52,7 @@ func newAuditQueriesCmd() *cobra.Command {
 				if e.PurposeText != "" {
 					purpose += ": " + e.PurposeText
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", e.At.Format(time.DateTime+".00"), cell(e.OfficerID), cell(e.Agency), cell(e.Kind), cell(purpose), e.Results, cell(e.Query))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", e.At.Format(time.DateTime+".00"), cell.Text(e.OfficerID), cell.Text(e.Agency), cell.Text(e.Kind), cell.Text(purpose), e.Results, cell.Short(e.Query))
 			}
 			return tw.Flush()
 		},

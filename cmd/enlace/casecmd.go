@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/internal/cell"
 	"github.com/enlace-desk/enlace/store"
 	"github.com/spf13/cobra"
 )
@@ -120,7 +121,7 @@ func newCaseListCmd() *cobra.Command {
 							due += " overdue"
 						}
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", cell(c.ID), status, c.Priority.Label(), dashOr(c.Assignee), due, cell(c.Title))
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", cell.Short(c.ID), status, c.Priority.Label(), dashOr(c.Assignee), due, cell.Short(c.Title))
 				}
 				if err := tw.Flush(); err != nil {
 					return err
@@ -179,7 +180,7 @@ func printCase(ctx context.Context, st *store.Store, out io.Writer, c *cases.Cas
 	if c.Conflict {
 		status += " — IN CONFLICT: two status changes crossed; a supervisor must resolve it"
 	}
-	fmt.Fprintf(out, "%s  %s\n", cell(c.ID), cell(c.Title))
+	fmt.Fprintf(out, "%s  %s\n", cell.Short(c.ID), cell.Short(c.Title))
 	fmt.Fprintf(out, "status     %s (version %d)\n", status, c.Version)
 	fmt.Fprintf(out, "priority   %s\n", c.Priority.Label())
 	shared := "not shared"
@@ -211,7 +212,7 @@ func printCase(ctx context.Context, st *store.Store, out io.Writer, c *cases.Cas
 		if name == "" {
 			name = "(not on this desk)"
 		}
-		fmt.Fprintf(out, "subject    %s  %s\n", id, cell(name))
+		fmt.Fprintf(out, "subject    %s  %s\n", id, cell.Short(name))
 	}
 	if c.Examination != "" {
 		fmt.Fprintf(out, "examination %s\n", c.Examination.Label())
@@ -252,9 +253,9 @@ func printCase(ctx context.Context, st *store.Store, out io.Writer, c *cases.Cas
 		}
 		text := ""
 		if a.Text != "" {
-			text = ": " + cell(a.Text)
+			text = ": " + cell.Short(a.Text)
 		}
-		fmt.Fprintf(out, "  %s  %-14s %s%s\n", a.At.Format("2006-01-02 15:04"), cell(a.Author), line, text)
+		fmt.Fprintf(out, "  %s  %-14s %s%s\n", a.At.Format("2006-01-02 15:04"), cell.Short(a.Author), line, text)
 	}
 	return nil
 }
@@ -448,20 +449,20 @@ func newSubjectCmd() *cobra.Command {
 					return writeJSON(out, subjectOut(s))
 				}
 				j := subjectOut(s)
-				fmt.Fprintf(out, "%s  %s\n", j.ID, cell(j.Name))
+				fmt.Fprintf(out, "%s  %s\n", j.ID, cell.Short(j.Name))
 				fmt.Fprintf(out, "owner        %s\ncategory     %s\n", j.OwnerAgency, s.Category.Label())
 				fmt.Fprintf(out, "born         %s\nsex          %s\nnationality  %s\n", dashOr(j.DOB), dashOr(j.Sex), dashOr(strings.Join(j.Nationalities, ", ")))
 				for _, d := range s.Documents {
-					fmt.Fprintf(out, "document     %s %s (%s)\n", d.Kind.Label(), cell(d.Number), d.Country)
+					fmt.Fprintf(out, "document     %s %s (%s)\n", d.Kind.Label(), cell.Short(d.Number), d.Country)
 				}
 				for _, a := range s.Aliases {
-					fmt.Fprintf(out, "alias        %s\n", cell(a.Name))
+					fmt.Fprintf(out, "alias        %s\n", cell.Short(a.Name))
 				}
 				if s.Gang != "" {
-					fmt.Fprintf(out, "gang         %s\n", cell(s.Gang))
+					fmt.Fprintf(out, "gang         %s\n", cell.Short(s.Gang))
 				}
 				if s.LegalStatus != "" {
-					fmt.Fprintf(out, "legal status %s\n", cell(s.LegalStatus))
+					fmt.Fprintf(out, "legal status %s\n", cell.Short(s.LegalStatus))
 				}
 				fmt.Fprintf(out, "fingers      %d on file\n", len(s.Fingerprints))
 				list, err := st.SubjectCases(ctx, s.ID)
@@ -469,7 +470,7 @@ func newSubjectCmd() *cobra.Command {
 					return err
 				}
 				for _, c := range list {
-					fmt.Fprintf(out, "case         %s  %s\n", c.ID, cell(c.Title))
+					fmt.Fprintf(out, "case         %s  %s\n", c.ID, cell.Short(c.Title))
 				}
 				return nil
 			})
@@ -507,7 +508,7 @@ func newEncountersCmd() *cobra.Command {
 				tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "ENCOUNTER\tWHEN (UTC)\tPLACE\tOFFICER\tFINGERS\tCASES")
 				for _, e := range encs {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", e.ID, e.At.UTC().Format("2006-01-02 15:04"), cell(e.Place), cell(e.OfficerID), e.Fingers,
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", e.ID, e.At.UTC().Format("2006-01-02 15:04"), cell.Short(e.Place), cell.Short(e.OfficerID), e.Fingers,
 						dashOr(strings.Join(e.CaseIDs, ", ")))
 				}
 				return tw.Flush()

@@ -1,12 +1,17 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
+
+	"github.com/enlace-desk/enlace/afis"
+	"github.com/enlace-desk/enlace/store"
 )
 
 // allCommands walks the command tree.
@@ -102,16 +107,39 @@ func TestFlagsAroundPositionalArguments(t *testing.T) {
 	}
 }
 
-func TestCellEscapesControlCharacters(t *testing.T) {
-	for in, want := range map[string]string{
-		"P<ECUMACIAS<<JOSE\nAB1234567ECU": "P<ECUMACIAS<<JOSE⏎AB1234567ECU",
-		"tab\there":                       "tab␉here",
-		"esc\x1b[31mred":                  "esc␛[31mred",
-		"Macías":                          "Macías",
-		"del\x7f":                         "del␡",
-	} {
-		if got := cell(in); got != want {
-			t.Errorf("cell(%q) = %q, want %q", in, got, want)
+func TestIdentifyNamesItsCandidates(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "demo")
+	if _, errOut, err := runCLI(t, "demo", "--data-dir", dir, "--no-ui", "--offline", "--subjects", "60", "--cases", "20", "--prints", "30", "--encounters", "2"); err != nil {
+		t.Fatalf("demo: %v\n%s", err, errOut)
+	}
+	desk := filepath.Join(dir, "ec-pn-desk-1")
+	st, err := store.Open(ctx, filepath.Join(desk, dataFileName), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	encounters, err := afis.New(st).Encounters(ctx)
+	st.Close()
+	if err != nil || len(encounters) == 0 {
+		t.Fatalf("no encounter in the demo store: %v", err)
+	}
+	out, _, err := runCLI(t, "identify", encounters[0].ID, "--data-dir", desk, "--purpose", "border_inspection", "--top", "3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(out, "\n")
+	if !strings.Contains(out, "score: -log10 of the fused false match rate") || len(lines) < 4 {
+		t.Fatalf("identify output:\n%s", out)
+	}
+	// "1. <name>  <subject ID>  score …": a name before the ID.
+	first := ""
+	for _, l := range lines {
+		if strings.HasPrefix(l, " 1. ") {
+			first = l
 		}
+	}
+	f := strings.Fields(first)
+	if len(f) < 5 || strings.Contains(f[1], "-") && len(f[1]) == 36 || strings.Contains(first, "record not on this desk") {
+		t.Errorf("the first candidate has no name: %q", first)
 	}
 }

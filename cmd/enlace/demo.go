@@ -30,6 +30,9 @@ func init() { register("demo", newDemoCmd) }
 const (
 	demoExchangeDir = "exchange"
 	demoHubListen   = "127.0.0.1:8443"
+	// demoSyncInterval is how often the demo's desks sync when nothing
+	// asks them to: changes on either desk trigger a round at once.
+	demoSyncInterval = 30 * time.Second
 )
 
 // demoDesk is one desk of the demo: a folder, an agency, a desk number.
@@ -124,16 +127,12 @@ func runDemo(ctx context.Context, f demoFlags, stderr io.Writer) error {
 		}
 	}
 	ownDir := filepath.Join(f.dataDir, own.name)
-	st, settings, err := openDeskStore(ctx, ownDir, own.number)
+	st, settings, fresh, err := openDemoDesk(ctx, ownDir, own.number)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	opts := demo.Options{Agency: me.Agency, Seed: f.seed, Subjects: f.subjects, Cases: f.ncases, Prints: f.prints, Encounters: f.encounters}
-	fresh, err := st.IsEmpty(ctx)
-	if err != nil {
-		return err
-	}
 	if !fresh && f.subjectsSet {
 		h, err := st.Health(ctx)
 		if err != nil {
@@ -167,13 +166,16 @@ func runDemo(ctx context.Context, f demoFlags, stderr io.Writer) error {
 	var wg sync.WaitGroup
 	var bgErr error
 	var bgMu sync.Mutex
+	// fail keeps a background failure; one that comes once the officer has
+	// quit is the work being stopped, not a failure.
 	fail := func(err error) {
-		if err != nil && !errors.Is(err, context.Canceled) {
+		if err != nil && ctx.Err() == nil {
 			bgMu.Lock()
 			bgErr = errors.Join(bgErr, err)
 			bgMu.Unlock()
 		}
 	}
+	changes := newChangeNotice()
 	var client *exchange.Client
 	var exchangeErr error
 	var clientMu sync.Mutex
@@ -184,7 +186,8 @@ func runDemo(ctx context.Context, f demoFlags, stderr io.Writer) error {
 		defer wg.Done()
 		defer close(ready)
 		if fresh {
-			fail(demo.Populate(ctx, st, opts))
+			fail(populateDesk(ctx, st, ownDir, opts))
+			changes.notify() // the queue shows the cases
 		}
 		prints.Warm(ctx) // the gallery builds while the officer reads the queue
 	}()
@@ -192,11 +195,12 @@ func runDemo(ctx context.Context, f demoFlags, stderr io.Writer) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c, err := runDemoExchange(ctx, f, st, settings, partner, opts, ready, &wg)
+			c, err := runDemoExchange(ctx, f, st, settings, partner, opts, ready, &wg, changes)
 			fail(err)
 			clientMu.Lock()
 			client, exchangeErr = c, err
 			clientMu.Unlock()
+			changes.notify() // the status bar shows the exchange up, or why not
 		}()
 	}
 	syncFn := func() cases.SyncState {
@@ -210,7 +214,12 @@ func runDemo(ctx context.Context, f demoFlags, stderr io.Writer) error {
 			return cases.SyncState{Configured: true, LastError: "the demo exchange could not start: " + cerr.Error()}
 		}
 		if c == nil {
-			return cases.SyncState{Configured: true, HubURL: "starting…", LastError: "the exchange is starting"}
+			select {
+			case <-ready:
+				return cases.SyncState{Configured: true, HubURL: "starting…", LastError: "the exchange is starting"}
+			default:
+				return cases.SyncState{Configured: true, HubURL: "starting…", LastError: "the exchange starts once the demo data is generated"}
+			}
 		}
 		return syncState(ctx, st, c)
 	}
@@ -218,20 +227,73 @@ func runDemo(ctx context.Context, f demoFlags, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	err = ui.Run(ctx, ui.Config{Store: st, Officer: *me, Agency: agency, Clock: st.Clock(), Theme: f.theme, Sync: syncFn, Generation: st.Generation,
-		Identify: prints})
+	send := func() {
+		clientMu.Lock()
+		c := client
+		clientMu.Unlock()
+		if c != nil {
+			c.Trigger()
+		}
+	}
+	err = ui.Run(ctx, ui.Config{Store: sendingStore{st, send}, Officer: *me, Agency: agency, Clock: st.Clock(), Theme: f.theme, Sync: syncFn, Generation: st.Generation,
+		Changes: changes, Identify: prints, QueryLog: st, ProgramOptions: uiProgramOptions})
 	cancel()
 	wg.Wait()
 	return errors.Join(err, bgErr)
 }
 
-// populate generates a desk's demo data in the foreground, with a progress bar.
+// generatingMark is the file a demo desk holds while its data is being
+// generated. The generator is not incremental, so a desk found with the
+// mark was cut short (the officer quit) and is generated again from the
+// start, with the same seed, the same data.
+const generatingMark = "generating.demo"
+
+// openDemoDesk opens a demo desk's store, starting it again when its
+// generation was cut short; fresh says it needs its data generated.
+func openDemoDesk(ctx context.Context, dir string, number int) (st *store.Store, settings *syncSettings, fresh bool, err error) {
+	if _, err := os.Stat(filepath.Join(dir, generatingMark)); err == nil {
+		for _, name := range []string{dataFileName, dataFileName + "-wal", dataFileName + "-shm"} {
+			if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return nil, nil, false, fmt.Errorf("cannot start again the demo data cut short in %s: %w", dir, err)
+			}
+		}
+	}
+	if st, settings, err = openDeskStore(ctx, dir, number); err != nil {
+		return nil, nil, false, err
+	}
+	if fresh, err = st.IsEmpty(ctx); err != nil {
+		st.Close()
+		return nil, nil, false, err
+	}
+	return st, settings, fresh, nil
+}
+
+// populateDesk generates a demo desk's data, marked as under way until it
+// is complete.
+func populateDesk(ctx context.Context, st *store.Store, dir string, opts demo.Options) error {
+	mark := filepath.Join(dir, generatingMark)
+	if err := os.WriteFile(mark, []byte("demo data generation under way; removed when complete\n"), 0o600); err != nil {
+		return err
+	}
+	if err := demo.Populate(ctx, st, opts); err != nil {
+		return err // the mark stays: the next start generates the desk again
+	}
+	return os.Remove(mark)
+}
+
+// populate generates a desk's demo data in the foreground, with a progress
+// bar. Stopped (ctrl+c), it says so and succeeds: the next start generates
+// the data again.
 func populate(ctx context.Context, st *store.Store, opts demo.Options, stderr io.Writer, dir string) error {
 	start := time.Now()
 	bar := newProgress(stderr, opts.Subjects, opts.Cases)
 	opts.Progress = bar.update
-	err := demo.Populate(ctx, st, opts)
+	err := populateDesk(ctx, st, dir, opts)
 	bar.done()
+	if err != nil && ctx.Err() != nil {
+		fmt.Fprintf(stderr, "stopped generating the demo data in %s; the next start generates it again\n", dir)
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("generating the demo data in %s: %w", dir, err)
 	}
@@ -274,8 +336,9 @@ func ensureDemoPKI(dir string) error {
 }
 
 // runDemoExchange starts the in-process hub and the partner desk, waits for
-// both desks to hold their own demo data and starts both desks' sync loops. It returns the officer's sync client.
-func runDemoExchange(ctx context.Context, f demoFlags, st *store.Store, settings *syncSettings, partner demoDesk, opts demo.Options, ready <-chan struct{}, wg *sync.WaitGroup) (*exchange.Client, error) {
+// both desks to hold their own demo data and starts both desks' sync loops.
+// It returns the officer's sync client.
+func runDemoExchange(ctx context.Context, f demoFlags, st *store.Store, settings *syncSettings, partner demoDesk, opts demo.Options, ready <-chan struct{}, wg *sync.WaitGroup, changes changeNotice) (*exchange.Client, error) {
 	if settings == nil {
 		return nil, fmt.Errorf("the demo desk has no %s", syncFileName)
 	}
@@ -311,14 +374,20 @@ func runDemoExchange(ctx context.Context, f demoFlags, st *store.Store, settings
 	}()
 
 	pdir := filepath.Join(f.dataDir, partner.name)
-	pst, psettings, err := openDeskStore(ctx, pdir, partner.number)
+	pst, psettings, empty, err := openDemoDesk(ctx, pdir, partner.number)
 	if err != nil {
 		return nil, err
 	}
+	// The partner's store closes once the demo stops and all that uses it
+	// (this generation, its sync loop, its officers) has returned.
+	var users sync.WaitGroup
+	users.Add(1)
+	defer users.Done()
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		<-ctx.Done()
+		users.Wait()
 		pst.Close()
 	}()
 	// The partner desk generates only its own agency's records; what it
@@ -326,10 +395,11 @@ func runDemoExchange(ctx context.Context, f demoFlags, st *store.Store, settings
 	// reaches it the same way.
 	popts := opts
 	popts.Agency, popts.Progress = partner.agency, nil
-	if empty, err := pst.IsEmpty(ctx); err != nil {
-		return nil, err
-	} else if empty {
-		if err := demo.Populate(ctx, pst, popts); err != nil {
+	if empty {
+		if err := populateDesk(ctx, pst, pdir, popts); err != nil {
+			if ctx.Err() != nil {
+				return nil, nil // the officer quit: the next start generates it again
+			}
 			return nil, fmt.Errorf("generating the partner desk's demo data: %w", err)
 		}
 	} else if err := demo.WriteDirectory(ctx, pst, partner.agency); err != nil {
@@ -340,30 +410,45 @@ func runDemoExchange(ctx context.Context, f demoFlags, st *store.Store, settings
 	case <-ctx.Done():
 		return nil, nil
 	}
-	tune := func(c *exchange.ClientConfig) {
-		c.HubURL = hubURL
-		c.Interval = 3 * time.Second
-	}
-	own, err := newSyncClient(st, settings, tune)
+	// The partner's desk pushes its officers' work at once (simulatePartner
+	// triggers it) and then has the officer's desk pull it; between those,
+	// both desks sync on the client's ordinary interval.
+	var own *exchange.Client
+	tune := func(c *exchange.ClientConfig) { c.HubURL, c.Interval = hubURL, demoSyncInterval }
+	other, err := newSyncClient(pst, psettings, func(c *exchange.ClientConfig) {
+		tune(c)
+		c.OnRound = func(r exchange.Round) {
+			if r.Acked > 0 && own != nil {
+				own.Trigger()
+			}
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
-	other, err := newSyncClient(pst, psettings, tune)
+	own, err = newSyncClient(st, settings, func(c *exchange.ClientConfig) {
+		tune(c)
+		c.OnRound = func(exchange.Round) { changes.notify() }
+	})
 	if err != nil {
 		return nil, err
 	}
 	for _, c := range []*exchange.Client{own, other} {
 		c := c
 		wg.Add(1)
+		users.Add(1)
 		go func() {
 			defer wg.Done()
+			defer users.Done()
 			c.Run(ctx)
 			c.Close()
 		}()
 	}
 	wg.Add(1)
+	users.Add(1)
 	go func() {
 		defer wg.Done()
+		defer users.Done()
 		simulatePartner(ctx, pst, partner.agency, other)
 	}()
 	return own, nil

@@ -3,9 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/store"
@@ -148,5 +154,82 @@ func TestTerminalOutputEscapesUntrustedText(t *testing.T) {
 	}
 	if !strings.Contains(s, "␛]0;pwned␇") || !strings.Contains(s, "more characters)") {
 		t.Errorf("audit queries should show the escapes as symbols and cut the long query: %.2000s", s)
+	}
+}
+
+// TestQuitDuringGenerationExitsCleanlyAndStartsAgain opens the demo's
+// workstation (its real program, driven through a pipe), presses q while
+// the demo data is still being generated, and checks that the demo ends
+// without an error, leaves the desk marked as cut short, and that the next
+// start generates the desk in full.
+func TestQuitDuringGenerationExitsCleanlyAndStartsAgain(t *testing.T) {
+	for _, offline := range []bool{true, false} {
+		name := "with the exchange"
+		if offline {
+			name = "offline"
+		}
+		t.Run(name, func(t *testing.T) { quitDuringGeneration(t, offline) })
+	}
+}
+
+func quitDuringGeneration(t *testing.T, offline bool) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "demo")
+	desk := filepath.Join(dir, "ec-pn-desk-1")
+	in, keys := io.Pipe()
+	uiProgramOptions = []tea.ProgramOption{tea.WithInput(in), tea.WithOutput(io.Discard), tea.WithWindowSize(80, 24)}
+	defer func() { uiProgramOptions = nil }()
+	done := make(chan error, 1)
+	args := []string{"demo", "--data-dir", dir, "--subjects", "200000", "--cases", "10"}
+	if offline {
+		args = append(args, "--offline")
+	}
+	go func() {
+		var out, errOut bytes.Buffer
+		done <- run(ctx, args, &out, &errOut)
+	}()
+	// Wait until the generation is under way, then quit.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if _, err := os.Stat(filepath.Join(desk, generatingMark)); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the generation never started")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	keys.Write([]byte("q"))
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("quitting during generation: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the demo did not stop after q")
+	}
+	keys.Close()
+	if _, err := os.Stat(filepath.Join(desk, generatingMark)); err != nil {
+		t.Fatalf("the desk cut short is not marked: %v", err)
+	}
+
+	// The next start generates the desk again, in full.
+	var out, errOut bytes.Buffer
+	if err := run(ctx, []string{"demo", "--data-dir", dir, "--offline", "--no-ui", "--subjects", "300", "--cases", "40"}, &out, &errOut); err != nil {
+		t.Fatalf("next start: %v\n%s", err, errOut.String())
+	}
+	if _, err := os.Stat(filepath.Join(desk, generatingMark)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the mark is still there after a complete generation: %v", err)
+	}
+	st, err := store.Open(ctx, filepath.Join(desk, dataFileName), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	// The EC desk holds EC-PN's share of the exchange's 300 subjects and 40
+	// cases, as a complete first generation does.
+	if h, _ := st.Health(ctx); h.Subjects < 150 || h.Subjects >= 300 || h.Cases < 10 || h.Cases >= 40 {
+		t.Errorf("after starting again the desk holds %d subjects and %d cases, want EC-PN's share of 300 and 40", h.Subjects, h.Cases)
 	}
 }

@@ -131,6 +131,77 @@ func syncState(ctx context.Context, st *store.Store, c *exchange.Client) cases.S
 	return out
 }
 
+// changeNotice tells the workstation that something changed behind it (a
+// sync round ended, demo data arrived) without blocking the one who says
+// so: a notice waiting to be read stands for any number of changes.
+type changeNotice chan struct{}
+
+func newChangeNotice() changeNotice { return make(changeNotice, 1) }
+
+// notify sends a notice unless one is already waiting.
+func (c changeNotice) notify() {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
+}
+
 // discardLogger silences the in-process hub's request log, which would
 // scribble over the workstation's screen.
 func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// sendingStore is the store as the workstation sees it: after each change
+// the officer makes, the sync loop is asked for a round, so the change
+// leaves at once instead of at the next interval.
+type sendingStore struct {
+	cases.Store
+	send func() // exchange.Client.Trigger
+}
+
+func (s sendingStore) CreateCase(ctx context.Context, actor cases.Officer, nc cases.NewCase) (*cases.Case, error) {
+	c, err := s.Store.CreateCase(ctx, actor, nc)
+	s.send()
+	return c, err
+}
+
+func (s sendingStore) AddNote(ctx context.Context, actor cases.Officer, caseID, text, supersedes string) (*cases.Annotation, error) {
+	a, err := s.Store.AddNote(ctx, actor, caseID, text, supersedes)
+	s.send()
+	return a, err
+}
+
+func (s sendingStore) ChangeStatus(ctx context.Context, actor cases.Officer, caseID string, to cases.Status, reason string) (*cases.Annotation, error) {
+	a, err := s.Store.ChangeStatus(ctx, actor, caseID, to, reason)
+	s.send()
+	return a, err
+}
+
+func (s sendingStore) Assign(ctx context.Context, actor cases.Officer, caseID, assignee string) (*cases.Annotation, error) {
+	a, err := s.Store.Assign(ctx, actor, caseID, assignee)
+	s.send()
+	return a, err
+}
+
+func (s sendingStore) SetPriority(ctx context.Context, actor cases.Officer, caseID string, p cases.Priority) (*cases.Annotation, error) {
+	a, err := s.Store.SetPriority(ctx, actor, caseID, p)
+	s.send()
+	return a, err
+}
+
+func (s sendingStore) RecordDecision(ctx context.Context, actor cases.Officer, caseID string, d cases.Decision) (*cases.Annotation, error) {
+	a, err := s.Store.RecordDecision(ctx, actor, caseID, d)
+	s.send()
+	return a, err
+}
+
+func (s sendingStore) SaveSubject(ctx context.Context, actor cases.Officer, sub *cases.Subject) error {
+	err := s.Store.SaveSubject(ctx, actor, sub)
+	s.send()
+	return err
+}
+
+func (s sendingStore) ResolveConflict(ctx context.Context, actor cases.Officer, caseID string, status cases.Status, reason string) error {
+	err := s.Store.ResolveConflict(ctx, actor, caseID, status, reason)
+	s.send()
+	return err
+}

@@ -18,7 +18,7 @@ func newNISTCmd() *cobra.Command {
 		Example: "  enlace nist dump ../shared/data/ansinist/NISTFile.ebts",
 		Args:    exactArgs(1, "one transaction FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			tx, err := readTransactionFile(args[0])
+			tx, err := readTransactionFile(args[0], nil) // the dump lists the warnings
 			if err != nil {
 				return err
 			}
@@ -31,7 +31,7 @@ func newNISTCmd() *cobra.Command {
 		Example: "  enlace nist minutiae ../shared/data/ansinist/type9-13.an2k",
 		Args:    exactArgs(1, "one transaction FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			tx, err := readTransactionFile(args[0])
+			tx, err := readTransactionFile(args[0], cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -48,7 +48,7 @@ func newNISTCmd() *cobra.Command {
 		Example: "  enlace nist rewrite partner.an2k checked.an2k",
 		Args:    exactArgs(2, "an input and an output file (IN OUT)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			tx, err := readTransactionFile(args[0])
+			tx, err := readTransactionFile(args[0], cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -68,8 +68,9 @@ func newNISTCmd() *cobra.Command {
 }
 
 // readTransactionFile reads and parses a transaction, refusing files over
-// the reader's size cap before reading them.
-func readTransactionFile(name string) (*biometric.Transaction, error) {
+// the reader's size cap before reading them; what the reader tolerated (a
+// partner's IDC that differs from its CNT) is written to warn, if not nil.
+func readTransactionFile(name string, warn io.Writer) (*biometric.Transaction, error) {
 	data, err := readCapped(name, biometric.MaxTransactionSize)
 	if err != nil {
 		return nil, err
@@ -78,16 +79,27 @@ func readTransactionFile(name string) (*biometric.Transaction, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	if warn != nil {
+		for _, w := range tx.Warnings {
+			fmt.Fprintf(warn, "warning: %s: %v\n", name, w)
+		}
+	}
 	return tx, nil
 }
 
-// readCapped reads a whole file of at most limit bytes.
+// readCapped reads a whole file of at most limit bytes, saying which file
+// and why when it cannot.
 func readCapped(name string, limit int64) ([]byte, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("%s is a folder, not a file", name)
+	} else if err == nil && fi.Size() > limit {
+		return nil, fmt.Errorf("%s: %d bytes, larger than the %d-byte limit", name, fi.Size(), limit)
+	}
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, err

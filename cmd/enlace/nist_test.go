@@ -87,3 +87,33 @@ func TestTemplateDump(t *testing.T) {
 		}
 	}
 }
+
+func TestNISTRewriteKeepsAPartnersCNT(t *testing.T) {
+	data, err := os.ReadFile(shareddata.Path(t, "ansinist", "type9.an2k"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(data, []byte("9.002:00"))
+	data[i+7] = '3' // the record's IDC differs from the one its CNT lists
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "partner.an2k"), filepath.Join(dir, "out.an2k")
+	os.WriteFile(in, data, 0o600)
+	_, errOut, err := runCLI(t, "nist", "rewrite", in, out)
+	if err != nil {
+		t.Fatalf("a partner's file is refused: %v", err)
+	}
+	if !strings.Contains(errOut, "warning: ") || !strings.Contains(errOut, "IDC 3, 1.003 (CNT) lists 0") || !strings.Contains(errOut, "record 1") {
+		t.Errorf("no warning naming the record: %q", errOut)
+	}
+	if b, _ := os.ReadFile(out); !bytes.Equal(b, data) {
+		t.Error("the rewrite is not byte-exact")
+	}
+	dump, _, err := runCLI(t, "nist", "dump", in)
+	if err != nil || !strings.Contains(dump, "IDC 3, 1.003 (CNT) lists 0") {
+		t.Errorf("dump: %v\n%s", err, dump)
+	}
+	// A folder instead of a file says so.
+	if _, _, err := runCLI(t, "nist", "dump", dir); err == nil || !strings.Contains(err.Error(), "is a folder") {
+		t.Errorf("a folder: %v", err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/enlace-desk/enlace/afis"
 	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/internal/cell"
 	"github.com/spf13/cobra"
 )
 
@@ -145,10 +146,17 @@ func newIdentifyCmd() *cobra.Command {
 				return writeJSON(stdout, identifyOut(res, names))
 			}
 			fmt.Fprintf(stdout, "%d probe fingers against %d subjects in %v (logged as %s)\n", res.Fingers, res.Gallery, res.Took.Round(1e6), res.LogID)
+			if len(res.Candidates) > 0 {
+				fmt.Fprintln(stdout, "score: -log10 of the fused false match rate (9.0 = 1 in a billion); finger scores: the matcher's 1:1 similarity")
+			}
 			for _, c := range res.Candidates {
-				fmt.Fprintf(stdout, "%2d. %s  %s  score %.1f  FMR %.1e  %s\n", c.Rank, c.SubjectID, cell(names[c.SubjectID]), c.Score, c.FMR, bandWord(c.Band))
+				name := names[c.SubjectID]
+				if name == "" {
+					name = "(record not on this desk)"
+				}
+				fmt.Fprintf(stdout, "%2d. %s  %s  score %.1f  FMR %.1e  %s\n", c.Rank, cell.Short(name), c.SubjectID, c.Score, c.FMR, bandWord(c.Band))
 				for _, f := range c.Fingers {
-					fmt.Fprintf(stdout, "      finger %2d: score %.1f, %d paired minutiae\n", f.Position, f.Score, len(f.Pairs))
+					fmt.Fprintf(stdout, "      finger %2d: score %.1f (FMR %.1e), %d paired minutiae\n", f.Position, f.Score, f.FMR, len(f.Pairs))
 				}
 			}
 			return nil

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/internal/cell"
 	"github.com/spf13/cobra"
 )
 
@@ -125,26 +126,26 @@ func newSearchCmd() *cobra.Command {
 func printSearch(w io.Writer, res *cases.SearchResult) {
 	// Everything from the store or the query is untrusted text: cell escapes
 	// control characters and cuts long values.
-	fmt.Fprintf(w, "read as %s; %d result(s) (logged as %s)\n", cell(res.ReadAs), len(res.Hits), res.LogID)
+	fmt.Fprintf(w, "read as %s; %d result(s) (logged as %s)\n", cell.Short(res.ReadAs), len(res.Hits), res.LogID)
 	for _, n := range res.Notices {
-		fmt.Fprintf(w, "! %s\n", cell(n))
+		fmt.Fprintf(w, "! %s\n", cell.Short(n))
 	}
 	for i, h := range res.Hits {
 		s := h.Subject
-		fmt.Fprintf(w, "\n%2d. %s  [%.2f]\n", i+1, cell(s.Name.Display()), h.Score)
-		fmt.Fprintf(w, "    %s · born %s · %s · %s · held by %s\n", cell(s.Name.Civil()), orDash(s.DOB.String()), dashOr(string(s.Sex)), s.Category.Label(), cell(s.OwnerAgency))
+		fmt.Fprintf(w, "\n%2d. %s  [%.2f]\n", i+1, cell.Short(s.Name.Display()), h.Score)
+		fmt.Fprintf(w, "    %s · born %s · %s · %s · held by %s\n", cell.Short(s.Name.Civil()), orDash(s.DOB.String()), dashOr(string(s.Sex)), s.Category.Label(), cell.Short(s.OwnerAgency))
 		for _, d := range s.Documents {
-			fmt.Fprintf(w, "    %s %s (%s)\n", d.Kind.Label(), cell(d.Number), cell(d.Country))
+			fmt.Fprintf(w, "    %s %s (%s)\n", d.Kind.Label(), cell.Short(d.Number), cell.Short(d.Country))
 		}
 		if len(s.Aliases) > 0 {
 			var as []string
 			for _, a := range s.Aliases {
 				as = append(as, a.Name)
 			}
-			fmt.Fprintf(w, "    aka %s\n", cell(strings.Join(as, ", ")))
+			fmt.Fprintf(w, "    aka %s\n", cell.Short(strings.Join(as, ", ")))
 		}
 		for _, r := range h.Reasons {
-			fmt.Fprintf(w, "    · %s\n", cell(r))
+			fmt.Fprintf(w, "    · %s\n", cell.Short(r))
 		}
 	}
 }
@@ -157,4 +158,4 @@ func orDash(s string) string {
 }
 
 // dashOr is a table cell: the value escaped, or "—" for nothing.
-func dashOr(s string) string { return orDash(cell(s)) }
+func dashOr(s string) string { return orDash(cell.Short(s)) }

@@ -7,12 +7,19 @@ import (
 	"path/filepath"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/enlace-desk/enlace/afis"
 	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/exchange"
 	"github.com/enlace-desk/enlace/store"
 	"github.com/enlace-desk/enlace/ui"
 	"github.com/spf13/cobra"
 )
+
+// uiProgramOptions are given to the workstation's Bubble Tea program; tests
+// set them to drive it through pipes.
+var uiProgramOptions []tea.ProgramOption
 
 // dataFileName is the store's file inside a data directory.
 const dataFileName = "enlace.db"
@@ -69,8 +76,12 @@ func runWorkstation(ctx context.Context, sf sessionFlags) error {
 	}
 	defer st.Close()
 	var syncFn func() cases.SyncState
+	send := func() {}
+	changes := newChangeNotice()
 	if settings != nil {
-		c, err := newSyncClient(st, settings, nil)
+		c, err := newSyncClient(st, settings, func(cfg *exchange.ClientConfig) {
+			cfg.OnRound = func(exchange.Round) { changes.notify() }
+		})
 		if err != nil {
 			return err
 		}
@@ -83,12 +94,13 @@ func runWorkstation(ctx context.Context, sf sessionFlags) error {
 		}()
 		defer func() { cancel(); <-done }()
 		syncFn = func() cases.SyncState { return syncState(ctx, st, c) }
+		send = c.Trigger
 	}
-	return openSession(ctx, st, sf, syncFn)
+	return openSession(ctx, st, sf, syncFn, changes, send)
 }
 
 // openSession resolves the officer and runs the TUI on an open store.
-func openSession(ctx context.Context, st *store.Store, sf sessionFlags, syncFn func() cases.SyncState) error {
+func openSession(ctx context.Context, st *store.Store, sf sessionFlags, syncFn func() cases.SyncState, changes changeNotice, send func()) error {
 	id := sf.as
 	if id == "" {
 		var err error
@@ -109,8 +121,8 @@ func openSession(ctx context.Context, st *store.Store, sf sessionFlags, syncFn f
 	}
 	prints := afis.New(st)
 	prints.Warm(ctx) // the gallery builds while the officer reads the queue
-	return ui.Run(ctx, ui.Config{Store: st, Officer: officer, Agency: agency, Clock: st.Clock(), Theme: sf.theme, Sync: syncFn, Generation: st.Generation,
-		Identify: prints})
+	return ui.Run(ctx, ui.Config{Store: sendingStore{st, send}, Officer: officer, Agency: agency, Clock: st.Clock(), Theme: sf.theme, Sync: syncFn, Generation: st.Generation,
+		Changes: changes, Identify: prints, QueryLog: st, ProgramOptions: uiProgramOptions})
 }
 
 func unknownOfficer(ctx context.Context, st *store.Store, id string) error {
