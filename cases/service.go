@@ -200,6 +200,7 @@ type ConflictService interface {
 // Store is the whole local store as the UI sees it.
 type Store interface {
 	CaseService
+	ExaminationService
 	SubjectService
 	DirectoryService
 	SearchService

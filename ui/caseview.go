@@ -163,7 +163,35 @@ func (v *caseView) key(msg tea.KeyPressMsg) tea.Cmd {
 // or says why there are none.
 func (v *caseView) changeStatus() tea.Cmd {
 	roles := v.app.officer.Roles
-	allowed := cases.AllowedTransitions(v.c.Status, roles, true)
+	ex := v.app.examination(v.timeline)
+	var allowed []cases.Transition
+	var missing []string
+	for _, t := range cases.AllowedTransitions(v.c.Status, roles, true) {
+		// Decided is reached by the examination: offered only when this
+		// officer can take its next step now.
+		if t.ByDecision && t.To == cases.StatusDecided {
+			switch {
+			case ex.State == cases.ExamAwaitVerify && !v.app.blind(ex):
+				missing = append(missing, "Decided: the conclusion by "+v.app.officerName(ex.Closing.Author)+" waits for a second officer of "+v.app.officers[ex.Closing.Author].Agency+" to verify it blind")
+				continue
+			case ex.State == cases.ExamAwaitSuper && !v.app.officer.Has(cases.RoleSupervisor):
+				missing = append(missing, "Decided: examiner and verifier disagree; a supervisor resolves it")
+				continue
+			}
+		}
+		allowed = append(allowed, t)
+	}
+	for _, t := range cases.Transitions() {
+		if t.From == v.c.Status && !slices.ContainsFunc(allowed, func(a cases.Transition) bool { return a.To == t.To }) &&
+			!slices.ContainsFunc(missing, func(m string) bool { return strings.HasPrefix(m, t.To.Label()+":") }) {
+			if err := cases.CheckTransition(t.From, t.To, roles, t.ByDecision); err != nil {
+				missing = append(missing, t.To.Label()+": "+cases.ErrorMessage(err))
+			}
+		}
+	}
+	if len(allowed) == 0 && len(missing) > 0 {
+		return failure(strings.Join(missing, " · "))
+	}
 	if len(allowed) == 0 {
 		for _, t := range cases.Transitions() {
 			if t.From == v.c.Status {
@@ -172,7 +200,10 @@ func (v *caseView) changeStatus() tea.Cmd {
 		}
 		return failure(fmt.Sprintf("A case that is %s cannot move to any other status.", v.c.Status.Label()))
 	}
-	return push(newStatusPicker(v.app, v.c, v.subjects, allowed))
+	p := newStatusPicker(v.app, v.c, v.subjects, allowed)
+	p.ex, p.missing = ex, missing
+	p.relabel()
+	return push(p)
 }
 
 // SetSize draws the page again for the new width.
@@ -282,6 +313,9 @@ func (v *caseView) page(width int) string {
 		line(row.String())
 	}
 
+	if exam := v.examFact(); exam != "" {
+		line(truncate(" "+st.Label.Render(pad("Examination", 12))+st.Text.Render(exam), width))
+	}
 	if c.EncounterID != "" {
 		enc := " " + st.Label.Render(pad("Encounter", 12)) + st.Text.Render(c.EncounterID)
 		if v.app.identify != nil {
@@ -330,7 +364,15 @@ func (v *caseView) page(width int) string {
 			superseded[a.Supersedes] = true
 		}
 	}
+	ex := v.app.examination(v.timeline)
 	for _, a := range v.timeline {
+		if v.app.hidden(ex, a) {
+			// Blind verification: the examiner's conclusions stay hidden
+			// from a possible verifier until theirs is recorded.
+			line(truncate("  "+st.Time.Render(stamp(a.At))+"  "+st.Kind.Render("Conclusion")+"  "+st.Author.Render(v.app.officerName(a.Author)), width))
+			line("      " + st.Muted.Render("Hidden: it awaits verification, and you may verify it blind (t → Decided)."))
+			continue
+		}
 		kind := a.Kind.Label()
 		if a.Supersedes != "" {
 			kind += " (edited)"
@@ -353,6 +395,28 @@ func (v *caseView) page(width int) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
+// examFact says where the examination stands and who did what, hiding
+// from a possible blind verifier what the examiner concluded.
+func (v *caseView) examFact() string {
+	ex := v.app.examination(v.timeline)
+	switch ex.State {
+	case cases.ExamNone:
+		return ""
+	case cases.ExamAwaitVerify:
+		if v.app.blind(ex) {
+			return "you verify it blind"
+		}
+		return "awaiting verification (" + v.app.officerName(ex.Closing.Author) + " concluded)"
+	case cases.ExamAwaitSuper:
+		return "verifier disagreed: a supervisor resolves it"
+	case cases.ExamVerified:
+		return ex.Outcome.Conclusion.Label() + ", verified by " + v.app.officerName(ex.Verification.Author)
+	case cases.ExamResolved:
+		return ex.Outcome.Conclusion.Label() + ", resolved by " + v.app.officerName(ex.Resolution.Author)
+	}
+	return ex.State.Label()
+}
+
 // describe says in words what an annotation records.
 func (v *caseView) describe(a cases.Annotation) string {
 	var s string
@@ -371,12 +435,19 @@ func (v *caseView) describe(a cases.Annotation) string {
 		s = "Linked " + v.subjectName(a.SubjectID) + " to the case."
 	case cases.AnnUnlink:
 		s = "Unlinked " + v.subjectName(a.SubjectID) + " from the case."
-	case cases.AnnDecision:
+	case cases.AnnDecision, cases.AnnVerification, cases.AnnResolution:
 		if d := a.Decision; d != nil {
-			s = fmt.Sprintf("%s on %s: %s", d.Conclusion.Label(), v.subjectName(d.CandidateID), d.Justification)
+			what := d.Conclusion.Label()
+			if d.CandidateID != "" {
+				what += " on " + v.subjectName(d.CandidateID)
+				if d.Band != "" {
+					what += fmt.Sprintf(" (%s, score %.1f)", bandWord(d.Band), d.Score)
+				}
+			}
+			s = what + ": " + d.Justification
 		}
 	}
-	if a.Text != "" && !(a.Kind == cases.AnnDecision && a.Decision != nil && a.Text == a.Decision.Justification) {
+	if a.Text != "" && !(a.Decision != nil && a.Text == a.Decision.Justification) {
 		if s != "" {
 			s += " "
 		}

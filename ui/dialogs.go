@@ -162,6 +162,26 @@ type statusPicker struct {
 	moves    []cases.Transition
 	list     picker
 	reason   textinput.Model
+	// ex is the case's examination; missing says, for the moves not
+	// offered, what they wait for.
+	ex      cases.Examination
+	missing []string
+}
+
+// relabel names the Decided move by the step this officer takes.
+func (p *statusPicker) relabel() {
+	for i, t := range p.moves {
+		if t.ByDecision && t.To == cases.StatusDecided {
+			verb := "record a conclusion …"
+			switch p.app.examMode(p.ex) {
+			case modeVerify:
+				verb = "verify the conclusion blind …"
+			case modeResolve:
+				verb = "resolve the disagreement …"
+			}
+			p.list.choices[i] = fmt.Sprintf("%-10s %s", t.To.Label(), verb)
+		}
+	}
 }
 
 func newStatusPicker(a *app, c *cases.Case, subjects []cases.Subject, moves []cases.Transition) *statusPicker {
@@ -199,10 +219,7 @@ func (p *statusPicker) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(kp, k.Confirm):
 		t := p.moves[p.list.cursor]
 		if t.ByDecision {
-			if len(p.subjects) == 0 {
-				return failure("This case has no subject: a decision must name the candidate it concerns.")
-			}
-			f := newDecisionForm(p.app, p.c, p.subjects)
+			f := newDecisionForm(p.app, p.c, p.subjects).withExam(p.ex, "")
 			return replace(p, f)
 		}
 		a, id, to, reason := p.app, p.c.ID, t.To, strings.TrimSpace(p.reason.Value())
@@ -226,6 +243,14 @@ func (p *statusPicker) View() string {
 	inner := min(dialogWidth, p.width-4)
 	k := p.app.keys
 	content := p.list.view(p.app.styles, inner) + "\n\n" + p.reason.View()
+	if len(p.missing) > 0 {
+		content += "\n\n" + p.app.styles.Label.Render("Not now:")
+		for _, m := range p.missing {
+			for _, l := range wrapLines(m, inner-2) {
+				content += "\n" + p.app.styles.Muted.Render("  "+l)
+			}
+		}
+	}
 	return box(p.app, p.width, fmt.Sprintf("Move %s from %s to…", p.c.ID, p.c.Status.Label()), content,
 		"↑/↓ choose · "+hintText(k.Confirm, k.Cancel))
 }
@@ -244,9 +269,18 @@ type decisionForm struct {
 	c          *cases.Case
 	subjects   []cases.Subject
 	field      int // 0 conclusion, 1 candidate, 2 justification
-	conclusion int // index in cases.Conclusions
+	conclusion int // index in f.choices(); -1 while none is chosen
 	candidate  picker
 	text       textarea.Model
+	// mode: the examiner's conclusion, a blind verification, or a
+	// supervisor's resolution (ex is the case's examination).
+	mode examMode
+	ex   cases.Examination
+	// band is the candidate's band when the form opens from a fingerprint
+	// search ("" otherwise); confirm is set once the officer was asked to
+	// confirm an identification of a green or yellow candidate.
+	band    cases.Band
+	confirm bool
 	// startReview: opened from the fingerprint review, a case not yet in
 	// review is moved to In review before the decision is recorded (the
 	// review is that step).
@@ -256,7 +290,7 @@ type decisionForm struct {
 const decisionFields = 3
 
 func newDecisionForm(a *app, c *cases.Case, subjects []cases.Subject) *decisionForm {
-	f := &decisionForm{app: a, c: c, subjects: subjects}
+	f := &decisionForm{app: a, c: c, subjects: subjects, conclusion: -1}
 	for _, s := range subjects {
 		f.candidate.choices = append(f.candidate.choices, s.Name.Display()+"  "+s.Name.Civil())
 	}
@@ -268,6 +302,21 @@ func newDecisionForm(a *app, c *cases.Case, subjects []cases.Subject) *decisionF
 	f.text.SetHeight(4)
 	return f
 }
+
+// withExam sets what the form records (from the case's examination) and,
+// from a fingerprint search, the candidate's band: nothing is preselected for
+// a red or yellow candidate, an exclusion for a green one.
+func (f *decisionForm) withExam(ex cases.Examination, band cases.Band) *decisionForm {
+	f.ex, f.mode, f.band = ex, f.app.examMode(ex), band
+	f.conclusion = -1
+	if band == cases.BandGreen && f.mode == modeConclude {
+		f.conclusion = slices.Index(f.choices(), cases.Exclusion)
+	}
+	return f
+}
+
+// choices are the conclusions this form offers.
+func (f *decisionForm) choices() []cases.Conclusion { return conclusionsFor(f.mode) }
 
 func (f *decisionForm) isDialog()       {}
 func (f *decisionForm) Title() string   { return "Decision" }
@@ -297,17 +346,25 @@ func (f *decisionForm) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(kp, k.PrevField):
 		return f.focus(f.field - 1)
 	case key.Matches(kp, k.Save):
+		if f.conclusion < 0 {
+			return failure("Choose a conclusion first (←/→ on the Conclusion line).")
+		}
 		d := cases.Decision{
-			Conclusion:    cases.Conclusions[f.conclusion],
+			Conclusion:    f.choices()[f.conclusion],
 			Justification: strings.TrimSpace(f.text.Value()),
 		}
-		if f.candidate.cursor < len(f.subjects) {
+		if d.Conclusion != cases.NoIdentification && f.candidate.cursor < len(f.subjects) {
 			d.CandidateID = f.subjects[f.candidate.cursor].ID
 		}
 		if err := d.Validate(); err != nil {
 			return failure(cases.ErrorMessage(err))
 		}
-		a, id := f.app, f.c.ID
+		if d.Conclusion == cases.Identification && (f.band == cases.BandGreen || f.band == cases.BandYellow) && !f.confirm {
+			f.confirm = true
+			return failure(fmt.Sprintf("This candidate is %s: an identification of it needs a second look. Press %s again to record it.",
+				bandWord(f.band), f.app.keys.Save.Help().Key))
+		}
+		a, id, mode := f.app, f.c.ID, f.mode
 		startReview := f.reviewFirst()
 		return func() tea.Msg {
 			if startReview {
@@ -315,17 +372,31 @@ func (f *decisionForm) Update(msg tea.Msg) tea.Cmd {
 					return changedMsg{from: f, caseID: id, err: err}
 				}
 			}
-			_, err := a.store.RecordDecision(a.ctx, a.officer, id, d)
-			return changedMsg{from: f, caseID: id, done: fmt.Sprintf("Decision recorded on %s: %s.", id, d.Conclusion.Label()), err: err}
+			var err error
+			what := "Decision recorded"
+			switch mode {
+			case modeVerify:
+				_, err = a.store.Verify(a.ctx, a.officer, id, d)
+				what = "Verification recorded"
+			case modeResolve:
+				_, err = a.store.ResolveExamination(a.ctx, a.officer, id, d)
+				what = "Resolution recorded"
+			default:
+				_, err = a.store.RecordDecision(a.ctx, a.officer, id, d)
+			}
+			return changedMsg{from: f, caseID: id, done: fmt.Sprintf("%s on %s: %s.", what, id, d.Conclusion.Label()), err: err}
 		}
 	}
 	switch f.field {
 	case 0:
+		n := len(f.choices())
 		switch {
 		case key.Matches(kp, k.Left), kp.String() == "up":
-			f.conclusion = (f.conclusion + len(cases.Conclusions) - 1) % len(cases.Conclusions)
+			f.conclusion = (max(f.conclusion, 0) + n - 1) % n
+			f.confirm = false
 		case key.Matches(kp, k.Right), kp.String() == "down":
-			f.conclusion = (f.conclusion + 1) % len(cases.Conclusions)
+			f.conclusion = (f.conclusion + 1) % n
+			f.confirm = false
 		}
 	case 1:
 		pickerKey(k, &f.candidate, kp, false)
@@ -335,6 +406,16 @@ func (f *decisionForm) Update(msg tea.Msg) tea.Cmd {
 		return cmd
 	}
 	return nil
+}
+
+// subjectName is a candidate's name as the form knows it.
+func (f *decisionForm) subjectName(id string) string {
+	for _, s := range f.subjects {
+		if s.ID == id {
+			return s.Name.Display()
+		}
+	}
+	return shortID(id)
 }
 
 // reviewFirst reports whether the case must move to In review before a
@@ -362,7 +443,7 @@ func (f *decisionForm) View() string {
 		return st.Label.Render("  " + s)
 	}
 	var concl []string
-	for i, c := range cases.Conclusions {
+	for i, c := range f.choices() {
 		if i == f.conclusion {
 			concl = append(concl, st.ChoiceActive.Render("["+c.Label()+"]"))
 		} else {
@@ -370,14 +451,48 @@ func (f *decisionForm) View() string {
 		}
 	}
 	var b strings.Builder
+	title := "Record a conclusion on " + f.c.ID
+	switch f.mode {
+	case modeVerify:
+		title = "Verify blind on " + f.c.ID
+		for _, l := range wrapLines("A conclusion on this case awaits verification. Compare the prints and record your own: the first conclusion stays hidden until yours is recorded.", inner) {
+			b.WriteString(st.Muted.Render(l) + "\n")
+		}
+		b.WriteString("\n")
+	case modeResolve:
+		title = "Resolve the examination of " + f.c.ID
+		for _, who := range []*cases.Annotation{f.ex.Closing, f.ex.Verification} {
+			if who == nil || who.Decision == nil {
+				continue
+			}
+			line := fmt.Sprintf("%s (%s): %s", who.Kind.Label(), f.app.officerName(who.Author), who.Decision.Conclusion.Label())
+			if who.Decision.CandidateID != "" {
+				line += " of " + f.subjectName(who.Decision.CandidateID)
+			}
+			for _, l := range wrapLines(line+". "+who.Decision.Justification, inner) {
+				b.WriteString(st.Text.Render(l) + "\n")
+			}
+		}
+		b.WriteString("\n")
+	}
+	if f.band != "" {
+		b.WriteString(st.Label.Render("  Candidate's band ") + st.bandStyle(f.band).Render(bandText(f.band)) + "\n\n")
+	}
 	b.WriteString(label(0, "Conclusion") + "\n  " + strings.Join(concl, " ") + "\n\n")
 	b.WriteString(label(1, "Candidate") + "\n" + f.candidate.view(st, inner) + "\n\n")
-	b.WriteString(label(2, "Justification (required)") + "\n" + f.text.View())
+	reason := "Justification (required)"
+	if f.mode == modeResolve {
+		reason = "Reason for the resolution (required)"
+	}
+	b.WriteString(label(2, reason) + "\n" + f.text.View())
 	if f.reviewFirst() {
 		b.WriteString("\n" + st.Muted.Render(truncate("The case is "+f.c.Status.Label()+": saving moves it to In review, then records the decision.", inner)))
 	}
+	if f.mode == modeConclude && f.conclusion >= 0 && f.choices()[f.conclusion].Closing() && cases.DefaultVerification.Requires(f.choices()[f.conclusion]) {
+		b.WriteString("\n" + st.Muted.Render(truncate("This closes the examination: a second officer of "+f.app.officer.Agency+" verifies it blind before it decides the case.", inner)))
+	}
 	k := f.app.keys
-	return box(f.app, f.width, "Record a decision on "+f.c.ID, b.String(),
+	return box(f.app, f.width, title, b.String(),
 		"tab next field · ←/→ ↑/↓ change · "+hintText(k.Save, k.Cancel))
 }
 

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -22,6 +23,29 @@ type identification struct {
 	enc         *cases.Encounter
 	res         *cases.IdentificationResult
 	subjects    map[string]*cases.Subject
+	// timeline is the case's, when the encounter has one: the conclusions
+	// already recorded on its candidates.
+	timeline []cases.Annotation
+}
+
+// marks are the conclusions recorded on a candidate, as the list shows them
+// ("" for none); a blind verifier does not see the examiner's.
+func (id *identification) marks(a *app, subjectID string) string {
+	ex := a.examination(id.timeline)
+	var out []string
+	for _, ann := range ex.ByCandidate[subjectID] {
+		if a.hidden(ex, ann) {
+			continue
+		}
+		m := conclusionMark(ann.Decision.Conclusion)
+		if ann.Kind != cases.AnnDecision {
+			m += " (" + strings.ToLower(ann.Kind.Label()) + ")"
+		}
+		if !slices.Contains(out, m) {
+			out = append(out, m)
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // candidateName is a candidate as the officer reads it: the record's name.
@@ -76,6 +100,7 @@ type identifyMsg struct {
 	enc      *cases.Encounter
 	res      *cases.IdentificationResult
 	subjects map[string]*cases.Subject
+	timeline []cases.Annotation
 	err      error
 }
 
@@ -113,7 +138,7 @@ func (s *candidatesScreen) run() tea.Cmd {
 	s.err = nil
 	ctx, cancel := context.WithCancel(s.app.ctx)
 	s.cancel, s.searching = cancel, true
-	a, seq, encID := s.app, s.seq, s.id.encounterID
+	a, seq, encID, caseID := s.app, s.seq, s.id.encounterID, s.id.caseID
 	search := func() tea.Msg {
 		msg := identifyMsg{s: s, seq: seq}
 		msg.enc, msg.err = a.identify.Encounter(ctx, encID)
@@ -129,6 +154,9 @@ func (s *candidatesScreen) run() tea.Cmd {
 			if sub, err := a.store.Subject(ctx, c.SubjectID); err == nil {
 				msg.subjects[c.SubjectID] = sub
 			}
+		}
+		if caseID != "" {
+			msg.timeline, msg.err = a.store.Annotations(ctx, caseID)
 		}
 		return msg
 	}
@@ -153,7 +181,7 @@ func (s *candidatesScreen) Update(msg tea.Msg) tea.Cmd {
 			s.err = msg.err
 			return failure(cases.ErrorMessage(msg.err))
 		}
-		s.id.enc, s.id.res, s.id.subjects = msg.enc, msg.res, msg.subjects
+		s.id.enc, s.id.res, s.id.subjects, s.id.timeline = msg.enc, msg.res, msg.subjects, msg.timeline
 		if s.id.place == "" && msg.enc != nil {
 			s.id.place = msg.enc.Place
 		}
@@ -175,6 +203,21 @@ func (s *candidatesScreen) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case caseOpenedMsg:
 		return s.id.opened(s.app, msg)
+	case changedMsg:
+		// A conclusion recorded on the case: the marks follow.
+		if msg.caseID != "" && msg.caseID == s.id.caseID {
+			a, id, caseID := s.app, s.id, msg.caseID
+			return func() tea.Msg {
+				timeline, err := a.store.Annotations(a.ctx, caseID)
+				return timelineMsg{id: id, timeline: timeline, err: err}
+			}
+		}
+		return nil
+	case timelineMsg:
+		if msg.id == s.id && msg.err == nil {
+			s.id.timeline = msg.timeline
+		}
+		return nil
 	case tea.KeyPressMsg:
 		if cmd := s.key(msg); cmd != nil {
 			return cmd
@@ -247,7 +290,11 @@ func (s *candidatesScreen) View() string {
 	for i := from; i < to; i++ {
 		c := res.Candidates[i]
 		band := pad(bandOf(c.Band), bandW)
-		name := pad(truncate(s.id.candidateName(c.SubjectID), nameW), nameW)
+		label := s.id.candidateName(c.SubjectID)
+		if m := s.id.marks(s.app, c.SubjectID); m != "" {
+			label += " · " + m
+		}
+		name := pad(truncate(label, nameW), nameW)
 		if i == s.nav.cursor {
 			row := fmt.Sprintf("▸ %4d  %s %7.1f  %-8s  %s  %-13s  %d", c.Rank, band, c.Score, fmr(c.FMR), name, shortID(c.SubjectID), len(c.Fingers))
 			out = append(out, st.Selected.Render(pad(row, width)))
@@ -356,6 +403,13 @@ func newReviewDecision(a *app, c *cases.Case, sub *cases.Subject) *decisionForm 
 	return f
 }
 
+// timelineMsg brings an identification's case timeline read again.
+type timelineMsg struct {
+	id       *identification
+	timeline []cases.Annotation
+	err      error
+}
+
 // caseOpenedMsg reports the case opened for an encounter so a decision can
 // be recorded on it.
 type caseOpenedMsg struct {
@@ -369,6 +423,7 @@ type caseOpenedMsg struct {
 // candidate subjectID; when the encounter has no case, it first offers to
 // open one with the candidate as its subject.
 func (id *identification) decide(a *app, from Screen, subjectID string) tea.Cmd {
+	band := id.band(subjectID)
 	sub := id.subjects[subjectID]
 	if sub == nil {
 		return failure("The candidate's record is not on this desk: no decision can name it.")
@@ -380,7 +435,11 @@ func (id *identification) decide(a *app, from Screen, subjectID string) tea.Cmd 
 			if err != nil {
 				return noticeMsg{text: cases.ErrorMessage(err), err: true}
 			}
-			return pushMsg{newReviewDecision(a, c, sub)}
+			timeline, err := a.store.Annotations(a.ctx, caseID)
+			if err != nil {
+				return noticeMsg{text: cases.ErrorMessage(err), err: true}
+			}
+			return pushMsg{newReviewDecision(a, c, sub).withExam(a.examination(timeline), band)}
 		}
 	}
 	p := &choicePicker{app: a, name: "Open a case",
@@ -419,5 +478,17 @@ func (id *identification) opened(a *app, msg caseOpenedMsg) tea.Cmd {
 		func() tea.Msg {
 			return changedMsg{caseID: c.ID, done: "Case " + c.ID + " opened for the encounter."}
 		},
-		push(newReviewDecision(a, c, &sub)))
+		push(newReviewDecision(a, c, &sub).withExam(cases.Examination{}, id.band(sub.ID))))
+}
+
+// band is the band the search gave a candidate ("" if it is not one).
+func (id *identification) band(subjectID string) cases.Band {
+	if id.res != nil {
+		for _, c := range id.res.Candidates {
+			if c.SubjectID == subjectID {
+				return c.Band
+			}
+		}
+	}
+	return ""
 }

@@ -37,6 +37,7 @@ type KeyMap struct {
 	Unassigned   key.Binding
 	StatusFilter key.Binding
 	Overdue      key.Binding
+	Verification key.Binding
 	ClearFilters key.Binding
 	SortColumn   key.Binding // 1–7: sort by that column; again flips
 	SortReverse  key.Binding
@@ -115,6 +116,7 @@ func DefaultKeyMap() *KeyMap {
 		Unassigned:   b([]string{"u"}, "u", "unassigned"),
 		StatusFilter: b([]string{"s"}, "s", "status filter"),
 		Overdue:      b([]string{"o"}, "o", "overdue"),
+		Verification: b([]string{"w"}, "w", "awaiting verification"),
 		ClearFilters: b([]string{"x"}, "x", "clear filters"),
 		SortColumn:   b([]string{"1", "2", "3", "4", "5", "6", "7"}, "1-7", "sort by column"),
 		SortReverse:  b([]string{"r"}, "r", "reverse sort"),

@@ -52,9 +52,12 @@ const (
 // queueFilter is what the officer has narrowed the queue to.
 type queueFilter struct {
 	mine, unassigned, overdue bool
-	status                    cases.Status // "" for every status
-	text                      string       // folded (foldFilter); matches ID or title
-	typed                     string       // the text as typed, for the summary line
+	// awaiting: cases whose examination waits for a verifier or a
+	// supervisor (cases.ExamAwaitVerify, cases.ExamAwaitSuper).
+	awaiting bool
+	status   cases.Status // "" for every status
+	text     string       // folded (foldFilter); matches ID or title
+	typed    string       // the text as typed, for the summary line
 }
 
 // queue is the case queue screen: every case summary loaded once, with
@@ -322,6 +325,9 @@ func (q *queue) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Overdue):
 		q.filter.overdue = !q.filter.overdue
 		q.refilter(false)
+	case key.Matches(msg, k.Verification):
+		q.filter.awaiting = !q.filter.awaiting
+		q.refilter(false)
 	case key.Matches(msg, k.ClearFilters), key.Matches(msg, k.Back) && q.filter != (queueFilter{}):
 		q.filter = queueFilter{}
 		q.input.SetValue("")
@@ -393,6 +399,7 @@ func (q *queue) match(i int32) bool {
 		f.unassigned && c.Assignee != "",
 		f.status != "" && c.Status != f.status,
 		f.overdue && !c.Overdue(q.now),
+		f.awaiting && c.Examination != cases.ExamAwaitVerify && c.Examination != cases.ExamAwaitSuper,
 		f.text != "" && !strings.Contains(q.search[i], f.text):
 		return false
 	}
@@ -698,6 +705,9 @@ func (q *queue) filterWords() []string {
 	if f.overdue {
 		out = append(out, "overdue")
 	}
+	if f.awaiting {
+		out = append(out, "awaiting verification or a supervisor")
+	}
 	if f.typed != "" {
 		out = append(out, fmt.Sprintf("“%s”", f.typed))
 	}
@@ -822,10 +832,10 @@ func (q *queue) Help() ([]key.Binding, [][]key.Binding) {
 		return []key.Binding{k.FindKeep, k.FindClear},
 			[][]key.Binding{{k.FindKeep, k.FindClear}}
 	}
-	short := []key.Binding{k.Open, k.Find, k.Mine, k.Unassigned, k.StatusFilter, k.Overdue, k.ClearFilters, k.SortColumn, k.SortReverse}
+	short := []key.Binding{k.Open, k.Find, k.Mine, k.Unassigned, k.StatusFilter, k.Overdue, k.Verification, k.ClearFilters, k.SortColumn, k.SortReverse}
 	full := [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open},
-		{k.Find, k.Mine, k.Unassigned, k.StatusFilter, k.Overdue, k.ClearFilters},
+		{k.Find, k.Mine, k.Unassigned, k.StatusFilter, k.Overdue, k.Verification, k.ClearFilters},
 		{k.SortColumn, k.SortReverse},
 	}
 	if q.app.identify != nil && !readOnly(q.app.officer) {

@@ -334,7 +334,14 @@ func TestEncountersIdentifyReviewDecide(t *testing.T) {
 
 	// A decision on the encounter's case, for the candidate shown.
 	s.press("d")
-	s.waitFor("Record a decision on " + caseEncMate)
+	form := s.waitFor("Record a conclusion on " + caseEncMate)
+	// Nothing is preselected for a red candidate: the examiner chooses.
+	if strings.Contains(form, "[Identification]") || strings.Contains(form, "[Exclusion]") || strings.Contains(form, "[Inconclusive]") {
+		t.Errorf("a conclusion is preselected for a red candidate:\n%s", form)
+	}
+	s.press("ctrl+s")
+	s.waitFor("Choose a conclusion first")
+	s.press("right") // Identification
 	s.press("tab", "tab")
 	s.typeText("Four fingers agree; 1 and 2 are the same person.")
 	s.press("ctrl+s")
@@ -390,8 +397,10 @@ func TestReviewFromCaseAndNewCaseForEncounter(t *testing.T) {
 	s.press("d")
 	s.waitFor("This encounter has no case")
 	s.press("enter")
-	text = s.waitFor("Record a decision on EC-PN-2026-010002")
-	s.press("right") // exclusion
+	text = s.waitFor("Record a conclusion on EC-PN-2026-010002")
+	if !strings.Contains(text, "[Exclusion]") {
+		t.Errorf("a green candidate's form should preselect Exclusion:\n%s", text)
+	}
 	s.press("tab", "tab")
 	s.typeText("Different pattern types on both fingers.")
 	s.press("ctrl+s")

@@ -331,15 +331,18 @@ func TestDecisionForm(t *testing.T) {
 	s.openCase(caseExtradite)
 	s.press("t")
 	text := s.waitFor("Move " + caseExtradite + " from In review to")
-	if !strings.Contains(text, "Decided    record a decision …") {
+	if !strings.Contains(text, "Decided    record a conclusion …") {
 		t.Fatalf("no decision move offered:\n%s", text)
 	}
 	// Moves from In review: Escalated, then Decided.
 	s.press("down", "enter")
-	s.waitFor("Record a decision on " + caseExtradite)
+	s.waitFor("Record a conclusion on " + caseExtradite)
+	s.press("ctrl+s")
+	s.waitFor("Choose a conclusion first")
+	s.press("right", "right")
 	s.press("ctrl+s")
 	s.waitFor("a conclusion needs a justification")
-	s.press("right", "tab", "tab") // Exclusion; candidate is the only subject
+	s.press("tab", "tab") // Exclusion; candidate is the only subject
 	s.typeText("Different ridge count on the right index.")
 	s.press("ctrl+s")
 	s.waitFor("Decision recorded on " + caseExtradite + ": Exclusion.")
