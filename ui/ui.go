@@ -258,8 +258,17 @@ func New(cfg Config) *Model {
 		keys:     DefaultKeyMap(),
 		styles:   NewStyles(theme != ThemeLight),
 		officers: map[string]cases.Officer{},
-		identify: cfg.Identify,
-		queryLog: cfg.QueryLog,
+	}
+	// Screens read untrusted data through wrappers that defuse control
+	// characters (untrusted.go); an officer reads their agency's log only.
+	if cfg.Store != nil {
+		a.store = untrustedStore{cfg.Store}
+	}
+	if cfg.Identify != nil {
+		a.identify = untrustedPrints{cfg.Identify}
+	}
+	if cfg.QueryLog != nil {
+		a.queryLog = agencyLog{cfg.QueryLog, cfg.Officer.Agency}
 	}
 	m := &Model{app: a, theme: theme, sync: cfg.Sync, gen: cfg.Generation, changes: cfg.Changes, width: 80, height: 24, dark: theme != ThemeLight}
 	m.help = help.New()
