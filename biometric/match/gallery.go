@@ -118,9 +118,25 @@ type galleryFinger struct {
 	form     *Form
 }
 
+// enrolledFinger is one finger of a gallery subject, in the gallery's
+// packed form.
+type enrolledFinger struct {
+	position int
+	p        *packed
+}
+
 type subject struct {
 	id      string
-	fingers []galleryFinger
+	fingers []enrolledFinger
+}
+
+// forms rebuilds the full comparison forms of a subject's fingers.
+func (s *subject) forms() []galleryFinger {
+	out := make([]galleryFinger, len(s.fingers))
+	for i, f := range s.fingers {
+		out[i] = galleryFinger{f.position, f.p.form()}
+	}
+	return out
 }
 
 // Gallery is an in-memory 1:N index of subjects. It is safe for concurrent
@@ -145,7 +161,7 @@ func (g *Gallery) Add(subjectID string, fingers []Finger) {
 		if f.Template == nil {
 			continue
 		}
-		s.fingers = append(s.fingers, galleryFinger{position: f.Position, form: Prepare(f.Template)})
+		s.fingers = append(s.fingers, enrolledFinger{position: f.Position, p: pack(f.Template)})
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -196,7 +212,7 @@ func (g *Gallery) Stats() Stats {
 	for _, s := range g.subjects {
 		st.Fingers += len(s.fingers)
 		for _, f := range s.fingers {
-			st.Bytes += f.form.Bytes()
+			st.Bytes += f.p.Bytes()
 		}
 	}
 	return st
@@ -267,8 +283,9 @@ func (g *Gallery) search(ctx context.Context, probe []Finger, topN int, k int) [
 				}
 				fmrs = fmrs[:0]
 				sum := 0.0
+				forms := short[i].forms()
 				for pi := range pfs {
-					if fs, tried := bestFinger(ms[pi], pfs[pi].position, short[i].fingers, false); tried > 0 {
+					if fs, tried := bestFinger(ms[pi], pfs[pi].position, forms, false); tried > 0 {
 						fmrs = append(fmrs, fs.FMR)
 						sum += fs.Score
 					}
@@ -303,8 +320,9 @@ func (g *Gallery) search(ctx context.Context, probe []Finger, topN int, k int) [
 	for k, i := range idx {
 		c := results[i]
 		c.Band = BandFor(c.FMR)
+		forms := short[i].forms()
 		for pi := range pfs {
-			if fs, tried := bestFinger(NewMatcher(pfs[pi].form), pfs[pi].position, short[i].fingers, true); tried > 0 {
+			if fs, tried := bestFinger(NewMatcher(pfs[pi].form), pfs[pi].position, forms, true); tried > 0 {
 				c.PerFinger = append(c.PerFinger, fs)
 			}
 		}
@@ -330,7 +348,7 @@ func screenGallery(ctx context.Context, pfs []probeFinger, subjects []*subject, 
 					best := 0.0
 					for _, f := range subjects[i].fingers {
 						if pf.position == 0 || f.position == pf.position {
-							best = max(best, ms[pi].screen(f.form))
+							best = max(best, ms[pi].screen(f.p))
 						}
 					}
 					sum += best
