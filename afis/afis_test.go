@@ -41,6 +41,16 @@ func demoDesk(t *testing.T, prints int) (*store.Store, *afis.Desk) {
 // enrol saves a subject with synthetic ten-prints and returns it with its fingers.
 func enrol(t *testing.T, st *store.Store, seed uint64, name string) (*cases.Subject, []synth.Finger) {
 	t.Helper()
+	sub, fingers := printedSubject(t, seed, name)
+	if err := st.SaveSubject(ctx, officer, sub); err != nil {
+		t.Fatal(err)
+	}
+	return sub, fingers
+}
+
+// printedSubject makes a subject with synthetic ten-prints, not yet saved.
+func printedSubject(t *testing.T, seed uint64, name string) (*cases.Subject, []synth.Finger) {
+	t.Helper()
 	fingers := synth.TenPrint(seed)
 	sub := &cases.Subject{Name: cases.Name{Given: []string{name}, Paternal: "Prueba"}, Category: cases.CategoryOther}
 	for _, f := range fingers {
@@ -51,9 +61,6 @@ func enrol(t *testing.T, st *store.Store, seed uint64, name string) (*cases.Subj
 			t.Fatal(err)
 		}
 		sub.Fingerprints = append(sub.Fingerprints, fp)
-	}
-	if err := st.SaveSubject(ctx, officer, sub); err != nil {
-		t.Fatal(err)
 	}
 	return sub, fingers
 }

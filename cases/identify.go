@@ -132,8 +132,11 @@ type PrintStore interface {
 	// EachSubjectFingerprints calls fn with every subject that has prints.
 	EachSubjectFingerprints(ctx context.Context, fn func(subjectID string, prints []Fingerprint) error) error
 	// WatchSubjects registers fn to be told of each subject saved ("" after a
-	// bulk load).
+	// bulk load), after the save commits and without the save waiting for it.
 	WatchSubjects(fn func(subjectID string))
+	// FlushWatchers waits until the listeners have been told of every save
+	// committed before the call.
+	FlushWatchers(ctx context.Context) error
 	Encounters(ctx context.Context) ([]EncounterSummary, error)
 	Encounter(ctx context.Context, id string) (*Encounter, error)
 	CreateEncounter(ctx context.Context, actor Officer, e *Encounter) error
