@@ -254,7 +254,7 @@ func (d *Desk) Identify(ctx context.Context, actor cases.Officer, encounterID st
 	}
 	res := &cases.IdentificationResult{EncounterID: encounterID, Gallery: g.Len(), Fingers: len(probe), Took: time.Since(start)}
 	for i, c := range found {
-		cand := cases.Candidate{Rank: i + 1, SubjectID: c.SubjectID, Score: c.Score, FMR: c.FMR, Band: bandIn(c.FMR, g.Len())}
+		cand := cases.Candidate{Rank: i + 1, SubjectID: c.SubjectID, Score: c.Score, FMR: c.FMR, FMRFloor: c.Floor, Band: bandIn(c.FMR, g.Len())}
 		sub, err := d.st.Subject(ctx, c.SubjectID)
 		if err != nil {
 			return nil, err
@@ -264,7 +264,7 @@ func (d *Desk) Identify(ctx context.Context, actor cases.Officer, encounterID st
 			byPos[f.Position] = f.Template
 		}
 		for _, fs := range c.PerFinger {
-			fc := cases.FingerComparison{Position: fs.Position, Score: fs.Score, FMR: fs.FMR}
+			fc := cases.FingerComparison{Position: fs.Position, Score: fs.Score, FMR: fs.FMR, FMRFloor: fs.Floor}
 			if t := byPos[fs.Position]; t != nil {
 				fc.Candidate = toPrint(t)
 			}

@@ -23,7 +23,11 @@ type FingerScore struct {
 	Position int     // the candidate finger's position
 	Score    float64 // 1:1 similarity
 	FMR      float64 // its estimated false match rate
-	Pairs    []Pair  // paired minutiae (probe, candidate template indexes)
+	// Floor is the lowest rate the calibration data supports for this
+	// comparison (CalibrationFloor times the fingers tried): an FMR below
+	// it is an extrapolation.
+	Floor float64
+	Pairs []Pair // paired minutiae (probe, candidate template indexes)
 }
 
 // Candidate is one subject a search returns.
@@ -31,13 +35,20 @@ type Candidate struct {
 	SubjectID string
 	Score     float64 // fused evidence: -log10 of FMR, higher is stronger
 	FMR       float64 // estimated false match rate of the fused comparison
+	// Floor is the fusion of the fingers' floors: the lowest fused rate the
+	// calibration data supports, on the assumption that the fingers of a
+	// non-mate score independently. An FMR below it is an extrapolation.
+	Floor     float64
 	Band      Band
 	PerFinger []FingerScore
 }
 
-// Fuse combines the false match rates of independent finger comparisons
-// into one (Fisher's method: the probability that the product of k uniform
-// rates is at most the observed product).
+// Fuse combines the false match rates of finger comparisons into one
+// (Fisher's method: the probability that the product of k uniform rates is
+// at most the observed product). It assumes that a non-mate's fingers score
+// independently of each other; a person's fingers are not fully independent
+// (pattern types run in families and across hands), so a fused rate is
+// optimistic by an amount the calibration data cannot measure.
 func Fuse(fmrs []float64) float64 {
 	if len(fmrs) == 0 {
 		return 1
@@ -108,6 +119,7 @@ func bestFinger(m *Matcher, position int, fingers []galleryFinger, detail bool) 
 	}
 	if tried > 0 {
 		best.FMR = math.Min(1, FMR(best.Score)*float64(tried))
+		best.Floor = math.Min(1, CalibrationFloor()*float64(tried))
 	}
 	return best, tried
 }
@@ -321,11 +333,14 @@ func (g *Gallery) search(ctx context.Context, probe []Finger, topN int, k int) [
 		c := results[i]
 		c.Band = BandFor(c.FMR)
 		forms := short[i].forms()
+		floors := make([]float64, 0, len(pfs))
 		for pi := range pfs {
 			if fs, tried := bestFinger(NewMatcher(pfs[pi].form), pfs[pi].position, forms, true); tried > 0 {
 				c.PerFinger = append(c.PerFinger, fs)
+				floors = append(floors, fs.Floor)
 			}
 		}
+		c.Floor = Fuse(floors)
 		out[k] = c
 	}
 	return out
