@@ -239,13 +239,27 @@ func (d *Desk) Identify(ctx context.Context, actor cases.Officer, encounterID st
 	if err != nil {
 		return nil, err
 	}
-	probe := decodeAll(enc.Fingerprints)
+	// Every probe finger must be searchable: none is dropped silently.
+	var probe []match.Finger
+	for _, f := range enc.Fingerprints {
+		t, err := Decode(f)
+		if err == nil {
+			err = match.CheckProbe(t)
+		}
+		if err != nil {
+			return nil, cases.Errorf(cases.EINVALID, "finger %d of encounter %s cannot be searched: %v", f.Position, encounterID, err)
+		}
+		probe = append(probe, match.Finger{Position: f.Position, Template: t})
+	}
 	if len(probe) == 0 {
-		return nil, cases.Errorf(cases.EINVALID, "encounter %s has no fingerprint that can be searched", encounterID)
+		return nil, cases.Errorf(cases.EINVALID, "encounter %s has no fingerprint to search", encounterID)
 	}
 	g, err := d.Gallery(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if g.Len() == 0 {
+		return nil, cases.Errorf(cases.EINVALID, "no subject on file has fingerprints: %v", match.ErrEmptyGallery)
 	}
 	start := time.Now()
 	found := g.Search(ctx, probe, topN)

@@ -199,6 +199,9 @@ func benchTemplates(ctx context.Context, dir string, load, searches int) (*match
 				}
 			}
 		}
+		if err := match.CheckProbe(ts[j]); err != nil {
+			return nil, nil, fmt.Errorf("match bench: %s cannot be a probe: %w", paths[j], err)
+		}
 		probes = append(probes, matePrint{0, ts[j], mates})
 	}
 	return g, probes, nil
