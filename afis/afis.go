@@ -44,85 +44,124 @@ type Desk struct {
 	st    cases.PrintStore
 	clock cases.Clock
 
+	// mu serialises gallery builds and catching up; a search holds it only
+	// to take the gallery, never while it runs.
 	mu      sync.Mutex
 	gallery *match.Gallery
-	built   bool
-	pending map[string]bool // subjects saved since the gallery was built
+
+	// pmu guards what the store has told since: the store's listener takes
+	// only pmu, so it never waits for a build.
+	pmu     sync.Mutex
+	stale   bool            // the gallery must be read again from the store
+	pending map[string]bool // subjects saved since the gallery was read
+
+	// buildHook, when set (tests), runs in the middle of a gallery build.
+	buildHook func()
 }
 
 // New returns the fingerprint desk over st. The gallery is built on the first
 // identification and kept current from then on.
 func New(st cases.PrintStore) *Desk {
-	d := &Desk{st: st, clock: st.Clock(), pending: map[string]bool{}}
+	d := &Desk{st: st, clock: st.Clock(), stale: true, pending: map[string]bool{}}
 	st.WatchSubjects(d.subjectChanged)
 	return d
 }
 
 func (d *Desk) subjectChanged(id string) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if !d.built {
-		return
-	}
+	d.pmu.Lock()
+	defer d.pmu.Unlock()
 	if id == "" {
-		d.built = false // a bulk load: read everything again
+		d.stale = true // a bulk load: read everything again
 		return
 	}
 	d.pending[id] = true
 }
 
-// Gallery returns the 1:N gallery, current with the store.
+// Gallery returns the 1:N gallery, current with the store: it includes every
+// change committed before the call. The store's listener only marks what
+// changed; the gallery catches up here, subject by subject, and a full
+// build reads the store without holding up its writer.
 func (d *Desk) Gallery(ctx context.Context) (*match.Gallery, error) {
+	if err := d.st.FlushWatchers(ctx); err != nil {
+		return nil, err
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if !d.built {
-		// Decoding and preparing templates is the cost: spread it over the cores.
-		g := match.NewGallery()
-		type job struct {
-			id     string
-			prints []cases.Fingerprint
-		}
-		jobs := make(chan job, 256)
-		var wg sync.WaitGroup
-		for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for j := range jobs {
-					if fingers := decodeAll(j.prints); len(fingers) > 0 {
-						g.Add(j.id, fingers)
-					}
-				}
-			}()
-		}
-		err := d.st.EachSubjectFingerprints(ctx, func(id string, prints []cases.Fingerprint) error {
-			select {
-			case jobs <- job{id, prints}:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		})
-		close(jobs)
-		wg.Wait()
+	d.pmu.Lock()
+	rebuild := d.stale || d.gallery == nil
+	pending := d.pending
+	d.stale, d.pending = false, map[string]bool{}
+	d.pmu.Unlock()
+	if rebuild {
+		// Changes told during the build are caught up by the next call.
+		g, err := d.build(ctx)
 		if err != nil {
+			d.pmu.Lock()
+			d.stale = true
+			d.pmu.Unlock()
 			return nil, err
 		}
-		d.gallery, d.built, d.pending = g, true, map[string]bool{}
+		d.gallery = g
 		return g, nil
 	}
-	for id := range d.pending {
+	for id := range pending {
 		sub, err := d.st.Subject(ctx, id)
 		if err != nil {
+			d.pmu.Lock()
+			for id := range pending {
+				d.pending[id] = true
+			}
+			d.pmu.Unlock()
 			return nil, err
 		}
 		d.gallery.Remove(id)
 		if fingers := decodeAll(sub.Fingerprints); len(fingers) > 0 {
 			d.gallery.Add(id, fingers)
 		}
-		delete(d.pending, id)
+		delete(pending, id)
 	}
 	return d.gallery, nil
+}
+
+// build reads every subject's prints from the store into a new gallery.
+func (d *Desk) build(ctx context.Context) (*match.Gallery, error) {
+	// Decoding and preparing templates is the cost: spread it over the cores.
+	g := match.NewGallery()
+	type job struct {
+		id     string
+		prints []cases.Fingerprint
+	}
+	jobs := make(chan job, 256)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				if fingers := decodeAll(j.prints); len(fingers) > 0 {
+					g.Add(j.id, fingers)
+				}
+			}
+		}()
+	}
+	n := 0
+	err := d.st.EachSubjectFingerprints(ctx, func(id string, prints []cases.Fingerprint) error {
+		if n++; n == 100 && d.buildHook != nil {
+			d.buildHook()
+		}
+		select {
+		case jobs <- job{id, prints}:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	close(jobs)
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	return g, nil
 }
 
 // Warm builds the gallery ahead of the first identification, in the
@@ -200,13 +239,27 @@ func (d *Desk) Identify(ctx context.Context, actor cases.Officer, encounterID st
 	if err != nil {
 		return nil, err
 	}
-	probe := decodeAll(enc.Fingerprints)
+	// Every probe finger must be searchable: none is dropped silently.
+	var probe []match.Finger
+	for _, f := range enc.Fingerprints {
+		t, err := Decode(f)
+		if err == nil {
+			err = match.CheckProbe(t)
+		}
+		if err != nil {
+			return nil, cases.Errorf(cases.EINVALID, "finger %d of encounter %s cannot be searched: %v", f.Position, encounterID, err)
+		}
+		probe = append(probe, match.Finger{Position: f.Position, Template: t})
+	}
 	if len(probe) == 0 {
-		return nil, cases.Errorf(cases.EINVALID, "encounter %s has no fingerprint that can be searched", encounterID)
+		return nil, cases.Errorf(cases.EINVALID, "encounter %s has no fingerprint to search", encounterID)
 	}
 	g, err := d.Gallery(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if g.Len() == 0 {
+		return nil, cases.Errorf(cases.EINVALID, "no subject on file has fingerprints: %v", match.ErrEmptyGallery)
 	}
 	start := time.Now()
 	found := g.Search(ctx, probe, topN)
@@ -215,7 +268,7 @@ func (d *Desk) Identify(ctx context.Context, actor cases.Officer, encounterID st
 	}
 	res := &cases.IdentificationResult{EncounterID: encounterID, Gallery: g.Len(), Fingers: len(probe), Took: time.Since(start)}
 	for i, c := range found {
-		cand := cases.Candidate{Rank: i + 1, SubjectID: c.SubjectID, Score: c.Score, FMR: c.FMR, Band: bandIn(c.FMR, g.Len())}
+		cand := cases.Candidate{Rank: i + 1, SubjectID: c.SubjectID, Score: c.Score, FMR: c.FMR, FMRFloor: c.Floor, Band: bandIn(c.FMR, g.Len())}
 		sub, err := d.st.Subject(ctx, c.SubjectID)
 		if err != nil {
 			return nil, err
@@ -225,7 +278,7 @@ func (d *Desk) Identify(ctx context.Context, actor cases.Officer, encounterID st
 			byPos[f.Position] = f.Template
 		}
 		for _, fs := range c.PerFinger {
-			fc := cases.FingerComparison{Position: fs.Position, Score: fs.Score, FMR: fs.FMR}
+			fc := cases.FingerComparison{Position: fs.Position, Score: fs.Score, FMR: fs.FMR, FMRFloor: fs.Floor}
 			if t := byPos[fs.Position]; t != nil {
 				fc.Candidate = toPrint(t)
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/enlace-desk/enlace/afis"
 	"github.com/enlace-desk/enlace/assets/demo"
 	"github.com/enlace-desk/enlace/biometric"
+	"github.com/enlace-desk/enlace/biometric/match"
 	"github.com/enlace-desk/enlace/biometric/synth"
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/internal/shareddata"
@@ -41,6 +42,16 @@ func demoDesk(t *testing.T, prints int) (*store.Store, *afis.Desk) {
 // enrol saves a subject with synthetic ten-prints and returns it with its fingers.
 func enrol(t *testing.T, st *store.Store, seed uint64, name string) (*cases.Subject, []synth.Finger) {
 	t.Helper()
+	sub, fingers := printedSubject(t, seed, name)
+	if err := st.SaveSubject(ctx, officer, sub); err != nil {
+		t.Fatal(err)
+	}
+	return sub, fingers
+}
+
+// printedSubject makes a subject with synthetic ten-prints, not yet saved.
+func printedSubject(t *testing.T, seed uint64, name string) (*cases.Subject, []synth.Finger) {
+	t.Helper()
 	fingers := synth.TenPrint(seed)
 	sub := &cases.Subject{Name: cases.Name{Given: []string{name}, Paternal: "Prueba"}, Category: cases.CategoryOther}
 	for _, f := range fingers {
@@ -51,9 +62,6 @@ func enrol(t *testing.T, st *store.Store, seed uint64, name string) (*cases.Subj
 			t.Fatal(err)
 		}
 		sub.Fingerprints = append(sub.Fingerprints, fp)
-	}
-	if err := st.SaveSubject(ctx, officer, sub); err != nil {
-		t.Fatal(err)
 	}
 	return sub, fingers
 }
@@ -99,7 +107,15 @@ func TestIdentifyFindsTheMateAndLogsTheSearch(t *testing.T) {
 	if top.Band != cases.BandRed || len(top.Fingers) == 0 || len(top.Fingers[0].Pairs) < 6 {
 		t.Errorf("mate: band %s, %d fingers compared", top.Band, len(top.Fingers))
 	}
+	// The mate's rates are far below what 11,520 impostor comparisons can
+	// measure: they say so instead of showing the fitted tail's figure.
+	if got := cases.FormatFMR(top.FMR, top.FMRFloor); !strings.HasSuffix(got, "(beyond the calibration data)") || top.FMRFloor >= match.CalibrationFloor() {
+		t.Errorf("fused FMR %g (floor %g) reads %q", top.FMR, top.FMRFloor, got)
+	}
 	f := top.Fingers[0]
+	if got := cases.FormatFMR(f.FMR, f.FMRFloor); f.FMRFloor != match.CalibrationFloor() || got != "< 1 in 961 (beyond the calibration data)" {
+		t.Errorf("finger FMR %g (floor %g) reads %q", f.FMR, f.FMRFloor, got)
+	}
 	for _, p := range f.Pairs {
 		if p[0] >= len(f.Probe.Minutiae) || p[1] >= len(f.Candidate.Minutiae) {
 			t.Fatalf("pair %v points outside the prints (%d, %d minutiae)", p, len(f.Probe.Minutiae), len(f.Candidate.Minutiae))

@@ -2,6 +2,10 @@ package cases
 
 import (
 	"context"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -57,6 +61,7 @@ type FingerComparison struct {
 	Position  int     // the candidate finger's position
 	Score     float64 // 1:1 similarity
 	FMR       float64 // estimated false match rate of this comparison
+	FMRFloor  float64 // the lowest rate the calibration data supports here (see FormatFMR)
 	Probe     Print
 	Candidate Print
 	Pairs     [][2]int // paired minutiae: indexes into Probe and Candidate minutiae
@@ -68,8 +73,52 @@ type Candidate struct {
 	SubjectID string
 	Score     float64 // fused evidence (−log10 of the fused false match rate)
 	FMR       float64 // estimated false match rate of the fused comparison
-	Band      Band
-	Fingers   []FingerComparison
+	// FMRFloor is the lowest fused rate the calibration data supports, with
+	// the fingers of a non-mate taken as independent (see FormatFMR).
+	FMRFloor float64
+	Band     Band
+	Fingers  []FingerComparison
+}
+
+// FormatFMR writes a false match rate for an officer. A rate below floor,
+// the lowest the calibration data supports, is an extrapolation: it reads
+// "< 1 in N (beyond the calibration data)" instead of a figure.
+func FormatFMR(fmr, floor float64) string {
+	if floor <= 0 || fmr >= floor {
+		return ShortFMR(fmr, floor)
+	}
+	// N = 1/floor rounded down to three significant digits, so that the
+	// statement stays true.
+	n := math.Floor(1 / floor)
+	if p := math.Pow(10, math.Floor(math.Log10(n))-2); p > 1 {
+		n = math.Floor(n/p) * p
+	}
+	digits := strconv.FormatFloat(n, 'f', 0, 64)
+	var b strings.Builder
+	for i, r := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return "< 1 in " + b.String() + " (beyond the calibration data)"
+}
+
+// ShortFMR is a false match rate for a table cell: below floor it reads
+// "<" and the floor rounded up to two digits ("<1.1e-3"), never a figure
+// the calibration data does not support.
+func ShortFMR(fmr, floor float64) string {
+	switch {
+	case floor > 0 && fmr < floor:
+		e := math.Floor(math.Log10(floor))
+		m := math.Ceil(floor/math.Pow(10, e)*10) / 10
+		return fmt.Sprintf("<%.1fe%d", m, int(e))
+	case fmr <= 0:
+		return "0"
+	case fmr >= 0.001:
+		return strconv.FormatFloat(fmr, 'f', 3, 64)
+	}
+	return strings.Replace(strconv.FormatFloat(fmr, 'e', 0, 64), "e-0", "e-", 1)
 }
 
 // IdentificationResult is a 1:N fingerprint search's answer.
@@ -132,8 +181,11 @@ type PrintStore interface {
 	// EachSubjectFingerprints calls fn with every subject that has prints.
 	EachSubjectFingerprints(ctx context.Context, fn func(subjectID string, prints []Fingerprint) error) error
 	// WatchSubjects registers fn to be told of each subject saved ("" after a
-	// bulk load).
+	// bulk load), after the save commits and without the save waiting for it.
 	WatchSubjects(fn func(subjectID string))
+	// FlushWatchers waits until the listeners have been told of every save
+	// committed before the call.
+	FlushWatchers(ctx context.Context) error
 	Encounters(ctx context.Context) ([]EncounterSummary, error)
 	Encounter(ctx context.Context, id string) (*Encounter, error)
 	CreateEncounter(ctx context.Context, actor Officer, e *Encounter) error

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"strings"
+	"sync"
 
 	"github.com/enlace-desk/enlace/cases"
 )
@@ -71,21 +72,92 @@ func (s *SubjectService) EachSubjectFingerprints(ctx context.Context, fn func(su
 // WatchSubjects registers fn to be told, after each change commits, the ID of
 // every subject saved or received ("" after a bulk load: re-read them all).
 // It keeps derived indexes, such as the fingerprint gallery, current.
+//
+// Listeners are told in commit order on a goroutine of their own, never
+// under a store lock: a save does not wait for them, and a slow listener
+// (a gallery being built) delays no save and no search. FlushWatchers waits
+// until they have been told of every change committed before it is called.
 func (s *DB) WatchSubjects(fn func(subjectID string)) {
-	s.watchMu.Lock()
-	s.watchers = append(s.watchers, fn)
-	s.watchMu.Unlock()
+	s.watch.mu.Lock()
+	s.watch.fns = append(s.watch.fns, fn)
+	s.watch.mu.Unlock()
 }
 
+// watchQueue carries committed subject changes to the listeners.
+type watchQueue struct {
+	mu       sync.Mutex
+	fns      []func(subjectID string)
+	ids      []string      // committed, not yet told
+	queued   uint64        // changes queued since the store opened
+	told     uint64        // of which every listener has been told
+	running  bool          // a goroutine is telling them
+	progress chan struct{} // closed, and replaced, whenever told advances
+}
+
+// notifySubjects queues the subjects a commit changed; it never waits for
+// the listeners.
 func (s *DB) notifySubjects(ids []string) {
-	s.watchMu.Lock()
-	ws := append([]func(string){}, s.watchers...)
-	s.watchMu.Unlock()
-	for _, id := range ids {
-		for _, w := range ws {
-			w(id)
-		}
+	q := &s.watch
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.ids = append(q.ids, ids...)
+	q.queued += uint64(len(ids))
+	if !q.running {
+		q.running = true
+		go q.deliver()
 	}
+}
+
+// deliver tells the listeners of queued changes, in order, until none is
+// left.
+func (q *watchQueue) deliver() {
+	for {
+		q.mu.Lock()
+		ids, fns := q.ids, q.fns
+		q.ids = nil
+		if len(ids) == 0 {
+			q.running = false
+			q.mu.Unlock()
+			return
+		}
+		q.mu.Unlock()
+		for _, id := range ids {
+			for _, fn := range fns {
+				fn(id)
+			}
+		}
+		q.mu.Lock()
+		q.told += uint64(len(ids))
+		if q.progress != nil {
+			close(q.progress)
+			q.progress = nil
+		}
+		q.mu.Unlock()
+	}
+}
+
+// FlushWatchers waits until the listeners have been told of every change
+// committed before the call, or ctx ends. A reader of a derived index calls
+// it to see its own saves.
+func (s *DB) FlushWatchers(ctx context.Context) error {
+	q := &s.watch
+	q.mu.Lock()
+	target := q.queued
+	for q.told < target {
+		if q.progress == nil {
+			q.progress = make(chan struct{})
+		}
+		ch := q.progress
+		q.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		q.mu.Lock()
+	}
+	q.mu.Unlock()
+	return nil
 }
 
 // Generation increases whenever the store changes from outside the officer's

@@ -74,8 +74,7 @@ type DB struct {
 
 	freq frequencies // name-part frequencies for the name scorer
 
-	watchMu    sync.Mutex
-	watchers   []func(subjectID string)
+	watch      watchQueue    // listeners of subject changes (WatchSubjects)
 	generation atomic.Uint64 // see Generation
 	// changedSubjects collects, during a write, the subjects it saved.
 	changedSubjects []string

@@ -296,12 +296,12 @@ func (s *candidatesScreen) View() string {
 		}
 		name := pad(truncate(label, nameW), nameW)
 		if i == s.nav.cursor {
-			row := fmt.Sprintf("▸ %4d  %s %7.1f  %-8s  %s  %-13s  %d", c.Rank, band, c.Score, fmr(c.FMR), name, shortID(c.SubjectID), len(c.Fingers))
+			row := fmt.Sprintf("▸ %4d  %s %7.1f  %-8s  %s  %-13s  %d", c.Rank, band, c.Score, cases.ShortFMR(c.FMR, c.FMRFloor), name, shortID(c.SubjectID), len(c.Fingers))
 			out = append(out, st.Selected.Render(pad(row, width)))
 			continue
 		}
 		row := fmt.Sprintf("  %4d  ", c.Rank) + st.bandStyle(c.Band).Render(band) +
-			st.Text.Render(fmt.Sprintf(" %7.1f  %-8s  ", c.Score, fmr(c.FMR))) + st.Author.Render(name) +
+			st.Text.Render(fmt.Sprintf(" %7.1f  %-8s  ", c.Score, cases.ShortFMR(c.FMR, c.FMRFloor))) + st.Author.Render(name) +
 			st.Muted.Render("  "+pad(shortID(c.SubjectID), 13)+"  ") + st.Text.Render(fmt.Sprint(len(c.Fingers)))
 		out = append(out, truncate(row, width))
 	}
@@ -380,16 +380,6 @@ func bandText(b cases.Band) string {
 }
 
 // fmr writes a false match rate compactly: "1e-12", "0.003".
-func fmr(v float64) string {
-	switch {
-	case v <= 0:
-		return "<1e-300"
-	case v >= 0.001:
-		return fmt.Sprintf("%.3f", v)
-	}
-	return strings.Replace(fmt.Sprintf("%.0e", v), "e-0", "e-", 1)
-}
-
 func (s *candidatesScreen) Help() ([]key.Binding, [][]key.Binding) {
 	k := s.app.keys
 	return []key.Binding{k.OpenCandidate, k.Decide, k.Purpose, k.Back},

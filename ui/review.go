@@ -135,7 +135,7 @@ func (r *reviewScreen) View() string {
 	head := fmt.Sprintf(" #%d of %d  ", c.Rank, len(r.list.candidates()))
 	out = append(out, truncate(st.Section.Render(head)+st.Author.Render(id.candidateName(c.SubjectID))+"  "+
 		st.Muted.Render(shortID(c.SubjectID))+"  "+st.bandStyle(c.Band).Render(bandText(c.Band))+
-		st.Text.Render(fmt.Sprintf("  score %.1f · FMR %s · %s compared", c.Score, fmr(c.FMR), count(len(c.Fingers), "finger", "fingers"))), width))
+		st.Text.Render(fmt.Sprintf("  FMR %s · score %.1f · %s compared", cases.FormatFMR(c.FMR, c.FMRFloor), c.Score, count(len(c.Fingers), "finger", "fingers"))), width))
 
 	var f *cases.FingerComparison
 	if len(c.Fingers) > 0 {
@@ -154,7 +154,7 @@ func (r *reviewScreen) View() string {
 			}
 		}
 		line := " " + st.Label.Render("Finger ") + st.FieldActive.Render(fmt.Sprintf("%d %s", f.Position, biometric.FingerName(f.Position))) +
-			st.Text.Render(fmt.Sprintf("  score %.1f · FMR %s · %s", f.Score, fmr(f.FMR), count(len(f.Pairs), "pair", "pairs"))) +
+			st.Text.Render(fmt.Sprintf("  score %.1f · FMR %s · %s", f.Score, cases.FormatFMR(f.FMR, f.FMRFloor), count(len(f.Pairs), "pair", "pairs"))) +
 			"  " + strings.Join(strip, "")
 		out = append(out, truncate(line, width))
 	}
@@ -247,7 +247,7 @@ func (r *reviewScreen) fingerTable(c *cases.Candidate) []string {
 	out := []string{st.ColumnHeader.Render(fmt.Sprintf("   %-16s %6s  %-7s %5s  %s", "Finger", "Score", "FMR", "Pairs", "Min P/C"))}
 	for i, f := range c.Fingers {
 		row := fmt.Sprintf("%-16s %6.1f  %-7s %5d  %d/%d", fmt.Sprintf("%d %s", f.Position, biometric.FingerName(f.Position)),
-			f.Score, fmr(f.FMR), len(f.Pairs), len(f.Probe.Minutiae), len(f.Candidate.Minutiae))
+			f.Score, cases.ShortFMR(f.FMR, f.FMRFloor), len(f.Pairs), len(f.Probe.Minutiae), len(f.Candidate.Minutiae))
 		if i == r.finger {
 			out = append(out, st.Selected.Render(" ▸ "+row))
 		} else {

@@ -25,6 +25,21 @@ func fvcForms(b *testing.B) []*Form {
 	return forms
 }
 
+// fvcAll reads the templates of FVC2002 DB1–DB4 B.
+func fvcAll(b *testing.B) []*biometric.Template {
+	var all []*biometric.Template
+	for _, db := range []string{"DB1_B", "DB2_B", "DB3_B", "DB4_B"} {
+		byF, err := LoadFVC(shareddata.Path(b, "fvc2002", db))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, ts := range byF {
+			all = append(all, ts...)
+		}
+	}
+	return all
+}
+
 // cpuTime is the CPU time the process has used, all threads.
 func cpuTime() time.Duration {
 	var ru syscall.Rusage
@@ -53,16 +68,7 @@ func BenchmarkCompare(b *testing.B) {
 // BenchmarkSearch searches a gallery of the FVC2002 DB1–DB4 templates
 // repeated to N single-finger subjects.
 func BenchmarkSearch(b *testing.B) {
-	var all []*biometric.Template
-	for _, db := range []string{"DB1_B", "DB2_B", "DB3_B", "DB4_B"} {
-		byF, err := LoadFVC(shareddata.Path(b, "fvc2002", db))
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, ts := range byF {
-			all = append(all, ts...)
-		}
-	}
+	all := fvcAll(b)
 	for _, n := range []int{1000, 10000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			g := NewGallery()
@@ -83,4 +89,24 @@ func BenchmarkSearch(b *testing.B) {
 			b.ReportMetric(float64(st.Bytes)/float64(st.Fingers), "B/template")
 		})
 	}
+}
+
+// BenchmarkScreen is the first stage of a 1:N search on one core: one
+// probe screened against the FVC2002 DB1–DB4 templates.
+func BenchmarkScreen(b *testing.B) {
+	all := fvcAll(b)
+	ps := make([]*packed, len(all))
+	for i, t := range all {
+		ps[i] = pack(t)
+	}
+	ms := make([]*Matcher, 8)
+	for i := range ms {
+		ms[i] = NewMatcher(Prepare(all[(i*37)%len(all)]))
+	}
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for i := 0; i < b.N; i++ {
+		ms[(i/len(ps))%len(ms)].screen(ps[i%len(ps)])
+	}
+	b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }

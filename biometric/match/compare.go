@@ -74,6 +74,7 @@ type Matcher struct {
 	heap    []heapItem
 	cur     []Pair // pairing being grown (form indexes)
 	best    []Pair
+	ebuf    [tableNeighbours]edge // a packed candidate's edges, decoded
 }
 
 type rootVote struct {
@@ -200,7 +201,7 @@ func (m *Matcher) compare(c *Form) (float64, []Pair) {
 	var bestSt growStats
 	for r := 0; r < nroots; r++ {
 		root := m.roots[r]
-		st := m.grow(c, root.p, root.c)
+		st := m.grow(c, nil, root.p, root.c)
 		s := score(st, np, nc)
 		if s > best {
 			best, bestSt = s, st
@@ -261,7 +262,12 @@ func (m *Matcher) vote(c *Form) {
 // returns how many.
 func (m *Matcher) findRoots(c *Form, maxR int) int {
 	m.vote(c)
-	nc := len(c.pts)
+	return m.pickRoots(len(c.pts), maxR)
+}
+
+// pickRoots keeps the maxR best-voted minutia pairs of the last vote
+// against a candidate of nc minutiae in m.roots and clears the votes.
+func (m *Matcher) pickRoots(nc, maxR int) int {
 	votes := m.votes[:len(m.probe.pts)*nc]
 	n := 0
 	for _, k := range m.touched {
@@ -295,15 +301,16 @@ const screenRoots = 3 // best-voted minutia pairs grown
 // with it on mates), scored against the whole minutia counts without the
 // overlap estimate. It ranks mates high but is not calibrated; it does not
 // allocate.
-func (m *Matcher) screen(c *Form) float64 {
-	if c == nil || len(m.probe.pts) < 2 || len(c.pts) < 2 {
+func (m *Matcher) screen(c *packed) float64 {
+	if c == nil || len(m.probe.pts) < 2 || len(c.mins) < 2 {
 		return 0
 	}
-	np, nc := len(m.probe.pts), len(c.pts)
-	n := m.findRoots(c, screenRoots)
+	np, nc := len(m.probe.pts), len(c.mins)
+	m.votePacked(c)
+	n := m.pickDense(nc, screenRoots)
 	best := 0.0
 	for r := 0; r < n; r++ {
-		st := m.grow(c, m.roots[r].p, m.roots[r].c)
+		st := m.grow(nil, c, m.roots[r].p, m.roots[r].c)
 		best = max(best, score(st, np, nc))
 		for _, pr := range m.cur {
 			m.pairP[pr.Probe] = -1
@@ -311,6 +318,81 @@ func (m *Matcher) screen(c *Form) float64 {
 		}
 	}
 	return best
+}
+
+// votePacked is vote against a gallery's packed form: its screen edges,
+// lengths in whole pixels. It counts without branching on the shape test
+// (most probe entries a bucket holds fail it, unpredictably), so every
+// vote is added, one or zero, and pickDense reads the votes back.
+func (m *Matcher) votePacked(c *packed) {
+	np, nc := len(m.probe.pts), len(c.mins)
+	if cap(m.votes) < np*nc {
+		m.votes = make([]uint16, np*nc, MaxMinutiae*MaxMinutiae)
+	}
+	votes := m.votes[:np*nc]
+	start, entries := m.start, m.entries
+	edges := c.edges[:nc*screenNeighbours]
+	for ci := 0; ci < nc; ci++ {
+		for _, f := range edges[ci*screenNeighbours : (ci+1)*screenNeighbours] {
+			if f.length == 0 {
+				break
+			}
+			fl := int32(f.length) * lenUnit
+			b := int(pxBucket[f.length]) + int(f.ref>>angBinShift)*angBins + int(f.nbr>>angBinShift)
+			for _, e := range entries[start[b]:start[b+1]] {
+				// Each term is negative when its difference is out of tolerance.
+				x := (2*rootTolLen - abs32(int32(e.length)-fl)*2) |
+					(2*rootTolAngle - int32(uint8(e.ref-f.ref+rootTolAngle))) |
+					(2*rootTolAngle - int32(uint8(e.nbr-f.nbr+rootTolAngle)))
+				inc := uint16(^uint32(x) >> 31)
+				votes[int(e.a)*nc+ci] += inc
+				votes[int(e.b)*nc+int(f.nb)] += inc
+			}
+		}
+	}
+}
+
+// pxBucket is the probe hash's length bin of a whole-pixel length, shifted
+// into place (see bucketOf).
+var pxBucket = func() (t [256]uint16) {
+	for l := range t {
+		t[l] = uint16(bucketOf(lenBin(uint16(l*lenUnit)), 0, 0))
+	}
+	return t
+}()
+
+func abs32(v int32) int32 {
+	m := v >> 31
+	return (v ^ m) - m
+}
+
+// pickDense keeps the maxR best-voted minutia pairs of a votePacked in
+// m.roots, best first, and clears the votes; it returns how many.
+func (m *Matcher) pickDense(nc, maxR int) int {
+	votes := m.votes[:len(m.probe.pts)*nc]
+	n := 0
+	minV := uint16(2)
+	for k, v := range votes {
+		if v < minV {
+			continue
+		}
+		votes[k] = 0
+		rv := rootVote{votes: v, p: uint8(k / nc), c: uint8(k % nc)}
+		if n < maxR {
+			n++
+		}
+		i := n - 1
+		for i > 0 && m.roots[i-1].votes < v {
+			m.roots[i] = m.roots[i-1]
+			i--
+		}
+		m.roots[i] = rv
+		if n == maxR {
+			minV = m.roots[n-1].votes + 1
+		}
+	}
+	clear(votes)
+	return n
 }
 
 // growStats are the facts a pairing is scored on.
@@ -322,7 +404,7 @@ type growStats struct {
 
 // grow pairs minutiae outward from a root pair along matching edges, best
 // first, and leaves the pairing in m.cur.
-func (m *Matcher) grow(c *Form, rp, rc uint8) growStats {
+func (m *Matcher) grow(c *Form, pk *packed, rp, rc uint8) growStats {
 	p := m.probe
 	var st growStats
 	m.cur = m.cur[:0]
@@ -342,7 +424,12 @@ func (m *Matcher) grow(c *Form, rp, rc uint8) growStats {
 		p0, p1 := int(p.nbStart[it.p]), int(p.nbStart[int(it.p)+1])
 		pe := p.edges[p0:p1]
 		tols, invs := m.tol[p0:p1], m.invTol[p0:p1]
-		ce := c.edges[c.nbStart[it.c]:c.nbStart[int(it.c)+1]]
+		var ce []edge
+		if pk != nil {
+			ce = pk.edgesOf(int(it.c), m.ebuf[:0])
+		} else {
+			ce = c.edges[c.nbStart[it.c]:c.nbStart[int(it.c)+1]]
+		}
 		lo := 0
 		for i, e := range pe {
 			if i >= len(tols) || i >= len(invs) {

@@ -30,11 +30,49 @@
 // Edge lengths are kept in 1/16 px and looked up in a probe hash of 8 px by
 // 16/256-turn buckets, so the comparison loops run on small integers.
 //
-// The 1:N gallery searches in two stages on all cores. A screen of every
-// enrolled finger runs step 1 and grows only from the three best roots,
-// scoring against the whole minutia counts (step 3 without the overlap
-// estimate); the shortlist it ranks highest (at least 200 subjects, or 3%
-// of the gallery) is compared in full and ranked by the full score. Bags of
-// quantised edge or triplet shapes, the vote counts alone, or voting with
-// fewer than all the edges of each minutia did not keep the mates.
+// The 1:N gallery keeps each finger in a packed form (about 1,300 bytes for
+// an FVC2002 template): its minutiae, and for each the shape of the edges to
+// its screenNeighbours nearest neighbours in 4 bytes each (length in whole
+// pixels). A search runs in two stages on all cores. The screen compares
+// every enrolled finger: step 1 over the packed edges (counting every
+// candidate entry of the probe hash as a vote of one or zero, without a
+// branch on the shape test, which most entries fail unpredictably), then
+// growth from the three best roots, scored against the whole minutia counts
+// (step 3 without the overlap estimate). The shortlist it ranks highest (at
+// least 200 subjects, or 3% of the gallery) is compared in full, on forms
+// rebuilt from the kept minutiae exactly as Prepare makes them, and ranked
+// by the full score: the 1:1 scores, and so the calibration and every FVC
+// figure, are those of Compare. Bags of quantised edge or triplet shapes,
+// the vote counts alone, or voting with fewer than the eight nearest edges
+// of each minutia did not keep the mates.
+//
+// # Rates
+//
+// FMR turns a 1:1 score into the rate at which impostor comparisons score
+// as well. The calibration (calibration_table.go) comes from the 11,520
+// impostor comparisons of FVC2002 DB1–DB4 B: it measures rates down to
+// about 1 in 1,000 (CalibrationFloor) and fits an exponential tail below,
+// down to 1e-9. A rate below the floor is an extrapolation: it is shown as
+// "< 1 in N (beyond the calibration data)" (cases.FormatFMR), never as a
+// figure.
+//
+// A probe finger of unknown position is compared with every finger of a
+// subject; its rate (and floor) is multiplied by the comparisons made.
+// Fuse combines the rates of several fingers by Fisher's method, which
+// assumes that the fingers of a non-mate score independently. Fingers of one
+// person are not fully independent, so a fused rate is optimistic by an
+// amount these data cannot measure; the fused floor (Candidate.Floor) is the
+// fusion of the fingers' floors under the same assumption.
+//
+// # Bands
+//
+// RatesHelp states the bands' basis for officers. BandFor places a rate
+// in the band the FBI's RISC service would give it: red (highly probable)
+// at or below 1 in 10,000, yellow (possible) at or below 1 in 100, green
+// otherwise. The desk bands a candidate by the rate times the gallery size:
+// the expected number of people in the gallery who are not the person and
+// score as well. At any gallery size worth searching both thresholds lie
+// below the calibration floor, so a band rests on the fitted tail and, for
+// several fingers, on their independence: it ranks evidence, it is not a
+// measured error rate.
 package match

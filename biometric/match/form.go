@@ -2,7 +2,6 @@ package match
 
 import (
 	"math"
-	"sort"
 
 	"github.com/enlace-desk/enlace/biometric"
 )
@@ -99,47 +98,7 @@ func atanTurn(dx, dy float32) uint8 {
 // Prepare computes the comparison form of a template. It accepts any
 // template (no minutiae, coordinates out of the image, repeated points).
 func Prepare(t *biometric.Template) *Form {
-	f := &Form{}
-	if t == nil || len(t.Minutiae) == 0 {
-		return f
-	}
-	idx := make([]int, len(t.Minutiae))
-	for i := range idx {
-		idx[i] = i
-	}
-	if len(idx) > MaxMinutiae {
-		sort.SliceStable(idx, func(a, b int) bool {
-			return t.Minutiae[idx[a]].Quality > t.Minutiae[idx[b]].Quality
-		})
-		idx = idx[:MaxMinutiae]
-		sort.Ints(idx)
-	}
-	n := len(idx)
-	f.pts = make([]point, n)
-	f.orig = make([]uint16, n)
-	for i, j := range idx {
-		m := t.Minutiae[j]
-		f.pts[i] = point{
-			x:   clampCoord(m.X),
-			y:   -clampCoord(m.Y),
-			dir: toTurn(m.Angle),
-			typ: uint8(m.Type),
-		}
-		f.orig[i] = uint16(j)
-	}
-	f.buildEdges()
-	return f
-}
-
-func clampCoord(v int) float32 {
-	const lim = 1 << 16
-	if v > lim {
-		v = lim
-	}
-	if v < -lim {
-		v = -lim
-	}
-	return float32(v)
+	return packMinutiae(t).form()
 }
 
 func (f *Form) buildEdges() {

@@ -50,6 +50,10 @@ func FuzzCompare(f *testing.F) {
 		if (r1.Score == 0) != (r2.Score == 0) && math.Abs(r1.Score-r2.Score) > 5 {
 			t.Fatalf("asymmetric: %v vs %v", r1.Score, r2.Score)
 		}
+		// The gallery's screen of the packed form.
+		if s := NewMatcher(Prepare(ta)).screen(pack(tb)); math.IsNaN(s) || s < 0 || s > MaxScore {
+			t.Fatalf("screen %v out of [0, %v]", s, MaxScore)
+		}
 		for _, p := range r1.Pairs {
 			if p.Probe >= len(ta.Minutiae) || p.Candidate >= len(tb.Minutiae) || p.Probe < 0 || p.Candidate < 0 {
 				t.Fatalf("pair %v out of range", p)

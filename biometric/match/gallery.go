@@ -23,7 +23,11 @@ type FingerScore struct {
 	Position int     // the candidate finger's position
 	Score    float64 // 1:1 similarity
 	FMR      float64 // its estimated false match rate
-	Pairs    []Pair  // paired minutiae (probe, candidate template indexes)
+	// Floor is the lowest rate the calibration data supports for this
+	// comparison (CalibrationFloor times the fingers tried): an FMR below
+	// it is an extrapolation.
+	Floor float64
+	Pairs []Pair // paired minutiae (probe, candidate template indexes)
 }
 
 // Candidate is one subject a search returns.
@@ -31,13 +35,20 @@ type Candidate struct {
 	SubjectID string
 	Score     float64 // fused evidence: -log10 of FMR, higher is stronger
 	FMR       float64 // estimated false match rate of the fused comparison
+	// Floor is the fusion of the fingers' floors: the lowest fused rate the
+	// calibration data supports, on the assumption that the fingers of a
+	// non-mate score independently. An FMR below it is an extrapolation.
+	Floor     float64
 	Band      Band
 	PerFinger []FingerScore
 }
 
-// Fuse combines the false match rates of independent finger comparisons
-// into one (Fisher's method: the probability that the product of k uniform
-// rates is at most the observed product).
+// Fuse combines the false match rates of finger comparisons into one
+// (Fisher's method: the probability that the product of k uniform rates is
+// at most the observed product). It assumes that a non-mate's fingers score
+// independently of each other; a person's fingers are not fully independent
+// (pattern types run in families and across hands), so a fused rate is
+// optimistic by an amount the calibration data cannot measure.
 func Fuse(fmrs []float64) float64 {
 	if len(fmrs) == 0 {
 		return 1
@@ -108,6 +119,7 @@ func bestFinger(m *Matcher, position int, fingers []galleryFinger, detail bool) 
 	}
 	if tried > 0 {
 		best.FMR = math.Min(1, FMR(best.Score)*float64(tried))
+		best.Floor = math.Min(1, CalibrationFloor()*float64(tried))
 	}
 	return best, tried
 }
@@ -118,9 +130,25 @@ type galleryFinger struct {
 	form     *Form
 }
 
+// enrolledFinger is one finger of a gallery subject, in the gallery's
+// packed form.
+type enrolledFinger struct {
+	position int
+	p        *packed
+}
+
 type subject struct {
 	id      string
-	fingers []galleryFinger
+	fingers []enrolledFinger
+}
+
+// forms rebuilds the full comparison forms of a subject's fingers.
+func (s *subject) forms() []galleryFinger {
+	out := make([]galleryFinger, len(s.fingers))
+	for i, f := range s.fingers {
+		out[i] = galleryFinger{f.position, f.p.form()}
+	}
+	return out
 }
 
 // Gallery is an in-memory 1:N index of subjects. It is safe for concurrent
@@ -145,7 +173,7 @@ func (g *Gallery) Add(subjectID string, fingers []Finger) {
 		if f.Template == nil {
 			continue
 		}
-		s.fingers = append(s.fingers, galleryFinger{position: f.Position, form: Prepare(f.Template)})
+		s.fingers = append(s.fingers, enrolledFinger{position: f.Position, p: pack(f.Template)})
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -196,7 +224,7 @@ func (g *Gallery) Stats() Stats {
 	for _, s := range g.subjects {
 		st.Fingers += len(s.fingers)
 		for _, f := range s.fingers {
-			st.Bytes += f.form.Bytes()
+			st.Bytes += f.p.Bytes()
 		}
 	}
 	return st
@@ -267,8 +295,9 @@ func (g *Gallery) search(ctx context.Context, probe []Finger, topN int, k int) [
 				}
 				fmrs = fmrs[:0]
 				sum := 0.0
+				forms := short[i].forms()
 				for pi := range pfs {
-					if fs, tried := bestFinger(ms[pi], pfs[pi].position, short[i].fingers, false); tried > 0 {
+					if fs, tried := bestFinger(ms[pi], pfs[pi].position, forms, false); tried > 0 {
 						fmrs = append(fmrs, fs.FMR)
 						sum += fs.Score
 					}
@@ -303,11 +332,15 @@ func (g *Gallery) search(ctx context.Context, probe []Finger, topN int, k int) [
 	for k, i := range idx {
 		c := results[i]
 		c.Band = BandFor(c.FMR)
+		forms := short[i].forms()
+		floors := make([]float64, 0, len(pfs))
 		for pi := range pfs {
-			if fs, tried := bestFinger(NewMatcher(pfs[pi].form), pfs[pi].position, short[i].fingers, true); tried > 0 {
+			if fs, tried := bestFinger(NewMatcher(pfs[pi].form), pfs[pi].position, forms, true); tried > 0 {
 				c.PerFinger = append(c.PerFinger, fs)
+				floors = append(floors, fs.Floor)
 			}
 		}
+		c.Floor = Fuse(floors)
 		out[k] = c
 	}
 	return out
@@ -330,7 +363,7 @@ func screenGallery(ctx context.Context, pfs []probeFinger, subjects []*subject, 
 					best := 0.0
 					for _, f := range subjects[i].fingers {
 						if pf.position == 0 || f.position == pf.position {
-							best = max(best, ms[pi].screen(f.form))
+							best = max(best, ms[pi].screen(f.p))
 						}
 					}
 					sum += best

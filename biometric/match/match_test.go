@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -375,5 +376,31 @@ func TestGalleryAddRemoveConcurrent(t *testing.T) {
 	}
 	if _, err := EvaluateFVC(filepath.Join(t.TempDir(), "none")); err == nil {
 		t.Fatal("EvaluateFVC on an empty folder succeeded")
+	}
+}
+
+func TestCheckProbeRefusesWhatCannotBeSearched(t *testing.T) {
+	mins := func(n int) []biometric.Minutia {
+		out := make([]biometric.Minutia, n)
+		for i := range out {
+			out[i] = biometric.Minutia{X: 10 * i, Y: 7 * i, Angle: float64(i * 20)}
+		}
+		return out
+	}
+	for _, c := range []struct {
+		t    *biometric.Template
+		want string
+	}{
+		{&biometric.Template{Minutiae: mins(MinProbeMinutiae), XRes: 197, YRes: 197}, ""},
+		{&biometric.Template{Minutiae: mins(MinProbeMinutiae)}, ""}, // resolution unknown: 500 ppi
+		{&biometric.Template{Minutiae: mins(MinProbeMinutiae - 1), XRes: 197, YRes: 197}, "holds 7 minutiae; a search needs at least 8"},
+		{&biometric.Template{Minutiae: mins(20), XRes: 394, YRes: 394}, "horizontal resolution is 394 px/cm (about 1001 ppi)"},
+		{&biometric.Template{Minutiae: mins(20), XRes: 197, YRes: 100}, "vertical resolution is 100 px/cm"},
+		{nil, "no template"},
+	} {
+		err := CheckProbe(c.t)
+		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("CheckProbe: %v, want %q", err, c.want)
+		}
 	}
 }

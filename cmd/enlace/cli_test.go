@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -141,5 +143,33 @@ func TestIdentifyNamesItsCandidates(t *testing.T) {
 	f := strings.Fields(first)
 	if len(f) < 5 || strings.Contains(f[1], "-") && len(f[1]) == 36 || strings.Contains(first, "record not on this desk") {
 		t.Errorf("the first candidate has no name: %q", first)
+	}
+
+	// No rate below what the calibration data supports is given as a
+	// figure: the JSON has null and says so.
+	out, _, err = runCLI(t, "identify", encounters[0].ID, "--data-dir", desk, "--purpose", "border_inspection", "--top", "3", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type rate struct {
+		FMR     *float64 `json:"fmr"`
+		FMRText string   `json:"fmr_text"`
+	}
+	var res struct {
+		Candidates []struct {
+			rate
+			Fingers []rate `json:"fingers"`
+		} `json:"candidates"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil || len(res.Candidates) == 0 {
+		t.Fatalf("identify --json: %v\n%s", err, out)
+	}
+	beyond := regexp.MustCompile(`^< 1 in [0-9,]+ \(beyond the calibration data\)$`)
+	for _, c := range res.Candidates {
+		for _, r := range append([]rate{c.rate}, c.Fingers...) {
+			if (r.FMR == nil) != beyond.MatchString(r.FMRText) {
+				t.Errorf("rate %v reads %q", r.FMR, r.FMRText)
+			}
+		}
 	}
 }

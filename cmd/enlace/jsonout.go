@@ -289,24 +289,37 @@ type candidateJSON struct {
 	Rank      int               `json:"rank"`
 	SubjectID string            `json:"subject_id"`
 	Name      string            `json:"name"`
-	Score     float64           `json:"score"` // fused: −log10 of the fused false match rate
-	FMR       float64           `json:"fmr"`
+	Score     float64           `json:"score"`    // fused: −log10 of the fused false match rate
+	FMR       *float64          `json:"fmr"`      // null below what the calibration data supports
+	FMRText   string            `json:"fmr_text"` // "< 1 in N (beyond the calibration data)" there
 	Band      string            `json:"band"`
 	Fingers   []fingerScoreJSON `json:"fingers"`
 }
 
 type fingerScoreJSON struct {
-	Position int     `json:"position"`
-	Score    float64 `json:"score"` // the 1:1 similarity of this finger
-	Paired   int     `json:"paired_minutiae"`
+	Position int      `json:"position"`
+	Score    float64  `json:"score"` // the 1:1 similarity of this finger
+	FMR      *float64 `json:"fmr"`   // null below what the calibration data supports
+	FMRText  string   `json:"fmr_text"`
+	Paired   int      `json:"paired_minutiae"`
+}
+
+// supportedFMR is the rate when the calibration data supports it, else nil.
+func supportedFMR(fmr, floor float64) *float64 {
+	if fmr < floor {
+		return nil
+	}
+	return &fmr
 }
 
 func identifyOut(r *cases.IdentificationResult, names map[string]string) identifyJSON {
 	out := identifyJSON{EncounterID: r.EncounterID, Gallery: r.Gallery, Fingers: r.Fingers, TookMS: r.Took.Milliseconds(), LogID: r.LogID, Candidates: []candidateJSON{}}
 	for _, c := range r.Candidates {
-		cj := candidateJSON{Rank: c.Rank, SubjectID: c.SubjectID, Name: names[c.SubjectID], Score: c.Score, FMR: c.FMR, Band: string(c.Band), Fingers: []fingerScoreJSON{}}
+		cj := candidateJSON{Rank: c.Rank, SubjectID: c.SubjectID, Name: names[c.SubjectID], Score: c.Score,
+			FMR: supportedFMR(c.FMR, c.FMRFloor), FMRText: cases.FormatFMR(c.FMR, c.FMRFloor), Band: string(c.Band), Fingers: []fingerScoreJSON{}}
 		for _, f := range c.Fingers {
-			cj.Fingers = append(cj.Fingers, fingerScoreJSON{Position: f.Position, Score: f.Score, Paired: len(f.Pairs)})
+			cj.Fingers = append(cj.Fingers, fingerScoreJSON{Position: f.Position, Score: f.Score,
+				FMR: supportedFMR(f.FMR, f.FMRFloor), FMRText: cases.FormatFMR(f.FMR, f.FMRFloor), Paired: len(f.Pairs)})
 		}
 		out.Candidates = append(out.Candidates, cj)
 	}

@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/enlace-desk/enlace/afis"
+	"github.com/enlace-desk/enlace/biometric/match"
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/internal/cell"
 	"github.com/spf13/cobra"
@@ -112,6 +113,7 @@ func newIdentifyCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "identify ENCOUNTER-ID",
 		Short: "Search an encounter's prints against the gallery (logged)",
+		Long:  "Search an encounter's prints against the gallery (logged).\n\n" + match.RatesHelp,
 		Example: `  enlace identify 01JD3K8ZQ4M2N5P7R9T1V3X5Z7 --purpose border_inspection
   enlace identify ENCOUNTER-ID --purpose other --purpose-text "court order 2026-114" --top 5`,
 		Args: exactArgs(1, "one ENCOUNTER-ID (encounters are listed in the workstation)"),
@@ -147,16 +149,16 @@ func newIdentifyCmd() *cobra.Command {
 			}
 			fmt.Fprintf(stdout, "%d probe fingers against %d subjects in %v (logged as %s)\n", res.Fingers, res.Gallery, res.Took.Round(1e6), res.LogID)
 			if len(res.Candidates) > 0 {
-				fmt.Fprintln(stdout, "score: -log10 of the fused false match rate (9.0 = 1 in a billion); finger scores: the matcher's 1:1 similarity")
+				fmt.Fprintln(stdout, "score: -log10 of the fused false match rate, for ranking (rates below about 1 in 1,000 are extrapolated: see --help); finger scores: the matcher's 1:1 similarity")
 			}
 			for _, c := range res.Candidates {
 				name := names[c.SubjectID]
 				if name == "" {
 					name = "(record not on this desk)"
 				}
-				fmt.Fprintf(stdout, "%2d. %s  %s  score %.1f  FMR %.1e  %s\n", c.Rank, cell.Short(name), c.SubjectID, c.Score, c.FMR, bandWord(c.Band))
+				fmt.Fprintf(stdout, "%2d. %s  %s  score %.1f  FMR %s  %s\n", c.Rank, cell.Short(name), c.SubjectID, c.Score, cases.FormatFMR(c.FMR, c.FMRFloor), bandWord(c.Band))
 				for _, f := range c.Fingers {
-					fmt.Fprintf(stdout, "      finger %2d: score %.1f (FMR %.1e), %d paired minutiae\n", f.Position, f.Score, f.FMR, len(f.Pairs))
+					fmt.Fprintf(stdout, "      finger %2d: score %.1f (FMR %s), %d paired minutiae\n", f.Position, f.Score, cases.FormatFMR(f.FMR, f.FMRFloor), len(f.Pairs))
 				}
 			}
 			return nil
