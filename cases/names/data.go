@@ -17,7 +17,8 @@ var frequenciesText string
 // part's readings are sets of these IDs.
 var (
 	nameIDs    = map[string]uint16{}
-	nicknameOf = map[string][]uint16{} // folded nickname → the names it may stand for
+	nicknameOf = map[string][]uint16{}    // folded nickname → the names it may stand for
+	compoundOf = map[string][][2]uint16{} // folded nickname → the compound given names it stands for
 	idName     []string
 )
 
@@ -60,7 +61,14 @@ func init() {
 		}
 		n := Fold(nick)
 		for _, t := range strings.Split(targets, ",") {
-			for _, w := range strings.Fields(Fold(t)) {
+			ws := strings.Fields(Fold(t))
+			if len(ws) == 2 {
+				// A compound given name (Chema: José María) pairs with both
+				// of its names at once, never with one alone.
+				compoundOf[n] = append(compoundOf[n], [2]uint16{nameID(ws[0]), nameID(ws[1])})
+				continue
+			}
+			for _, w := range ws {
 				id := nameID(w)
 				if !containsID(nicknameOf[n], id) {
 					nicknameOf[n] = append(nicknameOf[n], id)
