@@ -9,6 +9,7 @@ import (
 	"github.com/enlace-desk/enlace/assets/demo"
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/cases/iddoc"
+	"github.com/enlace-desk/enlace/cases/names"
 	"github.com/enlace-desk/enlace/store"
 )
 
@@ -243,5 +244,73 @@ func TestViewingASubjectIsLogged(t *testing.T) {
 	log, _ := st.QueryLog(ctx, 1)
 	if len(log) != 1 || log[0].Kind != "view" || !strings.Contains(log[0].Query, id) || log[0].Purpose != cases.PurposeBorder {
 		t.Errorf("view log entry: %+v", log)
+	}
+}
+
+// Issue 14: a wrong given name with both surnames still shows the record,
+// lower, saying what differs; a typing error in the first letters of a part
+// still reaches it.
+func TestSearchWrongGivenNameStillShowsTheRecord(t *testing.T) {
+	st := searchStore(t)
+	jesus := cases.Subject{Name: cases.Name{Given: []string{"Jesús"}, Paternal: "Vargas", Maternal: "López"}, Sex: cases.SexMale, Category: cases.CategoryOther, OwnerAgency: "EC-PN"}
+	if err := st.SaveSubject(ctx, ecOfficer, &jesus); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ query, want, differs string }{
+		{"jose vargas lopez", "Jesús Vargas López", "≠ Jesús"},
+		{"Pedro Macías Villamar", "José Adolfo Macías Villamar", "the surnames match but a given name differs"},
+	} {
+		res := search(t, st, cases.SubjectQuery{Text: c.query})
+		var hit *cases.SubjectHit
+		for i := range res.Hits {
+			if res.Hits[i].Subject.Name.Display() == c.want {
+				hit = &res.Hits[i]
+			}
+		}
+		if hit == nil {
+			t.Errorf("%q: %s not shown (%d hits)", c.query, c.want, len(res.Hits))
+			continue
+		}
+		if why := strings.Join(hit.Reasons, "\n"); !strings.Contains(why, c.differs) {
+			t.Errorf("%q: %s shown without saying what differs:\n%s", c.query, c.want, why)
+		}
+		if hit.Score >= 0.9*names.DefaultThreshold {
+			t.Errorf("%q: %s scores %.3f, as high as a match", c.query, c.want, hit.Score)
+		}
+	}
+}
+
+func TestSearchReachesTyposInFirstLetters(t *testing.T) {
+	st := searchStore(t)
+	for _, q := range []string{"José Adolfo Nacías Villamar", "Jsoé Adolfo Macías Villamar", "Adolfo Macías Biyamar", "Xosé Adolfo Macías Cillamar"} {
+		res := search(t, st, cases.SubjectQuery{Text: q})
+		if top(res) != "José Adolfo Macías Villamar" {
+			t.Errorf("%q: top result %q", q, top(res))
+		}
+	}
+}
+
+// Bad input gets a clear answer, never a panic, and is logged like any
+// search.
+func TestSearchBadInputIsAnsweredAndLogged(t *testing.T) {
+	st := searchStore(t)
+	for _, c := range []struct{ query, notice string }{
+		{"de la", "only particles"},
+		{"., ; -- !", "no Latin letters"},
+		{"\xff\xfe\xfd", "no Latin letters"},
+		{"Иван Петров", "no Latin letters"},
+		{strings.Repeat("Macías ", 1500), ""},
+	} {
+		res := search(t, st, cases.SubjectQuery{Text: c.query})
+		if res.LogID == "" {
+			t.Errorf("%.20q: not logged", c.query)
+		}
+		if c.notice != "" && !strings.Contains(strings.Join(res.Notices, "\n"), c.notice) {
+			t.Errorf("%.20q: notices %q, want one saying %q", c.query, res.Notices, c.notice)
+		}
+	}
+	log, err := st.QueryLog(ctx, 10)
+	if err != nil || len(log) != 5 {
+		t.Errorf("query log: %d entries, %v", len(log), err)
 	}
 }

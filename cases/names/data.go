@@ -174,6 +174,11 @@ var particles = map[string]bool{
 	"van": true, "von": true, "der": true, "den": true, "le": true, "lo": true,
 }
 
+// IsParticle reports whether a folded word is a particle ("de", "la",
+// "del", "van", ...), which belongs to the name part after it and is never
+// searched on its own.
+func IsParticle(w string) bool { return particles[w] }
+
 // suffixes are generational suffixes, kept aside from the name parts.
 var suffixes = map[string]bool{"jr": true, "sr": true, "junior": true, "ii": true, "iii": true, "iv": true}
 

@@ -403,6 +403,32 @@ type orderFlags struct {
 // Match reports whether the score reaches DefaultThreshold.
 func (r Result) Match() bool { return r.Score >= DefaultThreshold }
 
+// SurnamesAgree reports whether two surnames or more of the first name
+// paired, in order, with surnames of the second, and every surname of the
+// first name paired: the same surnames, whatever the given names say. A
+// search shows such a record even when a given name differs.
+func (r Result) SurnamesAgree() bool {
+	if r.a == nil || r.b == nil || r.order.swapped {
+		return false
+	}
+	ma, mb := r.a.readings[r.ra].surname, r.b.readings[r.rb].surname
+	paired := 0
+	var seen uint16
+	for x := 0; x < r.npairs; x++ {
+		p := r.pairs[x]
+		if roleOf(ma, int(p.i)) == Surname && roleOf(mb, int(p.j)) == Surname && p.sim >= 0.75 && !r.a.parts[p.i].Initial && !r.b.parts[p.j].Initial {
+			paired++
+			seen |= 1 << p.i
+		}
+	}
+	return paired >= 2 && ma&^seen == 0
+}
+
+// Distance is the optimal-string-alignment distance (insertions, deletions,
+// substitutions and swaps of two adjacent letters) between two folded
+// words; words longer than 32 letters are cut.
+func Distance(a, b string) int { return osa(a, b) }
+
 // Score compares two prepared names. It aligns their parts whatever the
 // order (given names with given names and surnames with surnames preferred,
 // across roles at a cost), under every plausible reading of each, and
