@@ -411,7 +411,19 @@ func (r Result) SurnamesAgree() bool {
 	if r.a == nil || r.b == nil || r.order.swapped {
 		return false
 	}
-	ma, mb := r.a.readings[r.ra].surname, r.b.readings[r.rb].surname
+	// Under any plausible reading of each name: the alignment may have
+	// preferred a reading that makes a surname of a mistyped given name.
+	for _, ra := range r.a.readings {
+		for _, rb := range r.b.readings {
+			if r.surnamesAgree(ra.surname, rb.surname) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (r Result) surnamesAgree(ma, mb uint16) bool {
 	paired := 0
 	var seen uint16
 	for x := 0; x < r.npairs; x++ {
