@@ -118,17 +118,23 @@ func benchSearchFor(b *testing.B, st *store.Store, queries, want []string) {
 		lat = append(lat, time.Since(start))
 		candidates += res.Candidates
 		if want != nil {
-			for k, h := range res.Hits {
-				if h.Subject.ID != want[i%len(want)] {
-					continue
+			in5, tie := placed(res, want[i%len(want)])
+			if !in5 && !tie && len(res.Hits) == cases.DefaultSearchLimit {
+				// Beyond the results shown: ask again for every candidate
+				// (untimed) to see whether it ties with the fifth.
+				b.StopTimer()
+				all, err := st.SearchSubjects(ctx, officer, cases.SubjectQuery{Text: queries[i%len(queries)], Purpose: cases.PurposeBorder, Limit: 1000})
+				if err != nil {
+					b.Fatal(err)
 				}
-				switch {
-				case k < 5:
-					found++
-					tied++
-				case h.Score >= res.Hits[4].Score:
-					tied++
-				}
+				_, tie = placed(all, want[i%len(want)])
+				b.StartTimer()
+			}
+			if in5 {
+				found++
+			}
+			if in5 || tie {
+				tied++
 			}
 		}
 	}
@@ -141,6 +147,17 @@ func benchSearchFor(b *testing.B, st *store.Store, queries, want []string) {
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds())/1000, "p95-ms")
+}
+
+// placed reports whether the subject is among the first five results, and
+// whether it ties with the fifth.
+func placed(res *cases.SearchResult, id string) (in5, tied bool) {
+	for k, h := range res.Hits {
+		if h.Subject.ID == id {
+			return k < 5, k >= 5 && h.Score >= res.Hits[4].Score
+		}
+	}
+	return false, false
 }
 
 func BenchmarkSearchName(b *testing.B) {

@@ -64,6 +64,21 @@ func search(t *testing.T, st *store.Store, q cases.SubjectQuery) *cases.SearchRe
 	return res
 }
 
+// topOrTied reports whether the person is the first result or scores as
+// high as it: the demo gives other Adolfos of the Macías family the moniker
+// Fito, so "Fito Macías" names several people equally well.
+func topOrTied(res *cases.SearchResult, name string) bool {
+	for _, h := range res.Hits {
+		if h.Score < res.Hits[0].Score {
+			return false
+		}
+		if h.Subject.Name.Display() == name {
+			return true
+		}
+	}
+	return false
+}
+
 func top(res *cases.SearchResult) string {
 	if len(res.Hits) == 0 {
 		return ""
@@ -85,7 +100,7 @@ func TestSearchFindsFitoEveryWayHeIsWritten(t *testing.T) {
 		"Adolfo Macas Villamar",
 	} {
 		res := search(t, st, cases.SubjectQuery{Text: q})
-		if top(res) != "José Adolfo Macías Villamar" {
+		if !topOrTied(res, "José Adolfo Macías Villamar") {
 			var got []string
 			for _, h := range res.Hits[:min(3, len(res.Hits))] {
 				got = append(got, h.Subject.Name.Display())

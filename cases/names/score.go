@@ -25,6 +25,10 @@ const (
 	crossCost    = 1.5  // ... of a disagreeing part in the other role
 	genderCost   = 3.0  // ... of a given name against its other-sex form
 	missingCost  = 0.25 // ... of a part the other name simply lacks
+	// missingCap: a part the other name lacks weighs at most as much as a
+	// common name, however rare it is: a query that leaves out a maternal
+	// surname says nothing of it, rare or common.
+	missingCap   = 3.0
 	evidenceUnit = 3.0  // matched weight at which confidence reaches 1-1/e
 	suffixClash  = 0.7  // Jr. against Sr.: the score keeps this share
 	otherReading = 0.95 // a less plausible reading keeps this share
@@ -610,10 +614,10 @@ func align(a, b *Prepared, ma, mb uint16, sims *[maxParts][maxParts]float64, how
 		cross += wa[leftA[x]] + wb[leftB[x]]
 	}
 	for _, i := range leftA[c:] {
-		missing += wa[i]
+		missing += min(wa[i], missingCap)
 	}
 	for _, j := range leftB[c:] {
-		missing += wb[j]
+		missing += min(wb[j], missingCap)
 	}
 	den := paired + conflictCost*conflict + crossCost*cross + missingCost*missing
 	if den <= 0 {
