@@ -13,6 +13,7 @@ package search
 
 import (
 	"fmt"
+	"math/bits"
 	"sort"
 	"strings"
 
@@ -176,11 +177,17 @@ func nearKeys(w string, ix Index) []string {
 		d, n int
 	}
 	var found []near
+	lw := letters(w)
 	for n := len(w) - maxD; n <= len(w)+maxD; n++ {
 		if n < 2 {
 			continue
 		}
 		for _, k := range ix.Keys(n) {
+			// Each letter one word has and the other lacks takes an edit.
+			lk := letters(k)
+			if bits.OnesCount32(lw&^lk) > maxD || bits.OnesCount32(lk&^lw) > maxD {
+				continue
+			}
 			if d := names.Distance(w, k); d <= maxD {
 				found = append(found, near{k, d, ix.Docs(k)})
 			}
@@ -200,6 +207,17 @@ func nearKeys(w string, ix Index) []string {
 		out = append(out, f.key)
 	}
 	return out
+}
+
+// letters is the set of letters a-z in s, one bit each.
+func letters(s string) uint32 {
+	var m uint32
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'a' && c <= 'z' {
+			m |= 1 << (c - 'a')
+		}
+	}
+	return m
 }
 
 // Notices explains a query that cannot be searched as a name: nothing but

@@ -213,3 +213,43 @@ func FuzzPlan(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkNearKeys looks up a mistyped word in a vocabulary of 200,000
+// made-up name keys (far more than the demo's), as Plan does for a word the
+// index lacks.
+func BenchmarkNearKeys(b *testing.B) {
+	ix := &memIndex{docs: map[string]int{}, total: 1000000}
+	rng := uint64(1)
+	const alphabet = "aaaeeeiioouurrnnllssttccddmmbvgjhyzqpf"
+	for len(ix.docs) < 200000 {
+		n := 4 + int(rng%8)
+		w := make([]byte, n)
+		for i := range w {
+			rng = rng*6364136223846793005 + 1442695040888963407
+			w[i] = alphabet[(rng>>33)%uint64(len(alphabet))]
+		}
+		ix.docs[string(w)] = 1 + int(rng%500)
+	}
+	for _, w := range []string{"macias", "villamar", "zambrano", "quishpe"} {
+		ix.docs[w] = 1000
+	}
+	byLen := map[int][]string{}
+	for k := range ix.docs {
+		byLen[len(k)] = append(byLen[len(k)], k)
+	}
+	keys := &lenIndex{memIndex: ix, byLen: byLen}
+	b.ResetTimer()
+	found := 0
+	for i := 0; i < b.N; i++ {
+		found += len(nearKeys([]string{"nacias", "villamra", "zambarno", "qiishpe"}[i%4], keys))
+	}
+	b.ReportMetric(float64(found)/float64(b.N), "keys/op")
+}
+
+// lenIndex serves Keys from a prepared map, as the store does.
+type lenIndex struct {
+	*memIndex
+	byLen map[int][]string
+}
+
+func (l *lenIndex) Keys(n int) []string { return l.byLen[n] }
