@@ -135,6 +135,10 @@ func prepare(parts []Part, rs []roles, suffix string, fr Frequencies) *Prepared 
 	return p
 }
 
+// Letters is the set of letters a-z in s, one bit each: each letter one
+// word has and another lacks takes an edit between them.
+func Letters(s string) uint32 { return letterSet(s) }
+
 // letterSet is the set of letters a-z in s, one bit each.
 func letterSet(s string) uint32 {
 	var m uint32

@@ -177,14 +177,14 @@ func nearKeys(w string, ix Index) []string {
 		d, n int
 	}
 	var found []near
-	lw := letters(w)
+	lw := names.Letters(w)
 	for n := len(w) - maxD; n <= len(w)+maxD; n++ {
 		if n < 2 {
 			continue
 		}
 		for _, k := range ix.Keys(n) {
 			// Each letter one word has and the other lacks takes an edit.
-			lk := letters(k)
+			lk := names.Letters(k)
 			if bits.OnesCount32(lw&^lk) > maxD || bits.OnesCount32(lk&^lw) > maxD {
 				continue
 			}
@@ -207,17 +207,6 @@ func nearKeys(w string, ix Index) []string {
 		out = append(out, f.key)
 	}
 	return out
-}
-
-// letters is the set of letters a-z in s, one bit each.
-func letters(s string) uint32 {
-	var m uint32
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'a' && c <= 'z' {
-			m |= 1 << (c - 'a')
-		}
-	}
-	return m
 }
 
 // Notices explains a query that cannot be searched as a name: nothing but
