@@ -74,6 +74,16 @@ const (
 	sexMale
 )
 
+func (s impliedSex) opposite() impliedSex {
+	switch s {
+	case sexFemale:
+		return sexMale
+	case sexMale:
+		return sexFemale
+	}
+	return sexUnknown
+}
+
 // sexOf is the sex a folded given name implies, when at least nine in ten
 // of its bearers in the tables are of that sex.
 func sexOf(w string) impliedSex {
@@ -92,7 +102,7 @@ func sexOf(w string) impliedSex {
 
 func init() {
 	// US given names: "name female male" per million.
-	eachLine("data/given-us.txt", givenUSText, func(f []string) {
+	eachLine(givenUSText, func(f []string) {
 		if len(f) != 3 {
 			panic("names: data/given-us.txt: want 3 fields: " + strings.Join(f, " "))
 		}
@@ -102,7 +112,7 @@ func init() {
 		realNames[Fold(f[0])] = r
 	})
 	// US surnames: pairs "name per100k" on each line.
-	eachLine("data/surnames-us.txt", surnamesUSText, func(f []string) {
+	eachLine(surnamesUSText, func(f []string) {
 		if len(f)%2 != 0 {
 			panic("names: data/surnames-us.txt: want pairs of name and share: " + strings.Join(f, " "))
 		}
@@ -113,7 +123,7 @@ func init() {
 			realNames[w] = r
 		}
 	})
-	eachLine("data/names-ec.txt", namesECText, func(f []string) {
+	eachLine(namesECText, func(f []string) {
 		switch {
 		case len(f) == 4 && f[0] == "g" && (f[2] == "F" || f[2] == "M"):
 			w := Fold(f[1])
@@ -134,7 +144,7 @@ func init() {
 		}
 	})
 	group := uint16(0)
-	eachLine("data/variants.txt", variantsText, func(f []string) {
+	eachLine(variantsText, func(f []string) {
 		group++
 		for _, w := range strings.Split(strings.Join(f, " "), ",") {
 			w = Fold(w)
@@ -147,7 +157,7 @@ func init() {
 			variantOf[w] = group
 		}
 	})
-	eachLine("data/equivalents.txt", equivalentsText, func(f []string) {
+	eachLine(equivalentsText, func(f []string) {
 		line := strings.Join(f, " ")
 		en, es, ok := strings.Cut(line, ":")
 		if !ok {
@@ -172,7 +182,7 @@ func init() {
 
 // eachLine calls fn with the fields of each line of a data file that is
 // neither blank nor a comment.
-func eachLine(file, text string, fn func(fields []string)) {
+func eachLine(text string, fn func(fields []string)) {
 	for _, line := range strings.Split(text, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || line[0] == '#' {
@@ -194,9 +204,13 @@ func number(file, s string) float64 {
 // (Rosita → Rosa, Carlitos → Carlos, Juanito → Juan, Carmencita → Carmen).
 func diminutiveOf(w string) []string {
 	var stem string
+	var sex impliedSex
 	for _, suf := range [...]string{"cito", "cita", "itos", "itas", "ito", "ita", "illo", "illa"} {
 		if s, ok := strings.CutSuffix(w, suf); ok && len(s) >= 2 {
-			stem = s
+			stem, sex = s, sexMale
+			if suf[len(suf)-1] == 'a' || strings.HasSuffix(suf, "as") {
+				sex = sexFemale
+			}
 			break
 		}
 	}
@@ -206,7 +220,8 @@ func diminutiveOf(w string) []string {
 	var out []string
 	for _, end := range [...]string{"", "o", "a", "os", "as", "e"} {
 		c := stem + end
-		if c != w && (isKnownGiven(c) || sexOf(c) != sexUnknown) && isCommon(c) {
+		// Rosita is Rosa, not Rosendo: the suffix keeps the sex.
+		if c != w && (isKnownGiven(c) || sexOf(c) != sexUnknown) && isCommon(c) && sexOf(c) != sex.opposite() {
 			out = append(out, c)
 		}
 	}

@@ -675,15 +675,17 @@ func pairOrder(a, b *Prepared, ma, mb uint16, r *Result) orderFlags {
 		return f
 	}
 	ra, rb := roleRanks(len(a.parts), ma), roleRanks(len(b.parts), mb)
+	// Initials are left out: two initials of one letter pair either way.
+	initial := func(p pairing) bool { return a.parts[p.i].Initial || b.parts[p.j].Initial }
 	for x := 0; x < r.npairs; x++ {
 		p := r.pairs[x]
 		role := roleOf(ma, int(p.i))
-		if roleOf(mb, int(p.j)) != role {
+		if roleOf(mb, int(p.j)) != role || initial(p) {
 			continue
 		}
 		for y := x + 1; y < r.npairs; y++ {
 			q := r.pairs[y]
-			if roleOf(ma, int(q.i)) != role || roleOf(mb, int(q.j)) != role {
+			if roleOf(ma, int(q.i)) != role || roleOf(mb, int(q.j)) != role || initial(q) {
 				continue
 			}
 			if (ra[p.i] < ra[q.i]) != (rb[p.j] < rb[q.j]) {
