@@ -329,3 +329,43 @@ func TestSearchBadInputIsAnsweredAndLogged(t *testing.T) {
 		t.Errorf("query log: %d entries, %v", len(log), err)
 	}
 }
+
+// FuzzSearchSubjects: whatever an officer types (broken UTF-8, another
+// script, punctuation, particles, very long lines), the search answers
+// without an error and logs the query.
+func FuzzSearchSubjects(f *testing.F) {
+	st, err := store.Open(ctx, filepath.Join(f.TempDir(), "enlace.db"), store.Options{Clock: cases.NewManualClock(epoch), DeskNumber: 7})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { st.Close() })
+	for _, a := range []cases.Agency{{Code: "US-CBP", Name: "U.S. Customs and Border Protection", Country: "USA"}, {Code: "EC-PN", Name: "Policía Nacional del Ecuador", Country: "ECU"}} {
+		if err := st.PutAgency(ctx, a); err != nil {
+			f.Fatal(err)
+		}
+	}
+	if err := st.PutOfficer(ctx, ecOfficer); err != nil {
+		f.Fatal(err)
+	}
+	if err := demo.Populate(ctx, st, demo.Options{Subjects: 300, Now: epoch}); err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{"José Adolfo Macías Villamar", "de la", "\xff\xfe", "Иван Петров", strings.Repeat("Macías ", 300), "J. P.", `"AND" OR * NEAR(`, "1714307103", "P<ECUMACIAS<VILLAMAR<<JOSE"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		res, err := st.SearchSubjects(ctx, ecOfficer, cases.SubjectQuery{Text: text, Purpose: cases.PurposeBorder})
+		if strings.TrimSpace(text) == "" {
+			if cases.ErrorCode(err) != cases.EINVALID {
+				t.Fatalf("blank query %q: %v", text, err)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("%q: %v", text, err)
+		}
+		if res.LogID == "" {
+			t.Fatalf("%q: not logged", text)
+		}
+	})
+}
