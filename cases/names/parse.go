@@ -58,9 +58,15 @@ type unit struct {
 // units turns tokens into units: suffixes set aside, abbreviations expanded,
 // initials marked, particles attached to the word after them, "Delacruz"
 // and "Mariajosé" split.
-func units(toks []token, allCaps bool) (us []unit, suffix string) {
+func units(toks []token, allCaps, joinedInitials bool) (us []unit, suffix string) {
 	var pend []string // particles waiting for their word
 	var pendRaw []string
+	commaAt := -1 // the token a comma follows: surnames up to it ("Andrade Salinas, JP")
+	for i, t := range toks {
+		if t.comma && commaAt < 0 && i < len(toks)-1 {
+			commaAt = i
+		}
+	}
 	for i, t := range toks {
 		if i > 0 && suffixes[t.text] && (i == len(toks)-1 || t.comma || toks[i-1].comma) {
 			suffix = t.text
@@ -69,7 +75,11 @@ func units(toks []token, allCaps bool) (us []unit, suffix string) {
 			}
 			continue
 		}
-		if initialsTogether(t, allCaps) {
+		// Initials written together ("JP Andrade"), but never where a
+		// surname stands: the last word of a name in everyday order ("Kevin
+		// Ng"), the words before a comma ("Ng, JP").
+		surnameSlot := commaAt >= 0 && i <= commaAt || commaAt < 0 && i == len(toks)-1
+		if joinedInitials && !surnameSlot && initialsTogether(t, allCaps) {
 			u := unit{comma: t.comma}
 			for k := 0; k < len(t.text); k++ {
 				l := t.text[k : k+1]
@@ -204,7 +214,7 @@ type roles struct {
 // and its plausible readings, best first.
 func analyse(s string, fr Frequencies) (parts []Part, rs []roles, suffix string) {
 	toks, caps := tokenize(s)
-	us, suffix := units(toks, caps)
+	us, suffix := units(toks, caps, true)
 	// Bound the work: keep at most maxParts parts.
 	total := 0
 	for i, u := range us {
@@ -304,7 +314,7 @@ func FromName(n cases.Name) Reading {
 	r := Reading{Order: "fields"}
 	add := func(s string, role Role) {
 		toks, caps := tokenize(s)
-		us, suffix := units(toks, caps)
+		us, suffix := units(toks, caps, role == Given) // a surname field is never initials ("Ng")
 		if suffix != "" {
 			r.Suffix = suffix
 		}

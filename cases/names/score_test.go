@@ -118,7 +118,7 @@ func TestInitialsTogether(t *testing.T) {
 	for _, c := range []struct {
 		text string
 		want int // initials
-	}{{"JP Andrade", 2}, {"MJ Vera Loor", 2}, {"LA Mendoza Ruiz", 2}, {"JR Smith", 2}, {"de la Cruz", 0}, {"DE LA CRUZ LUIS", 0}, {"Ana Vera", 0}, {"Ed Smith", 0}} {
+	}{{"JP Andrade", 2}, {"MJ Vera Loor", 2}, {"LA Mendoza Ruiz", 2}, {"JR Smith", 2}, {"de la Cruz", 0}, {"DE LA CRUZ LUIS", 0}, {"Ana Vera", 0}, {"Ed Smith", 0}, {"Kevin Ng", 0}, {"Ng, JP", 2}} {
 		n := 0
 		for _, p := range PrepareText(c.text, nil).Parts() {
 			if p.Initial {
@@ -127,6 +127,14 @@ func TestInitialsTogether(t *testing.T) {
 		}
 		if n != c.want {
 			t.Errorf("%q: %d initials, want %d", c.text, n, c.want)
+		}
+	}
+}
+
+func TestSurnameFieldIsNeverInitials(t *testing.T) {
+	for _, p := range Prepare(cases.Name{Given: []string{"Kevin"}, Paternal: "Ng"}, nil).Parts() {
+		if p.Initial {
+			t.Errorf("the surname Ng read as initials: %+v", p)
 		}
 	}
 }
