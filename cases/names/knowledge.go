@@ -106,10 +106,11 @@ func init() {
 		if len(f) != 3 {
 			panic("names: data/given-us.txt: want 3 fields: " + strings.Join(f, " "))
 		}
-		r := realNames[Fold(f[0])]
+		w := foldWord(f[0])
+		r := realNames[w]
 		r.female = max(r.female, number("data/given-us.txt", f[1]))
 		r.male = max(r.male, number("data/given-us.txt", f[2]))
-		realNames[Fold(f[0])] = r
+		realNames[w] = r
 	})
 	// US surnames: pairs "name per100k" on each line.
 	eachLine(surnamesUSText, func(f []string) {
@@ -117,7 +118,7 @@ func init() {
 			panic("names: data/surnames-us.txt: want pairs of name and share: " + strings.Join(f, " "))
 		}
 		for i := 0; i < len(f); i += 2 {
-			w := Fold(f[i])
+			w := foldWord(f[i])
 			r := realNames[w]
 			r.surname = max(r.surname, 10*number("data/surnames-us.txt", f[i+1]))
 			realNames[w] = r
@@ -178,6 +179,15 @@ func init() {
 			}
 		}
 	})
+}
+
+// foldWord folds a data file's word, skipping the work when it is folded
+// already (most are).
+func foldWord(w string) string {
+	if isFoldedWord(w) {
+		return w
+	}
+	return Fold(w)
 }
 
 // eachLine calls fn with the fields of each line of a data file that is
