@@ -344,6 +344,7 @@ func (s *SearchService) search(ctx context.Context, tx *sql.Tx, q cases.SubjectQ
 			out = append(out, shown{c, r})
 		}
 	}
+	out = search.Trim(out, func(s shown) search.Ranked { return s.r })
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].r.Score != out[j].r.Score {
 			return out[i].r.Score > out[j].r.Score

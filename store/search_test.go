@@ -369,3 +369,39 @@ func FuzzSearchSubjects(f *testing.F) {
 		}
 	})
 }
+
+// "No subject matches" means that nothing shares the name: a query with one
+// surname and another given name shows the records of that surname, weak,
+// when nothing closer exists, and hides them when something closer does.
+func TestSearchOneSurnameShowsWeakResultsOnlyAlone(t *testing.T) {
+	st := searchStore(t)
+	res := search(t, st, cases.SubjectQuery{Text: "Pedro Villamar Macías"}) // civil order, one given name nobody has
+	if len(res.Hits) == 0 {
+		t.Fatal("nothing shown for two surnames the Macías Villamar family shares")
+	}
+	res = search(t, st, cases.SubjectQuery{Text: "Eustaquio Macías"})
+	if len(res.Hits) == 0 {
+		t.Fatal(`"Eustaquio Macías": nothing shown although records carry the surname Macías`)
+	}
+	for _, h := range res.Hits {
+		carries := h.Subject.Name.Paternal == "Macías"
+		for _, a := range h.Subject.Aliases {
+			carries = carries || strings.Contains(a.Name, "Macías")
+		}
+		if !carries {
+			t.Errorf("%s (aliases %v) shown for the surname Macías", h.Subject.Name.Display(), h.Subject.Aliases)
+		}
+		if !strings.Contains(strings.Join(h.Reasons, "\n"), "the surname matches but the given names differ") {
+			t.Errorf("%s shown without saying what differs: %q", h.Subject.Name.Display(), h.Reasons)
+		}
+	}
+	res = search(t, st, cases.SubjectQuery{Text: "Adolfo Macías"})
+	for _, h := range res.Hits {
+		if strings.Contains(strings.Join(h.Reasons, "\n"), "the surname matches but the given names differ") {
+			t.Errorf("weak result %s shown beside closer ones", h.Subject.Name.Display())
+		}
+	}
+	if res = search(t, st, cases.SubjectQuery{Text: "Eustaquio Zzyzxqw"}); len(res.Hits) != 0 {
+		t.Errorf("a name nobody shares: %d results", len(res.Hits))
+	}
+}

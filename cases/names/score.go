@@ -411,37 +411,46 @@ type orderFlags struct {
 // Match reports whether the score reaches DefaultThreshold.
 func (r Result) Match() bool { return r.Score >= DefaultThreshold }
 
-// SurnamesAgree reports whether two surnames or more of the first name
-// paired, in order, with surnames of the second, and every surname of the
-// first name paired: the same surnames, whatever the given names say. A
-// search shows such a record even when a given name differs.
-func (r Result) SurnamesAgree() bool {
+// SharedSurnames is how many surnames the first name shares with the
+// second when every surname of the first pairs, in order, with a surname of
+// the second (a lone surname with the second's first, paternal one),
+// whatever the given names say; 0 when some surname of the first does not
+// pair. A search shows such a record even when a given name differs.
+func (r Result) SharedSurnames() int {
 	if r.a == nil || r.b == nil || r.order.swapped {
-		return false
+		return 0
 	}
-	// Under any plausible reading of each name: the alignment may have
-	// preferred a reading that makes a surname of a mistyped given name.
+	// Under any plausible reading of the first name (the alignment may have
+	// preferred one that makes a surname of a mistyped given name), the
+	// second read as the alignment read it.
+	best, mb := 0, r.b.readings[r.rb].surname
 	for _, ra := range r.a.readings {
-		for _, rb := range r.b.readings {
-			if r.surnamesAgree(ra.surname, rb.surname) {
-				return true
-			}
-		}
+		best = max(best, r.sharedSurnames(ra.surname, mb))
 	}
-	return false
+	return best
 }
 
-func (r Result) surnamesAgree(ma, mb uint16) bool {
+// SurnamesAgree reports whether two surnames or more are shared (see
+// SharedSurnames).
+func (r Result) SurnamesAgree() bool { return r.SharedSurnames() >= 2 }
+
+func (r Result) sharedSurnames(ma, mb uint16) int {
 	paired := 0
 	var seen uint16
+	rb := roleRanks(len(r.b.parts), mb)
+	firstOfB := false
 	for x := 0; x < r.npairs; x++ {
 		p := r.pairs[x]
 		if roleOf(ma, int(p.i)) == Surname && roleOf(mb, int(p.j)) == Surname && p.sim >= 0.75 && !r.a.parts[p.i].Initial && !r.b.parts[p.j].Initial {
 			paired++
 			seen |= 1 << p.i
+			firstOfB = firstOfB || rb[p.j] == 0
 		}
 	}
-	return paired >= 2 && ma&^seen == 0
+	if ma&^seen != 0 || paired == 1 && !firstOfB {
+		return 0
+	}
+	return paired
 }
 
 // Distance is the optimal-string-alignment distance (insertions, deletions,

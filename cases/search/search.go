@@ -161,7 +161,29 @@ func Plan(text string, ix Index) []Tier {
 			tiers = append(tiers, Tier{{u.prefixed}})
 		}
 	}
+	// Last, the query's surnames alone: records that share them are shown,
+	// lower, when nothing closer is found, so that "no match" means that
+	// nothing shares the name.
+	if surnames := surnameConj(text); len(surnames) > 0 {
+		tiers = append(tiers, Tier{surnames})
+	}
 	return tiers
+}
+
+// surnameConj is the conjunction of the surnames of the query's most
+// plausible reading (each with its keys).
+func surnameConj(text string) Conj {
+	var conj Conj
+	for _, p := range names.PrepareText(text, nil).Parts() {
+		if p.Role != names.Surname || p.Initial {
+			continue
+		}
+		f, ph := names.QueryKeys(p.Text)
+		if t := append(f, ph...); len(t) > 0 {
+			conj = append(conj, t)
+		}
+	}
+	return conj
 }
 
 // nearKeys lists the index's folded keys within a typing error of w (one
@@ -256,7 +278,8 @@ type Candidate struct {
 // ScoreName compares the query with a candidate's name and each alias (a
 // moniker standing for the given names) and keeps the best.
 func (c *Candidate) ScoreName(query *names.Prepared, fr names.Frequencies) {
-	best := names.Score(query, names.Prepare(c.Name, fr))
+	own := names.Score(query, names.Prepare(c.Name, fr))
+	best := own
 	c.nameAlias = ""
 	for _, a := range c.Aliases {
 		alias := names.PrepareText(a, fr)
@@ -266,6 +289,11 @@ func (c *Candidate) ScoreName(query *names.Prepared, fr names.Frequencies) {
 		if r := names.Score(query, alias); r.Score > best.Score {
 			best, c.nameAlias = r, a
 		}
+	}
+	if best.Score < ShowFloor && c.nameAlias != "" && own.SharedSurnames() > best.SharedSurnames() {
+		// A near miss is judged on the record's own name: its surnames
+		// match the query's better than the alias that scored higher.
+		best, c.nameAlias = own, ""
 	}
 	c.name, c.named = best, true
 }
@@ -289,16 +317,45 @@ type Ranked struct {
 	ByName     bool
 	ByDocument bool
 	Reasons    []string
+	// Weak marks a record that only shares the query's one surname: shown
+	// only when nothing else is (see Trim).
+	Weak bool
+}
+
+// Trim drops the weak near misses (a shared surname, other given names)
+// when anything stronger is shown: they are there so that "no match" means
+// that nothing shares the name, not to crowd out better results.
+func Trim[T any](items []T, rank func(T) Ranked) []T {
+	strong := false
+	for _, it := range items {
+		strong = strong || !rank(it).Weak
+	}
+	if !strong {
+		return items
+	}
+	out := items[:0]
+	for _, it := range items {
+		if !rank(it).Weak {
+			out = append(out, it)
+		}
+	}
+	return out
 }
 
 // Rank scores a candidate, and reports whether it is shown at all: a name
 // at or above ShowFloor; a record whose surnames all match while a given
-// name differs (lower, saying what differs); a document on file; never a
-// record that only a date of birth would keep.
+// name differs (lower, saying what differs; when the query has only one
+// surname, a weak result that Trim keeps only when nothing else is shown);
+// a document on file; never a record that only a date of birth would keep.
 func Rank(c *Candidate, q Query) (Ranked, bool) {
 	var r Ranked
 	byName := c.named && c.name.Score >= ShowFloor
-	partial := c.named && !byName && c.name.SurnamesAgree()
+	shared := 0
+	if c.named && !byName {
+		shared = c.name.SharedSurnames()
+	}
+	partial := shared > 0
+	r.Weak = shared == 1
 	switch {
 	case c.ByDocument && byName && c.name.Match():
 		r.Score = scoreDocAndName + 0.05*c.name.Score
@@ -321,7 +378,10 @@ func Rank(c *Candidate, q Query) (Ranked, bool) {
 			r.Reasons = append(r.Reasons, why)
 		}
 	}
-	if partial {
+	switch {
+	case shared == 1:
+		r.Reasons = append(r.Reasons, "the surname matches but the given names differ: shown because nothing closer was found")
+	case partial:
 		r.Reasons = append(r.Reasons, "the surnames match but a given name differs: shown in case the given name was taken down wrong")
 	}
 	if c.nameAlias != "" {
