@@ -37,8 +37,6 @@ const (
 	// typoPrefix is how many letters a part keeps when the plan relaxes to
 	// prefixes.
 	typoPrefix = 4
-	// maxQueryWords bounds the words of a query the plan looks at.
-	maxQueryWords = 12
 	// maxNear bounds the index keys taken for one mistyped word.
 	maxNear = 24
 )
@@ -85,16 +83,17 @@ type group struct {
 // parts is what costs time, so the plan starts from the rarest parts and
 // lets the re-rank judge the rest; it relaxes step by step (the two rarest
 // parts; the same with prefixes; other pairs; the rarest part alone when
-// its list is short). The caller runs the tiers in order until enough
-// candidates are found.
+// its list is short; last, the query's surnames alone). The caller runs
+// the tiers in order until enough candidates are found.
 func Plan(text string, ix Index) []Tier {
 	var known, unknown []group
-	words := strings.Fields(names.Fold(text))
-	if len(words) > maxQueryWords {
-		words = words[:maxQueryWords]
-	}
-	for _, w := range words {
-		if names.IsParticle(w) {
+	// The parts of the query's most plausible reading: particles attached,
+	// abbreviations expanded, compounds split, initials (J., JP) left to the
+	// re-rank; at most eight parts.
+	parts := names.PrepareText(text, nil).Parts()
+	for _, p := range parts {
+		w := p.Text
+		if p.Initial || names.IsParticle(w) {
 			continue
 		}
 		folded, phonetic := names.QueryKeys(w)
@@ -164,7 +163,7 @@ func Plan(text string, ix Index) []Tier {
 	// Last, the query's surnames alone: records that share them are shown,
 	// lower, when nothing closer is found, so that "no match" means that
 	// nothing shares the name.
-	if surnames := surnameConj(text); len(surnames) > 0 {
+	if surnames := surnameConj(parts); len(surnames) > 0 {
 		tiers = append(tiers, Tier{surnames})
 	}
 	return tiers
@@ -172,9 +171,9 @@ func Plan(text string, ix Index) []Tier {
 
 // surnameConj is the conjunction of the surnames of the query's most
 // plausible reading (each with its keys).
-func surnameConj(text string) Conj {
+func surnameConj(parts []names.Part) Conj {
 	var conj Conj
-	for _, p := range names.PrepareText(text, nil).Parts() {
+	for _, p := range parts {
 		if p.Role != names.Surname || p.Initial {
 			continue
 		}

@@ -96,6 +96,26 @@ func TestPlanReachesTyposAnywhere(t *testing.T) {
 	}
 }
 
+func TestPlanLeavesInitialsToTheReRank(t *testing.T) {
+	jp := cases.Name{Given: []string{"Juan", "Pablo"}, Paternal: "Andrade", Maternal: "Salinas"}
+	ix := newMemIndex(fito, jp)
+	tiers := Plan("JP Andrade", ix)
+	if !planReaches(tiers, jp) {
+		t.Errorf("the plan %v never reaches %s", tiers, jp.Display())
+	}
+	for _, tier := range tiers {
+		for _, conj := range tier {
+			for _, term := range conj {
+				for _, k := range term {
+					if strings.HasPrefix(k, "jp") {
+						t.Errorf("initials searched as a key: %v", tiers)
+					}
+				}
+			}
+		}
+	}
+}
+
 func TestNearKeys(t *testing.T) {
 	ix := newMemIndex(fito, jesus)
 	near := nearKeys("nacias", ix)
