@@ -302,7 +302,8 @@ func (s *SearchService) search(ctx context.Context, tx *sql.Tx, q cases.SubjectQ
 			c.ScoreName(query, &s.freq)
 		}
 		// Widen the candidates tier by tier; stop once a tier has brought a
-		// name that matches, or enough candidates, or the cap.
+		// record that settles the search (search.Candidate.Settles), or
+		// enough candidates, or the cap.
 		found := 0
 		for _, tier := range search.Plan(nameText, &s.freq) {
 			fresh := map[int64]bool{}
@@ -321,7 +322,7 @@ func (s *SearchService) search(ctx context.Context, tx *sql.Tx, q cases.SubjectQ
 			for r, c := range loaded {
 				c.ScoreName(query, &s.freq)
 				hits[r] = c
-				matched = matched || c.Matched()
+				matched = matched || c.Settles()
 			}
 			if found >= search.MaxCandidates {
 				res.Notices = append(res.Notices, fmt.Sprintf("More than %d records share these name parts; add a surname, a date of birth or a filter to narrow the search.", search.MaxCandidates))

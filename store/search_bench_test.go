@@ -166,6 +166,54 @@ func BenchmarkSearchName(b *testing.B) {
 	benchSearchFor(b, st, names, want)
 }
 
+// BenchmarkSearchWrongGivenName searches subjects by both surnames and a
+// given name they do not have (Eustaquio, a real name the demo never
+// gives), and reports how often the subject is among the results shown
+// (shown) and among the first five or tied with the fifth.
+func BenchmarkSearchWrongGivenName(b *testing.B) {
+	st := benchStore(b)
+	rng := rand.New(rand.NewPCG(3, 4))
+	h, _ := st.Health(ctx)
+	var queries, want []string
+	for len(queries) < 200 {
+		sub, err := st.SubjectAtForBench(ctx, rng.IntN(max(1, h.Subjects)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if sub.Name.Maternal == "" {
+			continue
+		}
+		queries = append(queries, "Eustaquio "+sub.Name.Paternal+" "+sub.Name.Maternal)
+		want = append(want, sub.ID)
+	}
+	officer := demo.Officers()[0]
+	lat := make([]time.Duration, 0, b.N)
+	shown, top := 0, 0
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		res, err := st.SearchSubjects(ctx, officer, cases.SubjectQuery{Text: queries[i%len(queries)], Purpose: cases.PurposeBorder})
+		if err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+		for k, h := range res.Hits {
+			if h.Subject.ID == want[i%len(want)] {
+				shown++
+				if k < 5 || h.Score >= res.Hits[4].Score {
+					top++
+				}
+			}
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(shown)/float64(b.N), "shown")
+	b.ReportMetric(float64(top)/float64(b.N), "in-top5-or-tied")
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds())/1000, "p95-ms")
+}
+
 func BenchmarkSearchDocument(b *testing.B) {
 	st := benchStore(b)
 	_, docs := sampleQueries(b, st, 200)

@@ -300,8 +300,11 @@ func (c *Candidate) ScoreName(query *names.Prepared, fr names.Frequencies) {
 // NameScore is the candidate's name score (0 when not scored).
 func (c *Candidate) NameScore() float64 { return c.name.Score }
 
-// Matched reports whether the candidate's name reaches the threshold.
-func (c *Candidate) Matched() bool { return c.named && c.name.Match() }
+// Settles reports whether the candidate ends the widening of the plan: its
+// name reaches the threshold, or it carries every surname of the query (two
+// or more) and only a given name differs. Widening further would look for
+// mistyped surnames, which such a record makes unlikely.
+func (c *Candidate) Settles() bool { return c.named && (c.name.Match() || c.name.SurnamesAgree()) }
 
 // Query is what ranking needs of the search.
 type Query struct {
