@@ -17,7 +17,8 @@ var frequenciesText string
 // part's readings are sets of these IDs.
 var (
 	nameIDs    = map[string]uint16{}
-	nicknameOf = map[string][]uint16{} // folded nickname → the names it may stand for
+	nicknameOf = map[string][]uint16{}    // folded nickname → the names it may stand for
+	compoundOf = map[string][][2]uint16{} // folded nickname → the compound given names it stands for
 	idName     []string
 )
 
@@ -60,7 +61,14 @@ func init() {
 		}
 		n := Fold(nick)
 		for _, t := range strings.Split(targets, ",") {
-			for _, w := range strings.Fields(Fold(t)) {
+			ws := strings.Fields(Fold(t))
+			if len(ws) == 2 {
+				// A compound given name (Chema: José María) pairs with both
+				// of its names at once, never with one alone.
+				compoundOf[n] = append(compoundOf[n], [2]uint16{nameID(ws[0]), nameID(ws[1])})
+				continue
+			}
+			for _, w := range ws {
 				id := nameID(w)
 				if !containsID(nicknameOf[n], id) {
 					nicknameOf[n] = append(nicknameOf[n], id)
@@ -165,6 +173,11 @@ var particles = map[string]bool{
 	"da": true, "das": true, "do": true, "dos": true, "di": true, "du": true,
 	"van": true, "von": true, "der": true, "den": true, "le": true, "lo": true,
 }
+
+// IsParticle reports whether a folded word is a particle ("de", "la",
+// "del", "van", ...), which belongs to the name part after it and is never
+// searched on its own.
+func IsParticle(w string) bool { return particles[w] }
 
 // suffixes are generational suffixes, kept aside from the name parts.
 var suffixes = map[string]bool{"jr": true, "sr": true, "junior": true, "ii": true, "iii": true, "iv": true}

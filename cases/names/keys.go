@@ -80,6 +80,10 @@ func (k *keySet) addParts(p *Prepared) {
 		for _, t := range nicknameOf[pp.Text] {
 			k.add(idName[t])
 		}
+		for _, c := range compoundOf[pp.Text] {
+			k.add(idName[c[0]])
+			k.add(idName[c[1]])
+		}
 		// "Delpezo" left whole: also key the word after a leading "del",
 		// "dela", "delos", "delas", so that it meets "del Pezo".
 		for _, pre := range [...]string{"delos", "delas", "dela", "del"} {

@@ -58,15 +58,38 @@ type unit struct {
 // units turns tokens into units: suffixes set aside, abbreviations expanded,
 // initials marked, particles attached to the word after them, "Delacruz"
 // and "Mariajosé" split.
-func units(toks []token) (us []unit, suffix string) {
+func units(toks []token, allCaps, joinedInitials bool) (us []unit, suffix string) {
 	var pend []string // particles waiting for their word
 	var pendRaw []string
+	commaAt := -1 // the token a comma follows: surnames up to it ("Andrade Salinas, JP")
+	for i, t := range toks {
+		if t.comma && commaAt < 0 && i < len(toks)-1 {
+			commaAt = i
+		}
+	}
 	for i, t := range toks {
 		if i > 0 && suffixes[t.text] && (i == len(toks)-1 || t.comma || toks[i-1].comma) {
 			suffix = t.text
 			if t.comma && len(us) > 0 {
 				us[len(us)-1].comma = true
 			}
+			continue
+		}
+		// Initials written together ("JP Andrade"), but never where a
+		// surname stands: the last word of a name in everyday order ("Kevin
+		// Ng"), the words before a comma ("Ng, JP").
+		surnameSlot := commaAt >= 0 && i <= commaAt || commaAt < 0 && i == len(toks)-1
+		if joinedInitials && !surnameSlot && initialsTogether(t, allCaps) {
+			u := unit{comma: t.comma}
+			for k := 0; k < len(t.text); k++ {
+				l := t.text[k : k+1]
+				u.parts = append(u.parts, Part{Text: l, Written: strings.ToUpper(l) + ".", Initial: true})
+			}
+			if len(pend) > 0 {
+				u.parts[0].Particle = strings.Join(pend, " ")
+				pend, pendRaw = pend[:0], pendRaw[:0]
+			}
+			us = append(us, u)
 			continue
 		}
 		if particles[t.text] && i < len(toks)-1 && !t.comma && !t.dot {
@@ -142,7 +165,7 @@ func givenness(u unit, fr Frequencies) float64 {
 		switch {
 		case p.Initial:
 			s += 1
-		case nicknameOf[p.Text] != nil && fr.Frequency(p.Text, false) == 0:
+		case (nicknameOf[p.Text] != nil || compoundOf[p.Text] != nil) && fr.Frequency(p.Text, false) == 0:
 			s += 2
 		default:
 			g := fr.Frequency(p.Text, false)
@@ -191,7 +214,7 @@ type roles struct {
 // and its plausible readings, best first.
 func analyse(s string, fr Frequencies) (parts []Part, rs []roles, suffix string) {
 	toks, caps := tokenize(s)
-	us, suffix := units(toks)
+	us, suffix := units(toks, caps, true)
 	// Bound the work: keep at most maxParts parts.
 	total := 0
 	for i, u := range us {
@@ -290,8 +313,8 @@ const readingMargin = 2.5
 func FromName(n cases.Name) Reading {
 	r := Reading{Order: "fields"}
 	add := func(s string, role Role) {
-		toks, _ := tokenize(s)
-		us, suffix := units(toks)
+		toks, caps := tokenize(s)
+		us, suffix := units(toks, caps, role == Given) // a surname field is never initials ("Ng")
 		if suffix != "" {
 			r.Suffix = suffix
 		}
@@ -312,4 +335,26 @@ func FromName(n cases.Name) Reading {
 	add(n.Paternal, Surname)
 	add(n.Maternal, Surname)
 	return r
+}
+
+// initialsTogether reports whether a word is initials written together
+// ("JP Andrade", "MJ Vera"): two or three letters that are no name or
+// abbreviation the package knows, either without a vowel or written in
+// capitals within a name that is not all capitals.
+func initialsTogether(t token, allCaps bool) bool {
+	if len(t.text) < 2 || len(t.text) > 3 || abbreviations[t.text] != "" || isKnownGiven(t.text) || isCommon(t.text) || suffixes[t.text] && len(t.text) > 2 {
+		return false
+	}
+	if _, ok := nicknameOf[t.text]; ok {
+		return false
+	}
+	vowel := strings.ContainsAny(t.text, "aeiouy")
+	if !vowel {
+		return true
+	}
+	if allCaps {
+		return false
+	}
+	raw := strings.TrimSuffix(t.raw, ".")
+	return raw == strings.ToUpper(raw) && len(raw) == len(t.text)
 }

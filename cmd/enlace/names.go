@@ -35,7 +35,7 @@ func newNamesCmd() *cobra.Command {
 	eval := &cobra.Command{
 		Use:     "eval FILE.csv",
 		Short:   "Evaluate the name matcher on labelled pairs (name1,name2,is_match[,category])",
-		Example: "  enlace names eval cases/names/testdata/pairs-holdout.csv --errors",
+		Example: "  enlace names eval cases/names/testdata/hand-holdout.csv --errors",
 		Args:    exactArgs(1, "one CSV file (name1,name2,is_match[,category])"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			stdout := cmd.OutOrStdout()
