@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 )
@@ -95,6 +96,11 @@ func checkListMoves(t *testing.T, s *session, top, lines int) {
 	if first == "" {
 		t.Fatalf("no selected row:\n%s", s.text())
 	}
+	// The row is told by its record, not by its score: search results are
+	// searched again as the store changes (the search's own log entry).
+	if i := strings.Index(first, "  score "); i > 0 {
+		first = first[:i]
+	}
 	s.press("down")
 	second := s.waitGone(first)
 	if selectedLine(second) == "" {
@@ -103,7 +109,7 @@ func checkListMoves(t *testing.T, s *session, top, lines int) {
 	// The first item's row, clicked, is selected again.
 	s.tm.Send(tea.MouseClickMsg{X: 4, Y: headerHeight + top, Button: tea.MouseLeft})
 	text := s.waitFor(strings.TrimSpace(first))
-	if got := selectedLine(text); got != first {
+	if got := selectedLine(text); !strings.HasPrefix(got, first) {
 		t.Fatalf("a click on the first row selected %q, want %q", got, first)
 	}
 	s.tm.Send(tea.MouseWheelMsg{X: 4, Y: headerHeight + top, Button: tea.MouseWheelDown})
@@ -130,7 +136,17 @@ func TestEveryListMovesAlike(t *testing.T) {
 		s.waitGone("Why are you searching?")
 		s.typeText("Macías")
 		s.waitFor("results")
+		// Search runs as the officer types: wait until the results of the
+		// whole query have settled before reading them.
 		text := s.text()
+		for i := 0; i < 50; i++ {
+			time.Sleep(100 * time.Millisecond)
+			next := s.text()
+			if next == text {
+				break
+			}
+			text = next
+		}
 		top := 0
 		for i, l := range strings.Split(text, "\n")[headerHeight:] {
 			if strings.Contains(l, "▸") {
