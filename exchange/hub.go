@@ -397,16 +397,30 @@ func ruleError(ev *cases.Event, err error) error {
 // verifyAll checks the signatures of the events whose errs entry is nil
 // against keys, in parallel.
 func verifyAll(evs []cases.Event, keys []ed25519.PublicKey, errs []error) {
-	workers := min(runtime.GOMAXPROCS(0), 1+len(evs)/64)
+	parallel(len(evs), func(i int) {
+		if errs[i] == nil {
+			errs[i] = VerifyEvent(&evs[i], keys[i])
+		}
+	})
+}
+
+// parallel calls f(0) to f(n-1) on all cores (one goroutine for a small n)
+// and returns when all are done.
+func parallel(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), 1+n/64)
+	if workers <= 1 {
+		for i := 0; i < n; i++ {
+			f(i)
+		}
+		return
+	}
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := w; i < len(evs); i += workers {
-				if errs[i] == nil {
-					errs[i] = VerifyEvent(&evs[i], keys[i])
-				}
+			for i := w; i < n; i += workers {
+				f(i)
 			}
 		}()
 	}

@@ -1,9 +1,7 @@
 package exchange
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -108,12 +106,8 @@ func (h *SQLiteHub) Close() error {
 	return h.db.Close()
 }
 
-func digestOf(ev *cases.Event) []byte {
-	d := sha256.Sum256(ev.SigningBytes())
-	return d[:]
-}
-
-// Accept implements HubStore.
+// Accept implements HubStore: one transaction per batch, decided by
+// planBatch and written with multi-row inserts.
 func (h *SQLiteHub) Accept(ctx context.Context, desk DeskIdentity, evs []cases.Event) ([]Ack, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -122,118 +116,150 @@ func (h *SQLiteHub) Accept(ctx context.Context, desk DeskIdentity, evs []cases.E
 		return nil, cases.Wrap(cases.ESTORAGE, err, "hub store")
 	}
 	defer tx.Rollback()
-	prep := func(q string) *sql.Stmt {
-		if err != nil {
-			return nil
-		}
-		var s *sql.Stmt
-		s, err = tx.PrepareContext(ctx, q)
-		return s
+	var lastSeq, lastPos int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM events`).Scan(&lastSeq); err != nil {
+		return nil, cases.Wrap(cases.ESTORAGE, err, "hub store")
 	}
-	find := prep(`SELECT seq, digest, conflict FROM events WHERE id = ?`)
-	insert := prep(`INSERT INTO events(id, digest, author, device, hlc, kind, case_id, agency, shared_with, payload, signature, conflict, desk, received_ms)
-		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	deliver := prep(`INSERT INTO deliveries(agency, event_seq) VALUES(?, ?)`)
-	redeliver := prep(`INSERT INTO deliveries(agency, event_seq) SELECT ?, seq FROM events WHERE case_id = ? AND seq < ? ORDER BY seq`)
-	loadCase := prep(`SELECT owner, shared_with, status, version, conflict FROM cases WHERE id = ?`)
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(pos), 0) FROM deliveries`).Scan(&lastPos); err != nil {
+		return nil, cases.Wrap(cases.ESTORAGE, err, "hub store")
+	}
+	plan, err := planBatch(ctx, sqliteReader{tx}, evs, h.known, lastSeq, lastPos)
 	if err != nil {
 		return nil, cases.Wrap(cases.ESTORAGE, err, "hub store")
 	}
-	states := map[string]*CaseState{}
-	dirty := map[string]bool{}
-	state := func(id string) (*CaseState, error) {
-		if st, ok := states[id]; ok {
-			return st, nil
-		}
-		var st CaseState
-		var shared string
-		err := loadCase.QueryRowContext(ctx, id).Scan(&st.Owner, &shared, &st.Status, &st.Version, &st.Conflict)
-		if errors.Is(err, sql.ErrNoRows) {
-			states[id] = nil
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		st.ID, st.SharedWith = id, splitList(shared)
-		states[id] = &st
-		return &st, nil
-	}
 	received := h.now()
-	acks := make([]Ack, len(evs))
-	for i := range evs {
-		ev := &evs[i]
-		acks[i].ID = ev.ID
-		digest := digestOf(ev)
-		var seq int64
-		var old []byte
-		var conflict bool
-		switch err := find.QueryRowContext(ctx, ev.ID).Scan(&seq, &old, &conflict); {
-		case err == nil:
-			if bytes.Equal(old, digest) {
-				acks[i] = Ack{ID: ev.ID, Status: AckDuplicate, Seq: seq, Conflict: conflict}
-			} else {
-				reject(&acks[i], eventErr(ev.ID, cases.ECONFLICT, "replay: the hub already holds a different event with this ID (seq %d)", seq))
-			}
-			continue
-		case !errors.Is(err, sql.ErrNoRows):
-			return nil, cases.Wrap(cases.ESTORAGE, err, "hub store")
-		}
-		var rcpt, added []string
-		conflict = false
-		var next *CaseState
-		if caseKind(ev.Kind) {
-			st, err := state(ev.CaseID)
-			if err != nil {
-				return nil, cases.Wrap(cases.ESTORAGE, err, "hub store")
-			}
-			a, aerr := admit(ev, st, h.known)
-			if aerr != nil {
-				reject(&acks[i], aerr)
-				continue
-			}
-			next, conflict, added = &a.next, a.conflict, a.added
-			rcpt = next.Agencies()
-		} else {
-			rcpt = recipients(ev, h.known)
-		}
-		res, err := insert.ExecContext(ctx, ev.ID, digest, ev.Author, ev.Device, ev.HLC.String(), string(ev.Kind), ev.CaseID,
-			ev.Agency, strings.Join(ev.SharedWith, ","), ev.Payload, ev.Signature, conflict, desk.Desk, received)
-		if err != nil {
-			return nil, cases.Wrap(cases.ESTORAGE, err, "hub store: event %s", ev.ID)
-		}
-		if seq, err = res.LastInsertId(); err != nil {
-			return nil, cases.Wrap(cases.ESTORAGE, err, "hub store")
-		}
-		for _, a := range rcpt {
-			// An agency that can see the case from now on first receives
-			// everything that came before, so its desks can build the case.
-			if ev.Kind != cases.EventCaseCreated && slices.Contains(added, a) {
-				if _, err := redeliver.ExecContext(ctx, a, ev.CaseID, seq); err != nil {
-					return nil, cases.Wrap(cases.ESTORAGE, err, "hub store")
-				}
-			}
-			if _, err := deliver.ExecContext(ctx, a, seq); err != nil {
-				return nil, cases.Wrap(cases.ESTORAGE, err, "hub store")
-			}
-		}
-		if next != nil {
-			states[ev.CaseID] = next
-			dirty[ev.CaseID] = true
-		}
-		acks[i] = Ack{ID: ev.ID, Status: AckStored, Seq: seq, Conflict: conflict}
+	const evCols = 15
+	err = insertRows(ctx, tx, `INSERT INTO events(seq, id, digest, author, device, hlc, kind, case_id, agency, shared_with, payload, signature, conflict, desk, received_ms) VALUES `,
+		evCols, len(plan.events), func(i int, args []any) []any {
+			e := &plan.events[i]
+			ev := e.ev
+			return append(args, e.seq, ev.ID, e.digest, ev.Author, ev.Device, ev.HLC.String(), string(ev.Kind), ev.CaseID,
+				ev.Agency, strings.Join(ev.SharedWith, ","), ev.Payload, ev.Signature, e.conflict, desk.Desk, received)
+		})
+	if err != nil {
+		return nil, cases.Wrap(cases.ESTORAGE, err, "hub store: events")
 	}
-	for id := range dirty {
-		st := states[id]
+	err = insertRows(ctx, tx, `INSERT INTO deliveries(pos, agency, event_seq) VALUES `, 3, len(plan.deliveries), func(i int, args []any) []any {
+		d := &plan.deliveries[i]
+		return append(args, d.pos, d.agency, d.seq)
+	})
+	if err != nil {
+		return nil, cases.Wrap(cases.ESTORAGE, err, "hub store: deliveries")
+	}
+	for _, st := range plan.cases {
 		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO cases(id, owner, shared_with, status, version, conflict) VALUES(?, ?, ?, ?, ?, ?)`,
-			id, st.Owner, strings.Join(st.SharedWith, ","), string(st.Status), st.Version, st.Conflict); err != nil {
-			return nil, cases.Wrap(cases.ESTORAGE, err, "hub store: case %s", id)
+			st.ID, st.Owner, strings.Join(st.SharedWith, ","), string(st.Status), st.Version, st.Conflict); err != nil {
+			return nil, cases.Wrap(cases.ESTORAGE, err, "hub store: case %s", st.ID)
 		}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, cases.Wrap(cases.ESTORAGE, err, "hub store: commit")
 	}
-	return acks, nil
+	return plan.acks, nil
+}
+
+// sqliteRowsPerInsert bounds one multi-row INSERT (15 columns × 400 rows is
+// well under SQLite's limit of 32,766 parameters).
+const sqliteRowsPerInsert = 400
+
+// insertRows inserts n rows of cols columns with as few statements as it
+// can; row appends row i's values to args.
+func insertRows(ctx context.Context, tx *sql.Tx, prefix string, cols, n int, row func(i int, args []any) []any) error {
+	one := "(" + strings.Repeat("?, ", cols-1) + "?)"
+	for lo := 0; lo < n; lo += sqliteRowsPerInsert {
+		hi := min(lo+sqliteRowsPerInsert, n)
+		var q strings.Builder
+		q.WriteString(prefix)
+		args := make([]any, 0, (hi-lo)*cols)
+		for i := lo; i < hi; i++ {
+			if i > lo {
+				q.WriteString(", ")
+			}
+			q.WriteString(one)
+			args = row(i, args)
+		}
+		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sqliteReader reads what planBatch needs inside the write transaction.
+type sqliteReader struct{ tx *sql.Tx }
+
+// inList runs query, whose one "%s" becomes a list of placeholders, over ids
+// in chunks, calling scan for each row.
+func (r sqliteReader) inList(ctx context.Context, query string, ids []string, scan func(*sql.Rows) error) error {
+	for lo := 0; lo < len(ids); lo += sqliteRowsPerInsert {
+		hi := min(lo+sqliteRowsPerInsert, len(ids))
+		args := make([]any, 0, hi-lo)
+		for _, id := range ids[lo:hi] {
+			args = append(args, id)
+		}
+		rows, err := r.tx.QueryContext(ctx, fmt.Sprintf(query, strings.TrimSuffix(strings.Repeat("?, ", hi-lo), ", ")), args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r sqliteReader) existing(ctx context.Context, ids []string) (map[string]storedEvent, error) {
+	out := map[string]storedEvent{}
+	err := r.inList(ctx, `SELECT id, seq, digest, conflict FROM events WHERE id IN (%s)`, ids, func(rows *sql.Rows) error {
+		var id string
+		var e storedEvent
+		if err := rows.Scan(&id, &e.seq, &e.digest, &e.conflict); err != nil {
+			return err
+		}
+		out[id] = e
+		return nil
+	})
+	return out, err
+}
+
+func (r sqliteReader) caseStates(ctx context.Context, ids []string) (map[string]*CaseState, error) {
+	out := map[string]*CaseState{}
+	err := r.inList(ctx, `SELECT id, owner, shared_with, status, version, conflict FROM cases WHERE id IN (%s)`, ids, func(rows *sql.Rows) error {
+		var st CaseState
+		var shared string
+		if err := rows.Scan(&st.ID, &st.Owner, &shared, &st.Status, &st.Version, &st.Conflict); err != nil {
+			return err
+		}
+		st.SharedWith = splitList(shared)
+		out[st.ID] = &st
+		return nil
+	})
+	return out, err
+}
+
+func (r sqliteReader) caseSeqs(ctx context.Context, caseID string) ([]int64, error) {
+	rows, err := r.tx.QueryContext(ctx, `SELECT seq FROM events WHERE case_id = ? ORDER BY seq`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var s int64
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
 }
 
 func reject(a *Ack, err error) {
