@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/tls"
 	"crypto/x509"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/enlace-desk/enlace/cases"
 )
@@ -17,10 +19,11 @@ import (
 // HubConfig configures a hub. It is stored as JSON (see docs/sync.md);
 // relative paths in the file are relative to the file's directory.
 type HubConfig struct {
-	Listen   string          `json:"listen"`   // "127.0.0.1:8443"
-	Database string          `json:"database"` // SQLite file of the hub's store
-	TLSCert  string          `json:"tls_cert"` // the hub's certificate (PEM)
-	TLSKey   string          `json:"tls_key"`  // its private key (PEM)
+	Listen   string          `json:"listen"`             // "127.0.0.1:8443"
+	Database string          `json:"database,omitempty"` // SQLite file of the hub's store (older form of store "sqlite:PATH")
+	StoreURL string          `json:"store,omitempty"`    // "sqlite:PATH" (the default, embedded) or "postgres://USER@HOST/DB"
+	TLSCert  string          `json:"tls_cert"`           // the hub's certificate (PEM)
+	TLSKey   string          `json:"tls_key"`            // its private key (PEM)
 	Agencies []AgencyConfig  `json:"agencies"`
 	Officers []OfficerConfig `json:"officers"`
 
@@ -70,6 +73,9 @@ func LoadHubConfig(path string) (HubConfig, error) {
 		}
 	}
 	abs(&cfg.Database)
+	if p, ok := strings.CutPrefix(cfg.StoreURL, "sqlite:"); ok && p != "" && !filepath.IsAbs(p) {
+		cfg.StoreURL = "sqlite:" + filepath.Join(base, p)
+	}
 	abs(&cfg.TLSCert)
 	abs(&cfg.TLSKey)
 	for i := range cfg.Agencies {
@@ -91,6 +97,19 @@ func WriteHubConfig(path string, cfg HubConfig) error {
 }
 
 func (cfg *HubConfig) validate() error {
+	if cfg.Store == nil {
+		if cfg.Database != "" && cfg.StoreURL != "" {
+			return cases.Errorf(cases.EINVALID, "hub configuration: both \"database\" and \"store\" are set; keep \"store\" only")
+		}
+		if cfg.Database == "" && cfg.StoreURL == "" {
+			return cases.Errorf(cases.EINVALID, "hub configuration: no store: set \"store\" to sqlite:PATH or a postgres:// URL")
+		}
+		if cfg.StoreURL != "" {
+			if _, _, err := parseStoreURL(cfg.StoreURL); err != nil {
+				return err
+			}
+		}
+	}
 	if len(cfg.Agencies) == 0 {
 		return cases.Errorf(cases.EINVALID, "hub configuration: no agencies")
 	}
@@ -121,6 +140,52 @@ func (cfg *HubConfig) validate() error {
 		}
 	}
 	return nil
+}
+
+// StoreSpec is the hub's store as the configuration names it: "sqlite:PATH"
+// (from "database" too) or a postgres:// URL.
+func (cfg *HubConfig) StoreSpec() string {
+	if cfg.StoreURL != "" {
+		return cfg.StoreURL
+	}
+	return "sqlite:" + cfg.Database
+}
+
+// parseStoreURL splits a store URL into its kind ("sqlite" or "postgres")
+// and the SQLite path or PostgreSQL URL.
+func parseStoreURL(spec string) (kind, target string, err error) {
+	switch {
+	case strings.HasPrefix(spec, "sqlite:"):
+		p := strings.TrimPrefix(spec, "sqlite:")
+		p = strings.TrimPrefix(p, "//") // sqlite:///abs/path
+		if p == "" {
+			return "", "", cases.Errorf(cases.EINVALID, "hub store %q: sqlite: needs a file path, as in sqlite:/var/lib/enlace/hub.db", spec)
+		}
+		return "sqlite", p, nil
+	case strings.HasPrefix(spec, "postgres://") || strings.HasPrefix(spec, "postgresql://"):
+		if _, err := parsePGURL(spec); err != nil {
+			return "", "", err
+		}
+		return "postgres", spec, nil
+	}
+	shown := spec
+	if i := strings.Index(shown, "://"); i >= 0 {
+		shown = redactURL(shown)
+	}
+	return "", "", cases.Errorf(cases.EINVALID, "hub store %q: must be sqlite:PATH or a postgres:// URL", clip(shown))
+}
+
+// OpenHubStore opens the store a store URL names (see HubConfig.StoreURL)
+// for a hub serving agencies.
+func OpenHubStore(ctx context.Context, spec string, agencies []string) (HubStore, error) {
+	kind, target, err := parseStoreURL(spec)
+	if err != nil {
+		return nil, err
+	}
+	if kind == "postgres" {
+		return OpenPGHub(ctx, target, agencies, nil)
+	}
+	return OpenSQLiteHub(target, agencies, nil)
 }
 
 // loadCAPool reads the PEM certificates of a CA file.

@@ -20,7 +20,9 @@ func TestMain(m *testing.M) {
 	if cfgPath := os.Getenv("ENLACE_HUB_CHILD"); cfgPath != "" {
 		os.Exit(runChildHub(cfgPath))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	stopPGCluster()
+	os.Exit(code)
 }
 
 func runChildHub(cfgPath string) int {
@@ -107,10 +109,7 @@ func TestHubSurvivesSIGKILL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := LoadHubConfig(pki.ConfigPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := testHubConfig(t, pki)
 	child := startChildHub(t, pki.ConfigPath)
 	e := &testEnv{t: t, dir: dir, pki: pki, cfg: cfg, addr: child.addr, desks: map[string]*testDesk{}}
 	for _, d := range testDesks {

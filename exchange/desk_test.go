@@ -8,12 +8,15 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/enlace-desk/enlace/cases"
 )
@@ -279,10 +282,7 @@ func newTestEnv(t testing.TB) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := LoadHubConfig(pki.ConfigPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := testHubConfig(t, pki)
 	e := &testEnv{t: t, dir: dir, pki: pki, cfg: cfg, desks: map[string]*testDesk{}}
 	e.startHub()
 	t.Cleanup(e.stopHub)
@@ -290,6 +290,32 @@ func newTestEnv(t testing.TB) *testEnv {
 		e.desks[d.Name] = e.newDesk(d.Name, e.url())
 	}
 	return e
+}
+
+// testBackend is the hub store the suite runs on: "sqlite" (the default) or
+// "postgres" (ENLACE_HUB_BACKEND=postgres, as TestSuiteOnPostgres sets).
+func testBackend() string {
+	if os.Getenv("ENLACE_HUB_BACKEND") == "postgres" {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// testHubConfig loads the dev PKI's hub configuration and, on PostgreSQL,
+// points it at a new database and writes it back for child hub processes.
+func testHubConfig(t testing.TB, pki *DevPKI) HubConfig {
+	t.Helper()
+	cfg, err := LoadHubConfig(pki.ConfigPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if testBackend() == "postgres" {
+		cfg.Database, cfg.StoreURL = "", newPGDatabase(t)
+		if err := WriteHubConfig(pki.ConfigPath, cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return cfg
 }
 
 func (e *testEnv) url() string { return "https://" + e.addr }
@@ -503,12 +529,51 @@ type hubEvent struct {
 
 func (e *testEnv) hubEvents(t testing.TB) map[string]hubEvent {
 	t.Helper()
+	if e.cfg.StoreURL != "" && testBackend() == "postgres" {
+		return readPGHubEvents(t, e.cfg.StoreURL)
+	}
 	db, err := sql.Open("sqlite", "file:"+e.cfg.Database+"?_pragma=busy_timeout(5000)")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
 	return readHubEvents(t, db)
+}
+
+// readPGHubEvents is readHubEvents on a PostgreSQL hub store.
+func readPGHubEvents(t testing.TB, url string) map[string]hubEvent {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, `SELECT e.id, e.seq, e.case_id, e.agency, e.conflict, coalesce(array_agg(DISTINCT d.agency) FILTER (WHERE d.agency IS NOT NULL), '{}')
+		FROM events e LEFT JOIN deliveries d ON d.event_seq = e.seq GROUP BY e.seq`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	m := map[string]hubEvent{}
+	for rows.Next() {
+		var id string
+		var h hubEvent
+		if err := rows.Scan(&id, &h.seq, &h.caseID, &h.agency, &h.conflict, &h.deliverTo); err != nil {
+			t.Fatal(err)
+		}
+		if _, dup := m[id]; dup {
+			t.Fatalf("hub holds event %s twice", id)
+		}
+		if len(h.deliverTo) == 0 {
+			h.deliverTo = nil
+		}
+		slices.Sort(h.deliverTo)
+		m[id] = h
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 func readHubEvents(t testing.TB, db *sql.DB) map[string]hubEvent {

@@ -42,7 +42,7 @@ type Hub struct {
 }
 
 // NewHub builds a hub from its configuration: it loads the certificates and
-// opens the store (cfg.Store, or the SQLite file cfg.Database).
+// opens the store (cfg.Store, or the one cfg.StoreSpec names).
 func NewHub(cfg HubConfig) (*Hub, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
@@ -88,10 +88,10 @@ func NewHub(cfg HubConfig) (*Hub, error) {
 	}
 	h.store = cfg.Store
 	if h.store == nil {
-		if cfg.Database == "" {
-			return nil, cases.Errorf(cases.EINVALID, "hub configuration: no database")
-		}
-		if h.store, err = OpenSQLiteHub(cfg.Database, h.codes, nil); err != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		h.store, err = OpenHubStore(ctx, cfg.StoreSpec(), h.codes)
+		cancel()
+		if err != nil {
 			return nil, err
 		}
 	}
