@@ -62,6 +62,7 @@ type SQLiteHub struct {
 	now    func() int64
 	mu     sync.Mutex // one writer at a time
 	closed bool
+	stmts  map[string]*sql.Stmt // prepared multi-row INSERTs, under mu
 }
 
 // OpenSQLiteHub opens (creating if needed) the hub database at path. agencies
@@ -103,6 +104,9 @@ func (h *SQLiteHub) Close() error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.closed = true
+	for _, s := range h.stmts {
+		s.Close()
+	}
 	return h.db.Close()
 }
 
@@ -129,7 +133,7 @@ func (h *SQLiteHub) Accept(ctx context.Context, desk DeskIdentity, evs []cases.E
 	}
 	received := h.now()
 	const evCols = 15
-	err = insertRows(ctx, tx, `INSERT INTO events(seq, id, digest, author, device, hlc, kind, case_id, agency, shared_with, payload, signature, conflict, desk, received_ms) VALUES `,
+	err = h.insertRows(ctx, tx, `INSERT INTO events(seq, id, digest, author, device, hlc, kind, case_id, agency, shared_with, payload, signature, conflict, desk, received_ms) VALUES `,
 		evCols, len(plan.events), func(i int, args []any) []any {
 			e := &plan.events[i]
 			ev := e.ev
@@ -139,7 +143,7 @@ func (h *SQLiteHub) Accept(ctx context.Context, desk DeskIdentity, evs []cases.E
 	if err != nil {
 		return nil, cases.Wrap(cases.ESTORAGE, err, "hub store: events")
 	}
-	err = insertRows(ctx, tx, `INSERT INTO deliveries(pos, agency, event_seq) VALUES `, 3, len(plan.deliveries), func(i int, args []any) []any {
+	err = h.insertRows(ctx, tx, `INSERT INTO deliveries(pos, agency, event_seq) VALUES `, 3, len(plan.deliveries), func(i int, args []any) []any {
 		d := &plan.deliveries[i]
 		return append(args, d.pos, d.agency, d.seq)
 	})
@@ -159,30 +163,57 @@ func (h *SQLiteHub) Accept(ctx context.Context, desk DeskIdentity, evs []cases.E
 }
 
 // sqliteRowsPerInsert bounds one multi-row INSERT (15 columns × 400 rows is
-// well under SQLite's limit of 32,766 parameters).
+// well under SQLite's limit of 32,766 parameters) and one IN list.
 const sqliteRowsPerInsert = 400
 
-// insertRows inserts n rows of cols columns with as few statements as it
-// can; row appends row i's values to args.
-func insertRows(ctx context.Context, tx *sql.Tx, prefix string, cols, n int, row func(i int, args []any) []any) error {
-	one := "(" + strings.Repeat("?, ", cols-1) + "?)"
-	for lo := 0; lo < n; lo += sqliteRowsPerInsert {
-		hi := min(lo+sqliteRowsPerInsert, n)
-		var q strings.Builder
-		q.WriteString(prefix)
-		args := make([]any, 0, (hi-lo)*cols)
-		for i := lo; i < hi; i++ {
-			if i > lo {
-				q.WriteString(", ")
+// insertSizes are the row counts of the multi-row INSERTs the hub prepares
+// once and reuses: n rows go as the largest that fit, then smaller ones.
+var insertSizes = []int{256, 64, 16, 4, 1}
+
+// insertRows inserts n rows of cols columns with few statements, each
+// prepared once per store and size; row appends row i's values to args.
+func (h *SQLiteHub) insertRows(ctx context.Context, tx *sql.Tx, prefix string, cols, n int, row func(i int, args []any) []any) error {
+	for lo := 0; lo < n; {
+		size := 1
+		for _, sz := range insertSizes {
+			if n-lo >= sz {
+				size = sz
+				break
 			}
-			q.WriteString(one)
-			args = row(i, args)
 		}
-		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+		stmt, err := h.insertStmt(ctx, prefix, cols, size)
+		if err != nil {
 			return err
 		}
+		args := make([]any, 0, size*cols)
+		for i := lo; i < lo+size; i++ {
+			args = row(i, args)
+		}
+		if _, err := tx.StmtContext(ctx, stmt).ExecContext(ctx, args...); err != nil {
+			return err
+		}
+		lo += size
 	}
 	return nil
+}
+
+// insertStmt returns the prepared INSERT of rows rows; the caller holds h.mu.
+func (h *SQLiteHub) insertStmt(ctx context.Context, prefix string, cols, rows int) (*sql.Stmt, error) {
+	key := fmt.Sprintf("%d/%s", rows, prefix)
+	if s, ok := h.stmts[key]; ok {
+		return s, nil
+	}
+	one := "(" + strings.Repeat("?, ", cols-1) + "?)"
+	q := prefix + strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
+	s, err := h.db.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if h.stmts == nil {
+		h.stmts = map[string]*sql.Stmt{}
+	}
+	h.stmts[key] = s
+	return s, nil
 }
 
 // sqliteReader reads what planBatch needs inside the write transaction.
