@@ -142,6 +142,13 @@ func (cfg *HubConfig) validate() error {
 	return nil
 }
 
+// Validate checks the configuration as LoadHubConfig does, for one changed
+// after loading (a command-line override).
+func (cfg *HubConfig) Validate() error { return cfg.validate() }
+
+// StoreName is StoreSpec with any password hidden, for logs.
+func (cfg *HubConfig) StoreName() string { return redactURL(cfg.StoreSpec()) }
+
 // StoreSpec is the hub's store as the configuration names it: "sqlite:PATH"
 // (from "database" too) or a postgres:// URL.
 func (cfg *HubConfig) StoreSpec() string {
