@@ -109,6 +109,7 @@ type loadReport struct {
 	pushes                   int
 	p50, p99                 time.Duration
 	errors                   int
+	failovers                int
 	elapsed                  time.Duration
 	lost, duplicated, leaked int
 }
@@ -324,10 +325,13 @@ func runLoadTest(ctx context.Context, o loadOptions, out io.Writer) (loadReport,
 		rep.p99 = lats[min(len(lats)-1, len(lats)*99/100)]
 	}
 	rep.check(desks)
+	for _, d := range desks {
+		rep.failovers += d.client.Status().Failovers
+	}
 	fmt.Fprintf(out, "pushed %d events (%d stored, %d rejected) in %v: %.0f events/s\n", rep.created, rep.acked, rep.rejected,
 		rep.elapsed.Round(time.Millisecond), float64(rep.acked)/rep.elapsed.Seconds())
 	fmt.Fprintf(out, "push latency over %d pushes: p50 %v, p99 %v\n", rep.pushes, rep.p50.Round(100*time.Microsecond), rep.p99.Round(100*time.Microsecond))
-	fmt.Fprintf(out, "errors: %d (failed requests and rounds, each retried)\n", rep.errors)
+	fmt.Fprintf(out, "errors: %d (failed pushes, pulls and rounds, each retried); requests moved to another hub: %d\n", rep.errors, rep.failovers)
 	fmt.Fprintf(out, "check: every desk holds every event it may see: lost %d, duplicated %d, misdelivered %d\n", rep.lost, rep.duplicated, rep.leaked)
 	return rep, nil
 }
