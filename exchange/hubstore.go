@@ -16,8 +16,8 @@ import (
 // Implementations must hand out sequence numbers in the transaction that makes
 // the event visible, so that a reader never sees sequence n+1 before n: a pull
 // then never skips an event that committed late. SQLite's single writer gives
-// this for free (SQLiteHub); a PostgreSQL backend must serialise the writers
-// of the sequence (one advisory lock per batch) to keep it.
+// this for free (SQLiteHub); PGHub serialises the writers of the sequence by
+// locking one counters row per batch. Both decide a batch with planBatch.
 type HubStore interface {
 	// Accept stores a batch of events sent by desk, oldest first, and
 	// returns one Ack per event in the same order. An error means nothing of
