@@ -176,8 +176,9 @@ func parseStoreURL(spec string) (kind, target string, err error) {
 		return "postgres", spec, nil
 	}
 	shown := spec
-	if i := strings.Index(shown, "://"); i >= 0 {
-		shown = redactURL(shown)
+	if at := strings.LastIndexByte(shown, '@'); at >= 0 {
+		// Whatever stands before an @ may be a password: leave it out.
+		shown = "…@" + shown[at+1:]
 	}
 	return "", "", cases.Errorf(cases.EINVALID, "hub store %q: must be sqlite:PATH or a postgres:// URL", clip(shown))
 }
