@@ -97,19 +97,6 @@ func WriteHubConfig(path string, cfg HubConfig) error {
 }
 
 func (cfg *HubConfig) validate() error {
-	if cfg.Store == nil {
-		if cfg.Database != "" && cfg.StoreURL != "" {
-			return cases.Errorf(cases.EINVALID, "hub configuration: both \"database\" and \"store\" are set; keep \"store\" only")
-		}
-		if cfg.Database == "" && cfg.StoreURL == "" {
-			return cases.Errorf(cases.EINVALID, "hub configuration: no store: set \"store\" to sqlite:PATH or a postgres:// URL")
-		}
-		if cfg.StoreURL != "" {
-			if _, _, err := parseStoreURL(cfg.StoreURL); err != nil {
-				return err
-			}
-		}
-	}
 	if len(cfg.Agencies) == 0 {
 		return cases.Errorf(cases.EINVALID, "hub configuration: no agencies")
 	}
@@ -137,6 +124,19 @@ func (cfg *HubConfig) validate() error {
 		}
 		if len(o.PublicKey) != ed25519.PublicKeySize {
 			return cases.Errorf(cases.EINVALID, "hub configuration: officer %s: public_key has %d bytes, an ed25519 key has 32", o.ID, len(o.PublicKey))
+		}
+	}
+	if cfg.Store == nil {
+		if cfg.Database != "" && cfg.StoreURL != "" {
+			return cases.Errorf(cases.EINVALID, "hub configuration: both \"database\" and \"store\" are set; keep \"store\" only")
+		}
+		if cfg.Database == "" && cfg.StoreURL == "" {
+			return cases.Errorf(cases.EINVALID, "hub configuration: no store: set \"store\" to sqlite:PATH or a postgres:// URL")
+		}
+		if cfg.StoreURL != "" {
+			if _, _, err := parseStoreURL(cfg.StoreURL); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -71,6 +73,13 @@ func OpenSQLiteHub(path string, agencies []string, clock cases.Clock) (*SQLiteHu
 	if clock == nil {
 		clock = cases.SystemClock{}
 	}
+	// Read the schema version first, without the pragmas below (WAL mode
+	// rewrites the file's header): a newer hub's database stays untouched.
+	if v, err := sqliteUserVersion(path); err != nil {
+		return nil, err
+	} else if v > hubSchemaVersion {
+		return nil, cases.Errorf(cases.ESTORAGE, "hub database %s has schema version %d, written by a newer hub; this hub knows up to %d (nothing was changed)", path, v, hubSchemaVersion)
+	}
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
@@ -97,6 +106,24 @@ func OpenSQLiteHub(path string, agencies []string, clock cases.Clock) (*SQLiteHu
 		return nil, cases.Wrap(cases.ESTORAGE, err, "cannot create the hub schema in %s", path)
 	}
 	return &SQLiteHub{db: db, known: slices.Clone(agencies), now: func() int64 { return clock.Now().UnixMilli() }}, nil
+}
+
+// sqliteUserVersion reads PRAGMA user_version of an existing database file
+// read-only; 0 when the file does not exist yet.
+func sqliteUserVersion(path string) (int, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return 0, cases.Wrap(cases.ESTORAGE, err, "cannot open hub database %s", path)
+	}
+	defer db.Close()
+	var v int
+	if err := db.QueryRow(`PRAGMA user_version`).Scan(&v); err != nil {
+		return 0, cases.Wrap(cases.ESTORAGE, err, "cannot read hub database %s", path)
+	}
+	return v, nil
 }
 
 // Close closes the database.
