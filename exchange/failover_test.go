@@ -93,14 +93,14 @@ func TestPGFailoverHubKilledMidPush(t *testing.T) {
 	us := e.desks["us-1"]
 	us.client.cfg.BatchSize = 500
 	bulkCase := us.createCase(t, "EC-PN")
-	for trial := 0; trial < 3; trial++ {
+	for trial := 0; trial < 2; trial++ {
 		for _, d := range e.desks {
 			for k := 0; k < 150; k++ {
 				w.act(d)
 			}
 		}
 		// A long push, to be killed in the middle of.
-		notes := make([]cases.Event, 2000)
+		notes := make([]cases.Event, 800)
 		for i := range notes {
 			a := cases.Annotation{ID: us.ids.New(), CaseID: bulkCase, Kind: cases.AnnNote, Author: us.officer.ID, Text: fmt.Sprint("bulk ", trial, i)}
 			notes[i] = us.event(t, us.officer, cases.EventAnnotationAdded, bulkCase, nil, a)

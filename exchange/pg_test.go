@@ -293,7 +293,7 @@ func TestPGDatabaseStopsMidBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer admin.Close(ctx)
-	const total = 3000
+	const total = 1500
 	evs := make([]cases.Event, 0, total)
 	for i := 0; i < total; i++ {
 		a := cases.Annotation{ID: us.ids.New(), CaseID: caseID, Kind: cases.AnnNote, Author: us.officer.ID, Text: fmt.Sprint("note ", i)}
