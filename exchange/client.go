@@ -48,18 +48,19 @@ type DeskLog interface {
 // ClientConfig configures a desk's sync client. Zero fields take the
 // defaults in brackets.
 type ClientConfig struct {
-	HubURL         string      // "https://127.0.0.1:8443"
-	HubURLs        []string    // more hubs on the same store, tried in turn when one fails (after HubURL)
-	TLS            *tls.Config // the desk's certificate and the hub's CA (DeskTLSConfig)
-	Log            DeskLog
-	BatchSize      int           // events per push [500]
-	PullLimit      int           // events per pull page [1000]
-	Interval       time.Duration // between rounds while all is well [10s]
-	MinBackoff     time.Duration // first wait after a failed round [1s]
-	MaxBackoff     time.Duration // longest wait after failures [2m]
-	RequestTimeout time.Duration // one HTTP request [60s]
-	History        int           // rounds kept for Status [20]
-	Clock          cases.Clock   // [cases.SystemClock]
+	HubURL            string      // "https://127.0.0.1:8443"
+	HubURLs           []string    // more hubs on the same store, tried in turn when one fails (after HubURL)
+	TLS               *tls.Config // the desk's certificate and the hub's CA (DeskTLSConfig)
+	Log               DeskLog
+	BatchSize         int           // events per push [500]
+	PullLimit         int           // events per pull page [1000]
+	Interval          time.Duration // between rounds while all is well [10s]
+	MinBackoff        time.Duration // first wait after a failed round [1s]
+	MaxBackoff        time.Duration // longest wait after failures [2m]
+	RequestTimeout    time.Duration // one HTTP request [60s]
+	DisableKeepAlives bool          // a new connection per request
+	History           int           // rounds kept for Status [20]
+	Clock             cases.Clock   // [cases.SystemClock]
 	// OnRound, when set, is called after each round with the round, once
 	// Status reflects it (a workstation redraws its status bar then instead
 	// of polling). It must not block.
@@ -165,6 +166,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   15 * time.Second,
 		ResponseHeaderTimeout: cfg.RequestTimeout,
+		DisableKeepAlives:     cfg.DisableKeepAlives,
 	}
 	c := &Client{cfg: cfg, bases: bases, http: &http.Client{Transport: tr, Timeout: cfg.RequestTimeout},
 		wake: make(chan struct{}, 1)}

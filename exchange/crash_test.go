@@ -113,9 +113,12 @@ func TestHubSurvivesSIGKILL(t *testing.T) {
 	child := startChildHub(t, pki.ConfigPath)
 	e := &testEnv{t: t, dir: dir, pki: pki, cfg: cfg, addr: child.addr, desks: map[string]*testDesk{}}
 	for _, d := range testDesks {
-		e.desks[d.Name] = e.newDesk(d.Name, e.url())
-		e.desks[d.Name].client.cfg.BatchSize = 40 // many transactions to land in
-		e.desks[d.Name].client.cfg.PullLimit = 40
+		dk := e.newDesk(d.Name, e.url())
+		dk.client = e.clientTuned(d.Name, e.url(), dk.log, func(c *ClientConfig) {
+			c.BatchSize = 40 // many transactions to land in
+			c.PullLimit = 40
+		})
+		e.desks[d.Name] = dk
 	}
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
 	w := &workload{t: t, rng: rng}

@@ -373,14 +373,23 @@ func (e *testEnv) newDesk(name, hubURL string) *testDesk {
 
 // client makes a sync client for desk name's log talking to hubURL.
 func (e *testEnv) client(name, hubURL string, log DeskLog) *Client {
+	return e.clientTuned(name, hubURL, log, nil)
+}
+
+// clientTuned is client with tune changing the configuration first.
+func (e *testEnv) clientTuned(name, hubURL string, log DeskLog, tune func(*ClientConfig)) *Client {
 	t := e.t
 	t.Helper()
 	tlsCfg, err := e.pki.Desks[name].TLSConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
-	client, err := NewClient(ClientConfig{HubURL: hubURL, TLS: tlsCfg, Log: log, RequestTimeout: 20 * time.Second,
-		MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond, Interval: 50 * time.Millisecond})
+	cfg := ClientConfig{HubURL: hubURL, TLS: tlsCfg, Log: log, RequestTimeout: 20 * time.Second,
+		MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond, Interval: 50 * time.Millisecond}
+	if tune != nil {
+		tune(&cfg)
+	}
+	client, err := NewClient(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -76,13 +76,13 @@ func TestPGFailoverHubKilledMidPush(t *testing.T) {
 	e := &testEnv{t: t, dir: dir, pki: pki, cfg: cfg, addr: h1.addr, desks: map[string]*testDesk{}}
 	for _, d := range testDesks {
 		dk := e.newDesk(d.Name, e.url())
-		c, err := NewClient(ClientConfig{HubURL: "https://" + h1.addr, HubURLs: []string{"https://" + h2.addr}, TLS: dk.client.cfg.TLS,
-			Log: dk.log, BatchSize: 50, PullLimit: 50, RequestTimeout: 10 * time.Second})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(c.Close)
-		dk.client = c
+		dk.client = e.clientTuned(d.Name, "https://"+h1.addr, dk.log, func(c *ClientConfig) {
+			c.HubURLs = []string{"https://" + h2.addr}
+			c.BatchSize, c.PullLimit, c.RequestTimeout = 50, 50, 10*time.Second
+			if d.Name == "us-1" {
+				c.BatchSize = 500
+			}
+		})
 		e.desks[d.Name] = dk
 	}
 	w := &workload{t: t, rng: rand.New(rand.NewPCG(3, 3))}
@@ -91,7 +91,6 @@ func TestPGFailoverHubKilledMidPush(t *testing.T) {
 	}
 	var resent atomic.Int64
 	us := e.desks["us-1"]
-	us.client.cfg.BatchSize = 500
 	bulkCase := us.createCase(t, "EC-PN")
 	for trial := 0; trial < 2; trial++ {
 		for _, d := range e.desks {

@@ -284,7 +284,7 @@ func TestPGUnreachableDatabaseAnswers503(t *testing.T) {
 func TestPGDatabaseStopsMidBatch(t *testing.T) {
 	e := newPGTestEnv(t)
 	us := e.desks["us-1"]
-	us.client.cfg.BatchSize = 1000
+	us.client = e.clientTuned("us-1", e.url(), us.log, func(c *ClientConfig) { c.BatchSize = 1000 })
 	caseID := us.createCase(t, "EC-PN")
 	us.sync(t)
 	ctx := context.Background()
