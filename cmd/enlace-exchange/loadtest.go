@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -62,8 +62,8 @@ func loadtestCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if rep.lost+rep.duplicated+rep.leaked > 0 {
-		return fmt.Errorf("the load test found %d lost, %d duplicated and %d misdelivered events", rep.lost, rep.duplicated, rep.leaked)
+	if rep.lost+rep.duplicated+rep.leaked+rep.rejected > 0 {
+		return fmt.Errorf("the load test found %d lost, %d duplicated, %d misdelivered and %d rejected events", rep.lost, rep.duplicated, rep.leaked, rep.rejected)
 	}
 	return nil
 }
@@ -137,12 +137,12 @@ type memLog struct {
 	delivered map[string]int   // event ID -> times a pull delivered it
 	seqs      map[string]int64 // event ID -> hub seq, as delivered
 	cursor    int64
-	marker    string // case IDs of this run contain it; events of earlier runs are only counted
+	runCases  map[string]bool // the cases of this run; events of earlier runs are only counted
 	earlier   int
 }
 
-func newMemLog(marker string) *memLog {
-	return &memLog{marker: marker, acked: map[string]int64{}, rejected: map[string]string{}, delivered: map[string]int{}, seqs: map[string]int64{}}
+func newMemLog(runCases map[string]bool) *memLog {
+	return &memLog{runCases: runCases, acked: map[string]int64{}, rejected: map[string]string{}, delivered: map[string]int{}, seqs: map[string]int64{}}
 }
 
 func (l *memLog) add(evs []cases.Event) {
@@ -189,7 +189,7 @@ func (l *memLog) Apply(_ context.Context, evs []exchange.Delivered, next int64) 
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, d := range evs {
-		if !strings.Contains(d.Event.CaseID, l.marker) {
+		if !l.runCases[d.Event.CaseID] {
 			l.earlier++
 			continue
 		}
@@ -214,9 +214,16 @@ func runLoadTest(ctx context.Context, o loadOptions, out io.Writer) (loadReport,
 		return rep, err
 	}
 	agencies := []string{"US-CBP", "EC-PN"}
-	run := make([]byte, 3)
-	rand.Read(run)
-	runID := strings.ToUpper(hex.EncodeToString(run))
+	// The run's cases are numbered like any case (the hub's rule book
+	// checks case numbers): desk 99 of each agency, sequence numbers from a
+	// random base, so runs against one database rarely meet.
+	var rb [4]byte
+	rand.Read(rb[:])
+	base := 1000 * (1 + int(binary.BigEndian.Uint32(rb[:])%999_999))
+	runCases := map[string]bool{}
+	for i := 0; i < o.desks; i++ {
+		runCases[cases.CaseNumber(agencies[i%2], 2026, 99, base+i)] = true
+	}
 	var desks []*loadDesk
 	for i := 0; i < o.desks; i++ {
 		agency := agencies[i%2]
@@ -233,9 +240,9 @@ func runLoadTest(ctx context.Context, o loadOptions, out io.Writer) (loadReport,
 			return rep, err
 		}
 		d := &loadDesk{name: fmt.Sprintf("load-%s-%d", strings.ToLower(agency), i), agency: agency, officer: officer,
-			keys: exchange.NewKeyring(files.KeyDir), log: newMemLog("-LT" + runID + "-"), ids: cases.NewIDs(cases.SystemClock{}),
+			keys: exchange.NewKeyring(files.KeyDir), log: newMemLog(runCases), ids: cases.NewIDs(cases.SystemClock{}),
 			hlc: cases.NewHLClock(cases.SystemClock{}, cases.HLC{}), shared: i%4 < 2,
-			caseID: fmt.Sprintf("%s-LT%s-%03d", agency, runID, i)}
+			caseID: cases.CaseNumber(agency, 2026, 99, base+i)}
 		d.client, err = exchange.NewClient(exchange.ClientConfig{HubURL: o.hubs[i%len(o.hubs)], HubURLs: rotate(o.hubs, i), TLS: tlsCfg,
 			Log: d.log, BatchSize: exchange.MaxPushEvents, RequestTimeout: 30 * time.Second})
 		if err != nil {
