@@ -364,7 +364,7 @@ func (c *Client) push(ctx context.Context, r *Round) error {
 		}
 		for i, a := range resp.Acks {
 			if a.ID != req.Events[i].ID {
-				return fmt.Errorf("push: acknowledgement %d is for %q, not event %s", i, clip(a.ID), req.Events[i].ID)
+				return fmt.Errorf("push: acknowledgement %d is for %q, not event %s", i, Clip(a.ID), req.Events[i].ID)
 			}
 			switch a.Status {
 			case AckStored, AckDuplicate:
@@ -376,7 +376,7 @@ func (c *Client) push(ctx context.Context, r *Round) error {
 				r.Rejected++
 				r.addError(a.Error)
 			default:
-				return fmt.Errorf("push: acknowledgement %d has unknown status %q", i, clip(a.Status))
+				return fmt.Errorf("push: acknowledgement %d has unknown status %q", i, Clip(a.Status))
 			}
 		}
 		r.Pushed += len(req.Events)
@@ -471,7 +471,7 @@ func (c *Client) verify(ctx context.Context, in []WireDelivered, r *Round) ([]De
 	for i := range out {
 		evs[i] = out[i].Event
 	}
-	verifyAll(evs, keys, errs)
+	VerifyAll(evs, keys, errs)
 	good := out[:0]
 	for i := range out {
 		if errs[i] != nil {

@@ -22,6 +22,7 @@ import (
 
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/exchange"
+	"github.com/enlace-desk/enlace/exchange/hub"
 )
 
 // Bounds of a load test: it is for loopback hubs on one machine.
@@ -434,8 +435,8 @@ func rotate(hubs []string, i int) []string {
 
 // loadDevPKIDesks finds, in a directory written by init, one desk of each
 // agency: DIR/desks/NAME/{desk.pem,desk.key,hub-ca.pem,officers/}.
-func loadDevPKIDesks(dir string) (map[string]exchange.DeskFiles, []exchange.OfficerConfig, error) {
-	cfg, err := exchange.LoadHubConfig(filepath.Join(dir, "hub.json"))
+func loadDevPKIDesks(dir string) (map[string]hub.DeskFiles, []hub.OfficerConfig, error) {
+	cfg, err := hub.LoadHubConfig(filepath.Join(dir, "hub.json"))
 	if err != nil {
 		return nil, nil, fmt.Errorf("--pki %s: %w", dir, err)
 	}
@@ -443,10 +444,10 @@ func loadDevPKIDesks(dir string) (map[string]exchange.DeskFiles, []exchange.Offi
 	if err != nil {
 		return nil, nil, fmt.Errorf("--pki %s: no desks directory: %w", dir, err)
 	}
-	out := map[string]exchange.DeskFiles{}
+	out := map[string]hub.DeskFiles{}
 	for _, e := range entries {
 		ddir := filepath.Join(dir, "desks", e.Name())
-		files := exchange.DeskFiles{Name: e.Name(), CertFile: filepath.Join(ddir, "desk.pem"), KeyFile: filepath.Join(ddir, "desk.key"),
+		files := hub.DeskFiles{Name: e.Name(), CertFile: filepath.Join(ddir, "desk.pem"), KeyFile: filepath.Join(ddir, "desk.key"),
 			HubCAFile: filepath.Join(ddir, "hub-ca.pem"), KeyDir: filepath.Join(ddir, "officers")}
 		tlsCfg, err := files.TLSConfig()
 		if err != nil {
@@ -457,7 +458,7 @@ func loadDevPKIDesks(dir string) (map[string]exchange.DeskFiles, []exchange.Offi
 			continue
 		}
 		files.Agency = leaf.Subject.Organization[0]
-		if _, ok := out[files.Agency]; !ok && slices.ContainsFunc(cfg.Agencies, func(a exchange.AgencyConfig) bool { return a.Code == files.Agency }) {
+		if _, ok := out[files.Agency]; !ok && slices.ContainsFunc(cfg.Agencies, func(a hub.AgencyConfig) bool { return a.Code == files.Agency }) {
 			out[files.Agency] = files
 		}
 	}
@@ -469,7 +470,7 @@ func loadDevPKIDesks(dir string) (map[string]exchange.DeskFiles, []exchange.Offi
 
 // firstOfficer returns the first registered officer of agency whose
 // signing key is in keyDir.
-func firstOfficer(officers []exchange.OfficerConfig, keyDir, agency string) (string, error) {
+func firstOfficer(officers []hub.OfficerConfig, keyDir, agency string) (string, error) {
 	for _, o := range officers {
 		if o.Agency != agency {
 			continue

@@ -9,17 +9,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/enlace-desk/enlace/exchange"
+	"github.com/enlace-desk/enlace/exchange/hub"
 )
 
 // startHub runs a hub of the PKI in dir on a free loopback port.
 func startHub(t *testing.T, dir string) string {
 	t.Helper()
-	cfg, err := exchange.LoadHubConfig(filepath.Join(dir, "hub.json"))
+	cfg, err := hub.LoadHubConfig(filepath.Join(dir, "hub.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	hub, err := exchange.NewHub(cfg)
+	hub, err := hub.NewHub(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

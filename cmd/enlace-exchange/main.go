@@ -26,7 +26,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/enlace-desk/enlace/exchange"
+	"github.com/enlace-desk/enlace/exchange/hub"
 )
 
 const usage = `usage:
@@ -89,7 +89,7 @@ func initCmd(args []string, stdout, stderr io.Writer) error {
 	} else if fs.NArg() != 0 || dir == "" {
 		return usageError("init needs exactly one directory")
 	}
-	pki, err := exchange.InitDevPKI(dir, exchange.DevPKIOptions{Listen: *listen})
+	pki, err := hub.InitDevPKI(dir, hub.DevPKIOptions{Listen: *listen})
 	if err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func serveCmd(args []string, stderr io.Writer) error {
 	if *config == "" || fs.NArg() != 0 {
 		return usageError("serve needs --config FILE")
 	}
-	cfg, err := exchange.LoadHubConfig(*config)
+	cfg, err := hub.LoadHubConfig(*config)
 	if err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func serveCmd(args []string, stderr io.Writer) error {
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	slog.SetDefault(logger)
-	hub, err := exchange.NewHub(cfg)
+	hub, err := hub.NewHub(cfg)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package exchange
+package hub
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/exchange"
 )
 
 const benchEvents = 100_000
@@ -62,7 +63,7 @@ func (l *queueLog) Pending(context.Context) (int, error) {
 	return len(l.unsent), nil
 }
 
-func (l *queueLog) Acknowledge(_ context.Context, acks []Ack) error {
+func (l *queueLog) Acknowledge(_ context.Context, acks []exchange.Ack) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, a := range acks {
@@ -127,9 +128,9 @@ type countingLog struct {
 
 func (l *countingLog) Unsent(context.Context, int) ([]cases.Event, error) { return nil, nil }
 func (l *countingLog) Pending(context.Context) (int, error)               { return 0, nil }
-func (l *countingLog) Acknowledge(context.Context, []Ack) error           { return nil }
+func (l *countingLog) Acknowledge(context.Context, []exchange.Ack) error  { return nil }
 func (l *countingLog) Cursor(context.Context) (int64, error)              { return l.cursor.Load(), nil }
-func (l *countingLog) Apply(_ context.Context, evs []Delivered, next int64) error {
+func (l *countingLog) Apply(_ context.Context, evs []exchange.Delivered, next int64) error {
 	l.applied.Add(int64(len(evs)))
 	l.cursor.Store(next)
 	return nil
@@ -217,7 +218,7 @@ func BenchmarkPushTwoHubs100k(b *testing.B) {
 		b.StartTimer()
 		start, cpu0 := time.Now(), cpuTime()
 		var wg sync.WaitGroup
-		rounds := make([]Round, 2)
+		rounds := make([]exchange.Round, 2)
 		errs := make([]error, 2)
 		for k, d := range []*testDesk{d1, d2} {
 			wg.Add(1)
@@ -253,7 +254,7 @@ func BenchmarkPullTwoHubs100k(b *testing.B) {
 	var total, cpu time.Duration
 	for i := 0; i < b.N; i++ {
 		logs := []*countingLog{{}, {}}
-		clients := []*Client{e.client("ec-1", e.url(), logs[0]), e.client("ec-1", url2, logs[1])}
+		clients := []*exchange.Client{e.client("ec-1", e.url(), logs[0]), e.client("ec-1", url2, logs[1])}
 		start, cpu0 := time.Now(), cpuTime()
 		var wg sync.WaitGroup
 		errs := make([]error, 2)
@@ -296,13 +297,13 @@ func BenchmarkCatchUp1M(b *testing.B) {
 	evs := make([]cases.Event, batch)
 	for done := 0; done < n-1; done += batch {
 		k := min(batch, n-1-done)
-		parallel(k, func(i int) {
+		exchange.Parallel(k, func(i int) {
 			a := cases.Annotation{ID: d.ids.New(), CaseID: caseID, Kind: cases.AnnNote, Author: d.officer.ID,
 				Text: fmt.Sprintf("Catch-up note %d: subject seen at the checkpoint, documents checked.", done+i)}
 			body, _ := json.Marshal(a)
 			ev := cases.Event{ID: a.ID, Author: d.officer.ID, Device: d.name, HLC: d.hlc.Now(), Kind: cases.EventAnnotationAdded,
 				CaseID: caseID, Agency: d.agency, Payload: body}
-			if err := SignEvent(&ev, d.keys); err != nil {
+			if err := exchange.SignEvent(&ev, d.keys); err != nil {
 				panic(err)
 			}
 			evs[i] = ev
@@ -311,7 +312,7 @@ func BenchmarkCatchUp1M(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if acks[k-1].Status != AckStored {
+		if acks[k-1].Status != exchange.AckStored {
 			b.Fatalf("ack %+v", acks[k-1])
 		}
 	}

@@ -1,4 +1,4 @@
-package exchange
+package hub
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/exchange"
 )
 
 // deadURL is an https:// address on loopback where nothing listens.
@@ -34,7 +35,7 @@ func TestClientFailsOverToNextHub(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c2, err := NewClient(ClientConfig{HubURL: dead, HubURLs: []string{e.url()}, TLS: tlsCfg, Log: us.log})
+	c2, err := exchange.NewClient(exchange.ClientConfig{HubURL: dead, HubURLs: []string{e.url()}, TLS: tlsCfg, Log: us.log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +49,7 @@ func TestClientFailsOverToNextHub(t *testing.T) {
 	if st := c2.Status(); st.Hub != e.url() || !st.Connected {
 		t.Fatalf("status after failing over: %+v", st)
 	}
-	if _, err := NewClient(ClientConfig{HubURL: e.url(), HubURLs: []string{"http://127.0.0.1:1"}, TLS: tlsCfg, Log: us.log}); err == nil {
+	if _, err := exchange.NewClient(exchange.ClientConfig{HubURL: e.url(), HubURLs: []string{"http://127.0.0.1:1"}, TLS: tlsCfg, Log: us.log}); err == nil {
 		t.Fatal("a plain http:// hub address was accepted")
 	}
 	e.desks["ec-1"].sync(t)
@@ -76,7 +77,7 @@ func TestPGFailoverHubKilledMidPush(t *testing.T) {
 	e := &testEnv{t: t, dir: dir, pki: pki, cfg: cfg, addr: h1.addr, desks: map[string]*testDesk{}}
 	for _, d := range testDesks {
 		dk := e.newDesk(d.Name, e.url())
-		dk.client = e.clientTuned(d.Name, "https://"+h1.addr, dk.log, func(c *ClientConfig) {
+		dk.client = e.clientTuned(d.Name, "https://"+h1.addr, dk.log, func(c *exchange.ClientConfig) {
 			c.HubURLs = []string{"https://" + h2.addr}
 			c.BatchSize, c.PullLimit, c.RequestTimeout = 50, 50, 10*time.Second
 			if d.Name == "us-1" {

@@ -1,4 +1,4 @@
-package exchange
+package hub
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/enlace-desk/enlace/exchange"
 )
 
 // TestMain lets the test binary double as a hub process for the crash tests:
@@ -114,7 +116,7 @@ func TestHubSurvivesSIGKILL(t *testing.T) {
 	e := &testEnv{t: t, dir: dir, pki: pki, cfg: cfg, addr: child.addr, desks: map[string]*testDesk{}}
 	for _, d := range testDesks {
 		dk := e.newDesk(d.Name, e.url())
-		dk.client = e.clientTuned(d.Name, e.url(), dk.log, func(c *ClientConfig) {
+		dk.client = e.clientTuned(d.Name, e.url(), dk.log, func(c *exchange.ClientConfig) {
 			c.BatchSize = 40 // many transactions to land in
 			c.PullLimit = 40
 		})

@@ -1,4 +1,4 @@
-package exchange
+package hub
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/exchange"
 )
 
 // storedEvent is what a store knows of an event it already holds: enough to
@@ -49,7 +50,7 @@ type plannedDelivery struct {
 // sequence order, the cases they changed, and the acks. Both stores write a
 // plan as it is; only the way they read and write differs.
 type batchPlan struct {
-	acks       []Ack
+	acks       []exchange.Ack
 	events     []plannedEvent
 	deliveries []plannedDelivery
 	cases      []*CaseState // changed cases, in the order first changed
@@ -64,12 +65,12 @@ type batchPlan struct {
 // are the highest sequence number and delivery position stored so far; the
 // caller holds the store's writer lock, so nobody else hands them out.
 func planBatch(ctx context.Context, r batchReader, evs []cases.Event, known []string, lastSeq, lastPos int64) (*batchPlan, error) {
-	p := &batchPlan{acks: make([]Ack, len(evs)), lastSeq: lastSeq, lastPos: lastPos}
+	p := &batchPlan{acks: make([]exchange.Ack, len(evs)), lastSeq: lastSeq, lastPos: lastPos}
 	ids := make([]string, 0, len(evs))
 	var caseIDs []string
 	for i := range evs {
 		ids = append(ids, evs[i].ID)
-		if caseKind(evs[i].Kind) && !slices.Contains(caseIDs, evs[i].CaseID) {
+		if exchange.CaseKind(evs[i].Kind) && !slices.Contains(caseIDs, evs[i].CaseID) {
 			caseIDs = append(caseIDs, evs[i].CaseID)
 		}
 	}
@@ -95,16 +96,16 @@ func planBatch(ctx context.Context, r batchReader, evs []cases.Event, known []st
 		digest := digests[i]
 		if o, ok := old[ev.ID]; ok {
 			if string(o.digest) == string(digest) {
-				p.acks[i] = Ack{ID: ev.ID, Status: AckDuplicate, Seq: o.seq, Conflict: o.conflict}
+				p.acks[i] = exchange.Ack{ID: ev.ID, Status: exchange.AckDuplicate, Seq: o.seq, Conflict: o.conflict}
 			} else {
-				reject(&p.acks[i], eventErr(ev.ID, cases.ECONFLICT, "replay: the hub already holds a different event with this ID (seq %d)", o.seq))
+				reject(&p.acks[i], exchange.EventErr(ev.ID, cases.ECONFLICT, "replay: the hub already holds a different event with this ID (seq %d)", o.seq))
 			}
 			continue
 		}
 		var rcpt, added []string
 		var conflict bool
 		var next *CaseState
-		if caseKind(ev.Kind) {
+		if exchange.CaseKind(ev.Kind) {
 			a, aerr := admit(ev, states[ev.CaseID], known)
 			if aerr != nil {
 				reject(&p.acks[i], aerr)
@@ -142,7 +143,7 @@ func planBatch(ctx context.Context, r batchReader, evs []cases.Event, known []st
 		}
 		old[ev.ID] = storedEvent{seq: seq, digest: digest, conflict: conflict}
 		p.events = append(p.events, plannedEvent{seq: seq, ev: ev, digest: digest, conflict: conflict})
-		p.acks[i] = Ack{ID: ev.ID, Status: AckStored, Seq: seq, Conflict: conflict}
+		p.acks[i] = exchange.Ack{ID: ev.ID, Status: exchange.AckStored, Seq: seq, Conflict: conflict}
 	}
 	for _, id := range dirty {
 		p.cases = append(p.cases, states[id])
@@ -158,6 +159,48 @@ func digestOf(ev *cases.Event) []byte {
 // digestsOf hashes the events' signing bytes, on all cores for a large batch.
 func digestsOf(evs []cases.Event) [][]byte {
 	out := make([][]byte, len(evs))
-	parallel(len(evs), func(i int) { out[i] = digestOf(&evs[i]) })
+	exchange.Parallel(len(evs), func(i int) { out[i] = digestOf(&evs[i]) })
 	return out
+}
+
+// pullLimit is the page size a Pull uses for the limit asked.
+func pullLimit(limit int) int {
+	if limit <= 0 || limit > exchange.MaxPullEvents {
+		return exchange.MaxPullEvents
+	}
+	return limit
+}
+
+// pullRows is what pullPage needs of a store's query result (database/sql's
+// or pgx's rows).
+type pullRows interface {
+	Next() bool
+	Err() error
+}
+
+// pullPage builds a pull response from rows of deliveries after the cursor
+// after, ordered by position and asked for limit+1: at most limit events
+// and about MaxPullBytes of payload, More when rows remain. scan reads the
+// current row.
+func pullPage(after int64, limit int, rows pullRows, scan func(pos *int64, d *exchange.WireDelivered) error) (exchange.PullResponse, error) {
+	resp := exchange.PullResponse{Events: []exchange.WireDelivered{}, Next: after}
+	size := 0
+	for rows.Next() {
+		if len(resp.Events) == limit || size > exchange.MaxPullBytes {
+			resp.More = true
+			break
+		}
+		var d exchange.WireDelivered
+		var pos int64
+		if err := scan(&pos, &d); err != nil {
+			return resp, cases.Wrap(cases.ESTORAGE, err, "hub store")
+		}
+		size += len(d.Event.Payload) + 512
+		resp.Events = append(resp.Events, d)
+		resp.Next = pos
+	}
+	if err := rows.Err(); err != nil {
+		return resp, cases.Wrap(cases.ESTORAGE, err, "hub store")
+	}
+	return resp, nil
 }

@@ -1,19 +1,17 @@
-package exchange
+package hub
 
 import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/exchange"
 )
 
 // HubConfig configures a hub. It is stored as JSON (see docs/sync.md);
@@ -64,7 +62,7 @@ func LoadHubConfig(path string) (HubConfig, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&cfg); err != nil {
-		return cfg, jsonErr(path, dec, err)
+		return cfg, exchange.JSONError(path, dec, err)
 	}
 	base := filepath.Dir(path)
 	abs := func(p *string) {
@@ -102,7 +100,7 @@ func (cfg *HubConfig) validate() error {
 	}
 	var codes []string
 	for i, a := range cfg.Agencies {
-		if !validAgency(a.Code) {
+		if !exchange.ValidAgency(a.Code) {
 			return cases.Errorf(cases.EINVALID, "hub configuration: agencies[%d].code %q is not an agency code like US-CBP", i, a.Code)
 		}
 		if slices.Contains(codes, a.Code) {
@@ -112,7 +110,7 @@ func (cfg *HubConfig) validate() error {
 	}
 	var ids []string
 	for i, o := range cfg.Officers {
-		if err := checkOfficerID(o.ID); err != nil {
+		if err := exchange.CheckOfficerID(o.ID); err != nil {
 			return cases.Errorf(cases.EINVALID, "hub configuration: officers[%d].id: %v", i, err)
 		}
 		if slices.Contains(ids, o.ID) {
@@ -180,7 +178,7 @@ func parseStoreURL(spec string) (kind, target string, err error) {
 		// Whatever stands before an @ may be a password: leave it out.
 		shown = "…@" + shown[at+1:]
 	}
-	return "", "", cases.Errorf(cases.EINVALID, "hub store %q: must be sqlite:PATH or a postgres:// URL", clip(shown))
+	return "", "", cases.Errorf(cases.EINVALID, "hub store %q: must be sqlite:PATH or a postgres:// URL", exchange.Clip(shown))
 }
 
 // OpenHubStore opens the store a store URL names (see HubConfig.StoreURL)
@@ -194,49 +192,4 @@ func OpenHubStore(ctx context.Context, spec string, agencies []string) (HubStore
 		return OpenPGHub(ctx, target, agencies, nil)
 	}
 	return OpenSQLiteHub(target, agencies, nil)
-}
-
-// loadCAPool reads the PEM certificates of a CA file.
-func loadCAPool(path string) (*x509.CertPool, []*x509.Certificate, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, cases.Wrap(cases.ENOTFOUND, err, "cannot read CA file")
-	}
-	pool := x509.NewCertPool()
-	var certs []*x509.Certificate
-	for rest := data; ; {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			break
-		}
-		if block.Type != "CERTIFICATE" {
-			continue
-		}
-		c, err := x509.ParseCertificate(block.Bytes)
-		if err != nil {
-			return nil, nil, cases.Wrap(cases.EINVALID, err, "%s: bad certificate", path)
-		}
-		pool.AddCert(c)
-		certs = append(certs, c)
-	}
-	if len(certs) == 0 {
-		return nil, nil, cases.Errorf(cases.EINVALID, "%s holds no PEM certificate", path)
-	}
-	return pool, certs, nil
-}
-
-// DeskTLSConfig builds a desk's TLS client configuration: its certificate
-// and key (issued by its agency's CA) and the CA that issued the hub's
-// certificate.
-func DeskTLSConfig(hubCAFile, certFile, keyFile string) (*tls.Config, error) {
-	pool, _, err := loadCAPool(hubCAFile)
-	if err != nil {
-		return nil, err
-	}
-	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
-	if err != nil {
-		return nil, cases.Wrap(cases.EINVALID, err, "cannot load the desk certificate %s", certFile)
-	}
-	return &tls.Config{RootCAs: pool, Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS13}, nil
 }

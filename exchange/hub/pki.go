@@ -1,4 +1,4 @@
-package exchange
+package hub
 
 import (
 	"crypto"
@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/exchange"
 )
 
 // DevDesk is a demo desk for InitDevPKI: its name (the certificate's common
@@ -76,7 +77,7 @@ type DeskFiles struct {
 
 // TLSConfig loads the desk's TLS client configuration.
 func (d DeskFiles) TLSConfig() (*tls.Config, error) {
-	return DeskTLSConfig(d.HubCAFile, d.CertFile, d.KeyFile)
+	return exchange.DeskTLSConfig(d.HubCAFile, d.CertFile, d.KeyFile)
 }
 
 // InitDevPKI creates a development PKI and hub configuration in dir:
@@ -138,7 +139,7 @@ func InitDevPKI(dir string, opts DevPKIOptions) (*DevPKI, error) {
 	agencyCA := map[string]*x509.Certificate{}
 	agencyKey := map[string]crypto.Signer{}
 	for _, a := range opts.Agencies {
-		if !validAgency(a.Code) {
+		if !exchange.ValidAgency(a.Code) {
 			return nil, cases.Errorf(cases.EINVALID, "%q is not an agency code like US-CBP", a.Code)
 		}
 		ca, key, err := newCA(a.Code+" Desk CA", a.Code, notBefore, notAfter)
@@ -160,7 +161,7 @@ func InitDevPKI(dir string, opts DevPKIOptions) (*DevPKI, error) {
 		if !ok {
 			return nil, cases.Errorf(cases.EINVALID, "desk %s belongs to unknown agency %q", d.Name, d.Agency)
 		}
-		if err := checkOfficerID(d.Name); err != nil { // same alphabet: it names a directory
+		if err := exchange.CheckOfficerID(d.Name); err != nil { // same alphabet: it names a directory
 			return nil, cases.Errorf(cases.EINVALID, "desk name: %v", err)
 		}
 		ddir := filepath.Join(dir, "desks", d.Name)
@@ -187,19 +188,11 @@ func InitDevPKI(dir string, opts DevPKIOptions) (*DevPKI, error) {
 			var key []byte
 			if p, ok := pub[o.ID]; ok {
 				key = p
-				src, _ := officerKeyFile(firstDeskKeyDir(dir, opts.Desks, d.Agency), o.ID)
-				dst, _ := officerKeyFile(files.KeyDir, o.ID)
-				if _, err := os.Stat(dst); err != nil {
-					priv, err := readOfficerKey(src)
-					if err != nil {
-						return nil, err
-					}
-					if err := writeOfficerKey(dst, priv); err != nil {
-						return nil, err
-					}
+				if err := exchange.CopyOfficerKey(firstDeskKeyDir(dir, opts.Desks, d.Agency), files.KeyDir, o.ID); err != nil {
+					return nil, err
 				}
 			} else {
-				priv, err := LoadOrCreateOfficerKey(files.KeyDir, o.ID)
+				priv, err := exchange.LoadOrCreateOfficerKey(files.KeyDir, o.ID)
 				if err != nil {
 					return nil, err
 				}
@@ -216,7 +209,7 @@ func InitDevPKI(dir string, opts DevPKIOptions) (*DevPKI, error) {
 		key, ok := pub[o.ID]
 		if !ok {
 			// No desk of the agency: keep the key beside the agency CA.
-			priv, err := LoadOrCreateOfficerKey(filepath.Join(dir, "agencies", o.Agency, "officers"), o.ID)
+			priv, err := exchange.LoadOrCreateOfficerKey(filepath.Join(dir, "agencies", o.Agency, "officers"), o.ID)
 			if err != nil {
 				return nil, err
 			}

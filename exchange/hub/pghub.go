@@ -1,4 +1,4 @@
-package exchange
+package hub
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/exchange"
 )
 
 // pgMigrations are the PostgreSQL schema's numbered migrations,
@@ -207,8 +208,8 @@ func (h *PGHub) Close() error {
 // Accept implements HubStore: one transaction per batch. It locks the
 // counters row, so batches from every hub process on the database are
 // decided and committed one after another; planBatch decides, COPY writes.
-func (h *PGHub) Accept(ctx context.Context, desk DeskIdentity, evs []cases.Event) ([]Ack, error) {
-	var acks []Ack
+func (h *PGHub) Accept(ctx context.Context, desk DeskIdentity, evs []cases.Event) ([]exchange.Ack, error) {
+	var acks []exchange.Ack
 	err := pgx.BeginFunc(ctx, h.pool, func(tx pgx.Tx) error {
 		var lastSeq, lastPos int64
 		if err := tx.QueryRow(ctx, `SELECT last_seq, last_pos FROM hub_counters WHERE one = 1 FOR UPDATE`).Scan(&lastSeq, &lastPos); err != nil {
@@ -321,41 +322,23 @@ func (r pgReader) caseSeqs(ctx context.Context, caseID string) ([]int64, error) 
 }
 
 // Pull implements HubStore.
-func (h *PGHub) Pull(ctx context.Context, agency string, after int64, limit int) (PullResponse, error) {
-	if limit <= 0 || limit > MaxPullEvents {
-		limit = MaxPullEvents
-	}
-	resp := PullResponse{Events: []WireDelivered{}, Next: after}
+func (h *PGHub) Pull(ctx context.Context, agency string, after int64, limit int) (exchange.PullResponse, error) {
+	limit = pullLimit(limit)
 	rows, err := h.pool.Query(ctx, `SELECT d.pos, e.seq, e.conflict, e.id, e.author, e.device, e.hlc, e.kind, e.case_id, e.agency, e.shared_with, e.payload, e.signature
 		FROM deliveries d JOIN events e ON e.seq = d.event_seq
 		WHERE d.agency = $1 AND d.pos > $2 ORDER BY d.pos LIMIT $3`, agency, after, limit+1)
 	if err != nil {
-		return resp, cases.Wrap(cases.ESTORAGE, err, "hub store")
+		return exchange.PullResponse{}, cases.Wrap(cases.ESTORAGE, err, "hub store")
 	}
 	defer rows.Close()
-	size := 0
-	for rows.Next() {
-		if len(resp.Events) == limit || size > MaxPullBytes {
-			resp.More = true
-			break
-		}
-		var d WireDelivered
-		var pos int64
+	return pullPage(after, limit, rows, func(pos *int64, d *exchange.WireDelivered) error {
 		w := &d.Event
-		if err := rows.Scan(&pos, &d.Seq, &d.Conflict, &w.ID, &w.Author, &w.Device, &w.HLC, &w.Kind, &w.CaseID, &w.Agency, &w.SharedWith, &w.Payload, &w.Signature); err != nil {
-			return resp, cases.Wrap(cases.ESTORAGE, err, "hub store")
-		}
+		err := rows.Scan(pos, &d.Seq, &d.Conflict, &w.ID, &w.Author, &w.Device, &w.HLC, &w.Kind, &w.CaseID, &w.Agency, &w.SharedWith, &w.Payload, &w.Signature)
 		if len(w.SharedWith) == 0 {
 			w.SharedWith = nil
 		}
-		size += len(w.Payload) + 512
-		resp.Events = append(resp.Events, d)
-		resp.Next = pos
-	}
-	if err := rows.Err(); err != nil {
-		return resp, cases.Wrap(cases.ESTORAGE, err, "hub store")
-	}
-	return resp, nil
+		return err
+	})
 }
 
 // CaseState implements HubStore.

@@ -1,4 +1,4 @@
-package exchange
+package hub
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/exchange"
 	"github.com/enlace-desk/enlace/exchange/faultproxy"
 )
 
@@ -87,7 +88,7 @@ func TestPGSeveralHubsNoReaderSeesAGap(t *testing.T) {
 					return
 				}
 				for _, a := range acks {
-					if a.Status != AckStored {
+					if a.Status != exchange.AckStored {
 						errs <- fmt.Errorf("ack %+v", a)
 						return
 					}
@@ -284,7 +285,7 @@ func TestPGUnreachableDatabaseAnswers503(t *testing.T) {
 func TestPGDatabaseStopsMidBatch(t *testing.T) {
 	e := newPGTestEnv(t)
 	us := e.desks["us-1"]
-	us.client = e.clientTuned("us-1", e.url(), us.log, func(c *ClientConfig) { c.BatchSize = 1000 })
+	us.client = e.clientTuned("us-1", e.url(), us.log, func(c *exchange.ClientConfig) { c.BatchSize = 1000 })
 	caseID := us.createCase(t, "EC-PN")
 	us.sync(t)
 	ctx := context.Background()

@@ -1,4 +1,4 @@
-package exchange
+package hub
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/exchange"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver
 )
@@ -139,7 +140,7 @@ func (h *SQLiteHub) Close() error {
 
 // Accept implements HubStore: one transaction per batch, decided by
 // planBatch and written with multi-row inserts.
-func (h *SQLiteHub) Accept(ctx context.Context, desk DeskIdentity, evs []cases.Event) ([]Ack, error) {
+func (h *SQLiteHub) Accept(ctx context.Context, desk DeskIdentity, evs []cases.Event) ([]exchange.Ack, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	tx, err := h.db.BeginTx(ctx, nil)
@@ -320,11 +321,11 @@ func (r sqliteReader) caseSeqs(ctx context.Context, caseID string) ([]int64, err
 	return out, rows.Err()
 }
 
-func reject(a *Ack, err error) {
-	a.Status = AckRejected
+func reject(a *exchange.Ack, err error) {
+	a.Status = exchange.AckRejected
 	a.Seq = 0
 	a.Code = cases.ErrorCode(err)
-	var ee *EventError
+	var ee *exchange.EventError
 	if errors.As(err, &ee) {
 		a.Code = ee.Code
 	}
@@ -346,40 +347,22 @@ func splitListNil(s string) []string {
 }
 
 // Pull implements HubStore.
-func (h *SQLiteHub) Pull(ctx context.Context, agency string, after int64, limit int) (PullResponse, error) {
-	if limit <= 0 || limit > MaxPullEvents {
-		limit = MaxPullEvents
-	}
-	resp := PullResponse{Events: []WireDelivered{}, Next: after}
+func (h *SQLiteHub) Pull(ctx context.Context, agency string, after int64, limit int) (exchange.PullResponse, error) {
+	limit = pullLimit(limit)
 	rows, err := h.db.QueryContext(ctx, `SELECT d.pos, e.seq, e.conflict, e.id, e.author, e.device, e.hlc, e.kind, e.case_id, e.agency, e.shared_with, e.payload, e.signature
 		FROM deliveries d JOIN events e ON e.seq = d.event_seq
 		WHERE d.agency = ? AND d.pos > ? ORDER BY d.pos LIMIT ?`, agency, after, limit+1)
 	if err != nil {
-		return resp, cases.Wrap(cases.ESTORAGE, err, "hub store")
+		return exchange.PullResponse{}, cases.Wrap(cases.ESTORAGE, err, "hub store")
 	}
 	defer rows.Close()
-	size := 0
-	for rows.Next() {
-		if len(resp.Events) == limit || size > MaxPullBytes {
-			resp.More = true
-			break
-		}
-		var d WireDelivered
-		var pos int64
+	return pullPage(after, limit, rows, func(pos *int64, d *exchange.WireDelivered) error {
 		var shared string
 		w := &d.Event
-		if err := rows.Scan(&pos, &d.Seq, &d.Conflict, &w.ID, &w.Author, &w.Device, &w.HLC, &w.Kind, &w.CaseID, &w.Agency, &shared, &w.Payload, &w.Signature); err != nil {
-			return resp, cases.Wrap(cases.ESTORAGE, err, "hub store")
-		}
+		err := rows.Scan(pos, &d.Seq, &d.Conflict, &w.ID, &w.Author, &w.Device, &w.HLC, &w.Kind, &w.CaseID, &w.Agency, &shared, &w.Payload, &w.Signature)
 		w.SharedWith = splitListNil(shared)
-		size += len(w.Payload) + 512
-		resp.Events = append(resp.Events, d)
-		resp.Next = pos
-	}
-	if err := rows.Err(); err != nil {
-		return resp, cases.Wrap(cases.ESTORAGE, err, "hub store")
-	}
-	return resp, nil
+		return err
+	})
 }
 
 // CaseState implements HubStore.

@@ -1,4 +1,4 @@
-package exchange
+package hub
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/exchange"
 	"github.com/enlace-desk/enlace/exchange/faultproxy"
 )
 
@@ -199,7 +200,7 @@ func TestConvergeThroughFaultyNetwork(t *testing.T) {
 			defer proxy.Close()
 			for _, name := range []string{"us-1", "us-2", "ec-1"} {
 				d := e.desks[name]
-				d.client = e.clientTuned(name, "https://"+proxy.Addr(), d.log, func(c *ClientConfig) {
+				d.client = e.clientTuned(name, "https://"+proxy.Addr(), d.log, func(c *exchange.ClientConfig) {
 					// A connection per request, so that every request meets a fault.
 					c.DisableKeepAlives = true
 					c.BatchSize = 7 // many requests, many faults
