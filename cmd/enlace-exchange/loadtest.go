@@ -35,7 +35,7 @@ const (
 // loadOptions configure a load test.
 type loadOptions struct {
 	hubs     []string      // hub URLs, https://127.0.0.1:PORT; every desk fails over between them
-	pki      string        // directory written by "enlace-exchange init"
+	pki      string        // directory written by "enlace-exchange init" (desk certificates are added to it)
 	desks    int           // simulated desks, split between the agencies
 	events   int           // stop creating events after this many
 	duration time.Duration // stop creating events after this long
@@ -228,9 +228,16 @@ func runLoadTest(ctx context.Context, o loadOptions, out io.Writer) (loadReport,
 	var desks []*loadDesk
 	for i := 0; i < o.desks; i++ {
 		agency := agencies[i%2]
-		files, ok := pki[agency]
+		first, ok := pki[agency]
 		if !ok {
 			return rep, fmt.Errorf("%s has no desk of %s", o.pki, agency)
+		}
+		// Each simulated desk has a certificate of its own (the hub takes one
+		// push at a time per desk), issued once by its agency's CA.
+		name := fmt.Sprintf("load-%s-%d", strings.ToLower(agency), i)
+		files, err := hub.AddDevDesk(o.pki, name, agency, first.KeyDir)
+		if err != nil {
+			return rep, fmt.Errorf("issuing a certificate for desk %s: %w", name, err)
 		}
 		officer, err := firstOfficer(officers, files.KeyDir, agency)
 		if err != nil {
@@ -240,7 +247,7 @@ func runLoadTest(ctx context.Context, o loadOptions, out io.Writer) (loadReport,
 		if err != nil {
 			return rep, err
 		}
-		d := &loadDesk{name: fmt.Sprintf("load-%s-%d", strings.ToLower(agency), i), agency: agency, officer: officer,
+		d := &loadDesk{name: name, agency: agency, officer: officer,
 			keys: exchange.NewKeyring(files.KeyDir), log: newMemLog(runCases), ids: cases.NewIDs(cases.SystemClock{}),
 			hlc: cases.NewHLClock(cases.SystemClock{}, cases.HLC{}), shared: i%4 < 2,
 			caseID: cases.CaseNumber(agency, 2026, 99, base+i)}

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/enlace-desk/enlace/cases"
@@ -310,4 +311,71 @@ func writePEM(path, typ string, der []byte, mode os.FileMode) error {
 		return cases.Wrap(cases.ESTORAGE, err, "cannot write %s", path)
 	}
 	return nil
+}
+
+// AddDevDesk issues one more desk certificate in a development PKI made by
+// InitDevPKI: CN name, O agency, signed by the agency's CA in
+// DIR/agencies/<agency>, with the exchange CA and copies of the officer keys
+// of keyDir (a desk of the same agency) in DIR/desks/<name>. The hub trusts
+// it at once: it trusts the agency's CA. A desk that already exists is
+// returned as it is.
+func AddDevDesk(dir, name, agency, keyDir string) (DeskFiles, error) {
+	ddir := filepath.Join(dir, "desks", name)
+	files := DeskFiles{Name: name, Agency: agency, CertFile: filepath.Join(ddir, "desk.pem"), KeyFile: filepath.Join(ddir, "desk.key"),
+		HubCAFile: filepath.Join(ddir, "hub-ca.pem"), KeyDir: filepath.Join(ddir, "officers")}
+	if err := exchange.CheckOfficerID(name); err != nil { // same alphabet: it names a directory
+		return files, cases.Errorf(cases.EINVALID, "desk name: %v", err)
+	}
+	if _, err := os.Stat(files.CertFile); err == nil {
+		return files, nil
+	}
+	adir := filepath.Join(dir, "agencies", agency)
+	_, certs, err := exchange.LoadCAPool(filepath.Join(adir, "ca.pem"))
+	if err != nil {
+		return files, err
+	}
+	ca := certs[0]
+	keyPEM, err := os.ReadFile(filepath.Join(adir, "ca.key"))
+	if err != nil {
+		return files, cases.Wrap(cases.ENOTFOUND, err, "agency %s has no CA key in %s", agency, adir)
+	}
+	block, _ := pem.Decode(keyPEM)
+	if block == nil {
+		return files, cases.Errorf(cases.EINVALID, "%s is not a PEM key", filepath.Join(adir, "ca.key"))
+	}
+	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		return files, cases.Wrap(cases.EINVALID, err, "%s", filepath.Join(adir, "ca.key"))
+	}
+	caKey, ok := k.(crypto.Signer)
+	if !ok {
+		return files, cases.Errorf(cases.EINVALID, "%s holds no signing key", filepath.Join(adir, "ca.key"))
+	}
+	cert, key, err := newLeaf(ca, caKey, pkix.Name{CommonName: name, Organization: []string{agency}},
+		x509.ExtKeyUsageClientAuth, time.Now().Add(-time.Hour), ca.NotAfter, nil, nil)
+	if err != nil {
+		return files, err
+	}
+	if err := writeCertKey(ddir, "desk", cert, key); err != nil {
+		return files, err
+	}
+	hubCA, err := os.ReadFile(filepath.Join(dir, "hub-ca.pem"))
+	if err != nil {
+		return files, cases.Wrap(cases.ENOTFOUND, err, "no exchange CA in %s", dir)
+	}
+	if err := os.WriteFile(files.HubCAFile, hubCA, 0o644); err != nil {
+		return files, cases.Wrap(cases.ESTORAGE, err, "cannot write %s", files.HubCAFile)
+	}
+	entries, err := os.ReadDir(keyDir)
+	if err != nil {
+		return files, cases.Wrap(cases.ENOTFOUND, err, "officer keys")
+	}
+	for _, e := range entries {
+		if id, ok := strings.CutSuffix(e.Name(), ".key"); ok {
+			if err := exchange.CopyOfficerKey(keyDir, files.KeyDir, id); err != nil {
+				return files, err
+			}
+		}
+	}
+	return files, nil
 }
