@@ -48,17 +48,19 @@ type DeskLog interface {
 // ClientConfig configures a desk's sync client. Zero fields take the
 // defaults in brackets.
 type ClientConfig struct {
-	HubURL         string      // "https://127.0.0.1:8443"
-	TLS            *tls.Config // the desk's certificate and the hub's CA (DeskTLSConfig)
-	Log            DeskLog
-	BatchSize      int           // events per push [500]
-	PullLimit      int           // events per pull page [1000]
-	Interval       time.Duration // between rounds while all is well [10s]
-	MinBackoff     time.Duration // first wait after a failed round [1s]
-	MaxBackoff     time.Duration // longest wait after failures [2m]
-	RequestTimeout time.Duration // one HTTP request [60s]
-	History        int           // rounds kept for Status [20]
-	Clock          cases.Clock   // [cases.SystemClock]
+	HubURL            string      // "https://127.0.0.1:8443"
+	HubURLs           []string    // more hubs on the same store, tried in turn when one fails (after HubURL)
+	TLS               *tls.Config // the desk's certificate and the hub's CA (DeskTLSConfig)
+	Log               DeskLog
+	BatchSize         int           // events per push [500]
+	PullLimit         int           // events per pull page [1000]
+	Interval          time.Duration // between rounds while all is well [10s]
+	MinBackoff        time.Duration // first wait after a failed round [1s]
+	MaxBackoff        time.Duration // longest wait after failures [2m]
+	RequestTimeout    time.Duration // one HTTP request [60s]
+	DisableKeepAlives bool          // a new connection per request
+	History           int           // rounds kept for Status [20]
+	Clock             cases.Clock   // [cases.SystemClock]
 	// OnRound, when set, is called after each round with the round, once
 	// Status reflects it (a workstation redraws its status bar then instead
 	// of polling). It must not block.
@@ -85,7 +87,8 @@ func (r Round) OK() bool { return r.Err == "" }
 
 // Status is the sync client's state for the status bar and the sync screen.
 type Status struct {
-	Hub         string
+	Hub         string    // the hub the client talks to now
+	Failovers   int       // times a request moved on to the next hub
 	Connected   bool      // the last round reached the hub and completed
 	LastAttempt time.Time // start of the last round
 	LastSuccess time.Time // end of the last round that completed
@@ -99,9 +102,18 @@ type Status struct {
 // Client is a desk's sync client. RunOnce does one round; Run repeats rounds
 // in the background with exponential backoff and jitter after failures, so a
 // desk works offline and catches up when the hub is back.
+//
+// A client configured with several hubs (HubURL, then HubURLs; hub processes
+// in front of one store) talks to one at a time and, when a request to it
+// fails without an answer or is answered 502, 503 or 504, sends the same
+// request to the next one, each hub once per request. Pushes are idempotent
+// (the hub keeps an event once, by ID) and the pull cursor is the shared
+// store's, so a hub that dies in the middle of a push loses nothing and
+// duplicates nothing.
 type Client struct {
 	cfg    ClientConfig
-	base   *url.URL
+	bases  []*url.URL
+	cur    int // index in bases of the hub in use, under mu
 	http   *http.Client
 	wake   chan struct{}
 	roundM sync.Mutex // one round at a time
@@ -113,9 +125,13 @@ type Client struct {
 
 // NewClient returns a client for cfg.
 func NewClient(cfg ClientConfig) (*Client, error) {
-	u, err := url.Parse(cfg.HubURL)
-	if err != nil || u.Scheme != "https" || u.Host == "" {
-		return nil, cases.Errorf(cases.EINVALID, "hub address %q must be an https:// URL", cfg.HubURL)
+	var bases []*url.URL
+	for _, raw := range append([]string{cfg.HubURL}, cfg.HubURLs...) {
+		u, err := url.Parse(raw)
+		if err != nil || u.Scheme != "https" || u.Host == "" {
+			return nil, cases.Errorf(cases.EINVALID, "hub address %q must be an https:// URL", raw)
+		}
+		bases = append(bases, u)
 	}
 	if cfg.TLS == nil || len(cfg.TLS.Certificates) == 0 {
 		return nil, cases.Errorf(cases.EINVALID, "the sync client needs the desk's TLS certificate")
@@ -150,8 +166,9 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   15 * time.Second,
 		ResponseHeaderTimeout: cfg.RequestTimeout,
+		DisableKeepAlives:     cfg.DisableKeepAlives,
 	}
-	c := &Client{cfg: cfg, base: u, http: &http.Client{Transport: tr, Timeout: cfg.RequestTimeout},
+	c := &Client{cfg: cfg, bases: bases, http: &http.Client{Transport: tr, Timeout: cfg.RequestTimeout},
 		wake: make(chan struct{}, 1)}
 	c.status.Hub = cfg.HubURL
 	return c, nil
@@ -189,10 +206,43 @@ func (e *HubError) Error() string {
 	return fmt.Sprintf("hub answered %d %s: %s", e.Status, e.Code, e.Message)
 }
 
+// do sends one request to the hub in use and, if it fails in a way another
+// hub may not (no answer, or 502, 503, 504), to each other hub in turn.
 func (c *Client) do(ctx context.Context, method, path string, body []byte, out any) error {
-	u := c.base.JoinPath(path)
+	var err error
+	for range c.bases {
+		c.mu.Lock()
+		i := c.cur
+		c.mu.Unlock()
+		err = c.doOn(ctx, c.bases[i], method, path, body, out)
+		if err == nil || !failsOver(err) || ctx.Err() != nil || len(c.bases) == 1 {
+			return err
+		}
+		c.mu.Lock()
+		if c.cur == i { // not moved on by another request meanwhile
+			c.cur = (i + 1) % len(c.bases)
+			c.status.Hub = c.bases[c.cur].String()
+			c.status.Failovers++
+		}
+		c.mu.Unlock()
+	}
+	return err
+}
+
+// failsOver reports whether a request that failed with err may succeed on
+// another hub: no answer at all, or the hub says it is unwell.
+func failsOver(err error) bool {
+	var he *HubError
+	if errors.As(err, &he) {
+		return he.Status == http.StatusBadGateway || he.Status == http.StatusServiceUnavailable || he.Status == http.StatusGatewayTimeout
+	}
+	return true
+}
+
+func (c *Client) doOn(ctx context.Context, base *url.URL, method, path string, body []byte, out any) error {
+	u := base.JoinPath(path)
 	if i := strings.IndexByte(path, '?'); i >= 0 {
-		u = c.base.JoinPath(path[:i])
+		u = base.JoinPath(path[:i])
 		u.RawQuery = path[i+1:]
 	}
 	var rd io.Reader
@@ -314,7 +364,7 @@ func (c *Client) push(ctx context.Context, r *Round) error {
 		}
 		for i, a := range resp.Acks {
 			if a.ID != req.Events[i].ID {
-				return fmt.Errorf("push: acknowledgement %d is for %q, not event %s", i, clip(a.ID), req.Events[i].ID)
+				return fmt.Errorf("push: acknowledgement %d is for %q, not event %s", i, Clip(a.ID), req.Events[i].ID)
 			}
 			switch a.Status {
 			case AckStored, AckDuplicate:
@@ -326,7 +376,7 @@ func (c *Client) push(ctx context.Context, r *Round) error {
 				r.Rejected++
 				r.addError(a.Error)
 			default:
-				return fmt.Errorf("push: acknowledgement %d has unknown status %q", i, clip(a.Status))
+				return fmt.Errorf("push: acknowledgement %d has unknown status %q", i, Clip(a.Status))
 			}
 		}
 		r.Pushed += len(req.Events)
@@ -421,7 +471,7 @@ func (c *Client) verify(ctx context.Context, in []WireDelivered, r *Round) ([]De
 	for i := range out {
 		evs[i] = out[i].Event
 	}
-	verifyAll(evs, keys, errs)
+	VerifyAll(evs, keys, errs)
 	good := out[:0]
 	for i := range out {
 		if errs[i] != nil {

@@ -1,12 +1,13 @@
-// Package exchange carries case events between liaison desks through a hub:
-// the wire protocol (version 1, JSON over HTTPS with mutual TLS, specified in
-// docs/sync.md), the hub server and its store (HubStore, SQLite by default),
-// the desk's sync client (Client) with the interface the desk's local store
-// implements (DeskLog), officer signing keys (ed25519) and the development
-// PKI (one certificate authority per agency).
+// Package exchange is what a liaison desk links to sync with the exchange's
+// hub: the wire protocol (version 1, JSON over HTTPS with mutual TLS,
+// specified in docs/sync.md), officer signing keys and event signatures
+// (ed25519), the desk's TLS configuration, and the sync client (Client,
+// failing over between several hubs) over the interface the desk's local
+// store implements (DeskLog). The hub server, its stores and the
+// development PKI are package exchange/hub.
 //
 // It depends on package cases for the domain types and on the standard
-// library and modernc.org/sqlite. It must not depend on the desk's store, the
-// terminal UI or any command: the store implements DeskLog and Signer, the
+// library only. It must not depend on the desk's store, the terminal UI,
+// the hub or any command: the store implements DeskLog and Signer, the
 // commands wire the pieces together.
 package exchange

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 
 	"github.com/enlace-desk/enlace/cases"
@@ -23,7 +24,7 @@ type Signer interface {
 
 // officerKeyFile is where an officer's private key lives in a key directory.
 func officerKeyFile(dir, officerID string) (string, error) {
-	if err := checkOfficerID(officerID); err != nil {
+	if err := CheckOfficerID(officerID); err != nil {
 		return "", cases.Errorf(cases.EINVALID, "%v", err)
 	}
 	return filepath.Join(dir, officerID+".key"), nil
@@ -49,6 +50,28 @@ func LoadOrCreateOfficerKey(dir, officerID string) (ed25519.PrivateKey, error) {
 		return nil, err
 	}
 	return key, nil
+}
+
+// CopyOfficerKey copies the officer's key file from the key directory from
+// to the key directory to, unless to already has one (development PKI: an
+// officer may sign in at any desk of the agency).
+func CopyOfficerKey(from, to, officerID string) error {
+	src, err := officerKeyFile(from, officerID)
+	if err != nil {
+		return err
+	}
+	dst, err := officerKeyFile(to, officerID)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(dst); err == nil {
+		return nil
+	}
+	key, err := readOfficerKey(src)
+	if err != nil {
+		return err
+	}
+	return writeOfficerKey(dst, key)
 }
 
 func writeOfficerKey(path string, key ed25519.PrivateKey) error {
@@ -154,11 +177,44 @@ func SignEvent(ev *cases.Event, s Signer) error {
 // Any change to any field after signing makes it fail.
 func VerifyEvent(ev *cases.Event, pub ed25519.PublicKey) error {
 	if len(pub) != ed25519.PublicKeySize {
-		return eventErr(ev.ID, cases.EINTERNAL, "officer %s has no valid public key", clip(ev.Author))
+		return EventErr(ev.ID, cases.EINTERNAL, "officer %s has no valid public key", Clip(ev.Author))
 	}
 	if len(ev.Signature) != ed25519.SignatureSize || !ed25519.Verify(pub, ev.SigningBytes(), ev.Signature) {
-		return &EventError{EventID: clip(ev.ID), Field: "signature", Code: cases.EFORBIDDEN,
-			Message: fmt.Sprintf("not a valid signature of officer %s: the event was forged or altered", clip(ev.Author))}
+		return &EventError{EventID: Clip(ev.ID), Field: "signature", Code: cases.EFORBIDDEN,
+			Message: fmt.Sprintf("not a valid signature of officer %s: the event was forged or altered", Clip(ev.Author))}
 	}
 	return nil
+}
+
+// VerifyAll checks the signatures of the events whose errs entry is nil
+// against keys, in Parallel.
+func VerifyAll(evs []cases.Event, keys []ed25519.PublicKey, errs []error) {
+	Parallel(len(evs), func(i int) {
+		if errs[i] == nil {
+			errs[i] = VerifyEvent(&evs[i], keys[i])
+		}
+	})
+}
+
+// Parallel calls f(0) to f(n-1) on all cores (one goroutine for a small n)
+// and returns when all are done.
+func Parallel(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), 1+n/64)
+	if workers <= 1 {
+		for i := 0; i < n; i++ {
+			f(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
 }

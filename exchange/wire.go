@@ -74,7 +74,7 @@ func FromWire(w *WireEvent) (cases.Event, error) {
 	}
 	h, err := cases.ParseHLC(w.HLC)
 	if err != nil || h.String() != w.HLC {
-		return ev, fieldErr(w.ID, "hlc", "%q is not a timestamp like 0000018c2f1a2b3c.00000001", clip(w.HLC))
+		return ev, FieldErr(w.ID, "hlc", "%q is not a timestamp like 0000018c2f1a2b3c.00000001", Clip(w.HLC))
 	}
 	ev.HLC = h
 	return ev, ValidateEvent(&ev)
@@ -100,16 +100,16 @@ func (e *EventError) Error() string {
 	return fmt.Sprintf("event %s: %s", id, e.Message)
 }
 
-func fieldErr(id, field, format string, args ...any) *EventError {
-	return &EventError{EventID: clip(id), Field: field, Code: cases.EINVALID, Message: fmt.Sprintf(format, args...)}
+func FieldErr(id, field, format string, args ...any) *EventError {
+	return &EventError{EventID: Clip(id), Field: field, Code: cases.EINVALID, Message: fmt.Sprintf(format, args...)}
 }
 
-func eventErr(id, code, format string, args ...any) *EventError {
-	return &EventError{EventID: clip(id), Code: code, Message: fmt.Sprintf(format, args...)}
+func EventErr(id, code, format string, args ...any) *EventError {
+	return &EventError{EventID: Clip(id), Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// clip shortens hostile input before it goes into an error message.
-func clip(s string) string {
+// Clip shortens hostile input before it goes into an error message.
+func Clip(s string) string {
 	if len(s) > 80 {
 		s = s[:80] + "…"
 	}
@@ -125,8 +125,8 @@ var syncedKinds = []cases.EventKind{
 	cases.EventSubjectUpserted, cases.EventEncounterCreated, cases.EventConflictResolved,
 }
 
-// caseKind reports whether events of kind k belong to a case.
-func caseKind(k cases.EventKind) bool {
+// CaseKind reports whether events of kind k belong to a case.
+func CaseKind(k cases.EventKind) bool {
 	return k == cases.EventCaseCreated || k == cases.EventCaseUpdated ||
 		k == cases.EventAnnotationAdded || k == cases.EventConflictResolved
 }
@@ -139,55 +139,55 @@ func caseKind(k cases.EventKind) bool {
 func ValidateEvent(ev *cases.Event) error {
 	id := ev.ID
 	if !validUUID(id) {
-		return fieldErr(id, "id", "%q is not a UUID in canonical lower-case form", clip(id))
+		return FieldErr(id, "id", "%q is not a UUID in canonical lower-case form", Clip(id))
 	}
-	if err := checkOfficerID(ev.Author); err != nil {
-		return fieldErr(id, "author", "%v", err)
+	if err := CheckOfficerID(ev.Author); err != nil {
+		return FieldErr(id, "author", "%v", err)
 	}
 	if ev.Device == "" || len(ev.Device) > MaxDeviceBytes || !printable(ev.Device) {
-		return fieldErr(id, "device", "%q must be 1 to %d printable characters", clip(ev.Device), MaxDeviceBytes)
+		return FieldErr(id, "device", "%q must be 1 to %d printable characters", Clip(ev.Device), MaxDeviceBytes)
 	}
 	if ev.HLC.IsZero() || ev.HLC.WallMS < 0 {
-		return fieldErr(id, "hlc", "the timestamp is zero or negative")
+		return FieldErr(id, "hlc", "the timestamp is zero or negative")
 	}
 	if !slices.Contains(syncedKinds, ev.Kind) {
 		if ev.Kind == cases.EventSeedLoaded {
-			return fieldErr(id, "kind", "%q events stay on the desk that loaded the seed and are never sent", ev.Kind)
+			return FieldErr(id, "kind", "%q events stay on the desk that loaded the seed and are never sent", ev.Kind)
 		}
-		return fieldErr(id, "kind", "%q is not a kind of event the exchange carries", clip(string(ev.Kind)))
+		return FieldErr(id, "kind", "%q is not a kind of event the exchange carries", Clip(string(ev.Kind)))
 	}
-	if caseKind(ev.Kind) {
+	if CaseKind(ev.Kind) {
 		if ev.CaseID == "" || len(ev.CaseID) > MaxIDBytes || !printable(ev.CaseID) {
-			return fieldErr(id, "case_id", "a %s event needs a case ID of 1 to %d printable characters, got %q", ev.Kind, MaxIDBytes, clip(ev.CaseID))
+			return FieldErr(id, "case_id", "a %s event needs a case ID of 1 to %d printable characters, got %q", ev.Kind, MaxIDBytes, Clip(ev.CaseID))
 		}
 	} else if ev.CaseID != "" {
-		return fieldErr(id, "case_id", "a %s event belongs to no case, yet names case %q", ev.Kind, clip(ev.CaseID))
+		return FieldErr(id, "case_id", "a %s event belongs to no case, yet names case %q", ev.Kind, Clip(ev.CaseID))
 	}
-	if !validAgency(ev.Agency) {
-		return fieldErr(id, "agency", "%q is not an agency code like US-CBP", clip(ev.Agency))
+	if !ValidAgency(ev.Agency) {
+		return FieldErr(id, "agency", "%q is not an agency code like US-CBP", Clip(ev.Agency))
 	}
 	if len(ev.SharedWith) > MaxSharedAgencies {
-		return fieldErr(id, "shared_with", "%d agencies; the limit is %d", len(ev.SharedWith), MaxSharedAgencies)
+		return FieldErr(id, "shared_with", "%d agencies; the limit is %d", len(ev.SharedWith), MaxSharedAgencies)
 	}
 	for i, a := range ev.SharedWith {
-		if !validAgency(a) {
-			return fieldErr(id, fmt.Sprintf("shared_with[%d]", i), "%q is not an agency code like US-CBP", clip(a))
+		if !ValidAgency(a) {
+			return FieldErr(id, fmt.Sprintf("shared_with[%d]", i), "%q is not an agency code like US-CBP", Clip(a))
 		}
 		if slices.Contains(ev.SharedWith[:i], a) {
-			return fieldErr(id, fmt.Sprintf("shared_with[%d]", i), "agency %s is listed twice", a)
+			return FieldErr(id, fmt.Sprintf("shared_with[%d]", i), "agency %s is listed twice", a)
 		}
 	}
 	if len(ev.Payload) == 0 {
-		return fieldErr(id, "payload", "the payload is empty")
+		return FieldErr(id, "payload", "the payload is empty")
 	}
 	if len(ev.Payload) > MaxPayloadBytes {
-		return fieldErr(id, "payload", "%d bytes; the limit is %d", len(ev.Payload), MaxPayloadBytes)
+		return FieldErr(id, "payload", "%d bytes; the limit is %d", len(ev.Payload), MaxPayloadBytes)
 	}
 	if !json.Valid(ev.Payload) {
-		return fieldErr(id, "payload", "not valid JSON")
+		return FieldErr(id, "payload", "not valid JSON")
 	}
 	if len(ev.Signature) != 64 {
-		return fieldErr(id, "signature", "an ed25519 signature has 64 bytes, got %d", len(ev.Signature))
+		return FieldErr(id, "signature", "an ed25519 signature has 64 bytes, got %d", len(ev.Signature))
 	}
 	return nil
 }
@@ -212,8 +212,8 @@ func validUUID(s string) bool {
 	return true
 }
 
-// validAgency accepts agency codes: 2 to 16 of A-Z, 0-9 and '-', starting with a letter.
-func validAgency(s string) bool {
+// ValidAgency accepts agency codes: 2 to 16 of A-Z, 0-9 and '-', starting with a letter.
+func ValidAgency(s string) bool {
 	if len(s) < 2 || len(s) > MaxAgencyBytes || s[0] < 'A' || s[0] > 'Z' {
 		return false
 	}
@@ -226,19 +226,19 @@ func validAgency(s string) bool {
 	return true
 }
 
-// checkOfficerID accepts officer IDs usable as file names: 1 to 64 of
+// CheckOfficerID accepts officer IDs usable as file names: 1 to 64 of
 // a-z, A-Z, 0-9, '.', '_', '-' and '@', not starting with '.'.
-func checkOfficerID(s string) error {
+func CheckOfficerID(s string) error {
 	if s == "" || len(s) > MaxIDBytes {
-		return fmt.Errorf("officer ID %q must be 1 to %d characters", clip(s), MaxIDBytes)
+		return fmt.Errorf("officer ID %q must be 1 to %d characters", Clip(s), MaxIDBytes)
 	}
 	if s[0] == '.' {
-		return fmt.Errorf("officer ID %q must not start with a dot", clip(s))
+		return fmt.Errorf("officer ID %q must not start with a dot", Clip(s))
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-' || c == '@') {
-			return fmt.Errorf("officer ID %q has character %q at byte %d; use letters, digits and . _ - @", clip(s), c, i)
+			return fmt.Errorf("officer ID %q has character %q at byte %d; use letters, digits and . _ - @", Clip(s), c, i)
 		}
 	}
 	return nil
@@ -378,13 +378,13 @@ func (q *squeezeSpace) Read(p []byte) (int, error) {
 	}
 }
 
-// tooLarge is a push body over MaxPushBytes, met while decoding it.
-type tooLarge struct{ err error }
+// TooLargeError is a push body over MaxPushBytes, met while decoding it.
+type TooLargeError struct{ err error }
 
-func (e *tooLarge) Error() string {
+func (e *TooLargeError) Error() string {
 	return "push body is over the limit of " + strconv.Itoa(MaxPushBytes) + " bytes: send smaller batches"
 }
-func (e *tooLarge) Unwrap() error { return e.err }
+func (e *TooLargeError) Unwrap() error { return e.err }
 
 // DecodePushRequest reads a push body: strict JSON (unknown fields refused,
 // nothing after the object), at most MaxPushEvents events, each converted
@@ -409,7 +409,7 @@ func DecodePush(r io.Reader) ([]cases.Event, []error, error) {
 	expect := func(want json.Delim, what string) error {
 		tok, err := dec.Token()
 		if err != nil {
-			return jsonErr("push body", dec, err)
+			return JSONError("push body", dec, err)
 		}
 		if d, ok := tok.(json.Delim); !ok || d != want {
 			return cases.Errorf(cases.EINVALID, "push body: expected %s at byte %d", what, dec.InputOffset())
@@ -425,15 +425,15 @@ func DecodePush(r io.Reader) ([]cases.Event, []error, error) {
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, nil, jsonErr("push body", dec, err)
+			return nil, nil, JSONError("push body", dec, err)
 		}
 		key, _ := tok.(string)
 		if key != "events" || seen {
-			return nil, nil, cases.Errorf(cases.EINVALID, "push body: unknown field %q at byte %d (only \"events\", once)", clip(key), dec.InputOffset())
+			return nil, nil, cases.Errorf(cases.EINVALID, "push body: unknown field %q at byte %d (only \"events\", once)", Clip(key), dec.InputOffset())
 		}
 		seen = true
 		if tok, err := dec.Token(); err != nil {
-			return nil, nil, jsonErr("push body", dec, err)
+			return nil, nil, JSONError("push body", dec, err)
 		} else if tok == nil {
 			continue // "events": null is an empty push
 		} else if d, ok := tok.(json.Delim); !ok || d != '[' {
@@ -445,7 +445,7 @@ func DecodePush(r io.Reader) ([]cases.Event, []error, error) {
 			}
 			var w WireEvent
 			if err := dec.Decode(&w); err != nil {
-				return nil, nil, jsonErr(fmt.Sprintf("push body, events[%d]", len(evs)), dec, err)
+				return nil, nil, JSONError(fmt.Sprintf("push body, events[%d]", len(evs)), dec, err)
 			}
 			ev, err := FromWire(&w)
 			evs, errs = append(evs, ev), append(errs, err)
@@ -463,10 +463,10 @@ func DecodePush(r io.Reader) ([]cases.Event, []error, error) {
 	return evs, errs, nil
 }
 
-func jsonErr(what string, dec *json.Decoder, err error) error {
+func JSONError(what string, dec *json.Decoder, err error) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return &tooLarge{err}
+		return &TooLargeError{err}
 	}
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError

@@ -3,7 +3,10 @@
 // mutual TLS (see docs/sync.md).
 //
 //	enlace-exchange init DIR [--listen ADDR]   create a development PKI and hub.json in DIR
-//	enlace-exchange serve --config FILE        run the hub
+//	enlace-exchange serve --config FILE [--store URL] [--listen ADDR]
+//	                                           run the hub (store sqlite:PATH or postgres://...)
+//	enlace-exchange loadtest --pki DIR --hub URL [--hub URL]... [--desks N] [--events N] [--duration D]
+//	                                           load loopback hubs with desks of both agencies and check delivery
 //
 // It only wires package exchange to flags and signals.
 package main
@@ -23,12 +26,16 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/enlace-desk/enlace/exchange"
+	"github.com/enlace-desk/enlace/exchange/hub"
 )
 
 const usage = `usage:
   enlace-exchange init DIR [--listen ADDR]   create a development PKI and hub configuration in DIR
-  enlace-exchange serve --config FILE        run the hub
+  enlace-exchange serve --config FILE [--store URL] [--listen ADDR]
+                                             run the hub; the store is sqlite:PATH or postgres://USER@HOST/DB
+  enlace-exchange loadtest --pki DIR --hub URL [--hub URL]... [--desks N] [--events N] [--duration D] [--batch N]
+                                             desks of both agencies push and pull against loopback hubs, then
+                                             every desk is checked for every event it may see, once
 `
 
 func main() {
@@ -56,6 +63,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return initCmd(args[1:], stdout, stderr)
 	case "serve":
 		return serveCmd(args[1:], stderr)
+	case "loadtest":
+		return loadtestCmd(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -80,7 +89,7 @@ func initCmd(args []string, stdout, stderr io.Writer) error {
 	} else if fs.NArg() != 0 || dir == "" {
 		return usageError("init needs exactly one directory")
 	}
-	pki, err := exchange.InitDevPKI(dir, exchange.DevPKIOptions{Listen: *listen})
+	pki, err := hub.InitDevPKI(dir, hub.DevPKIOptions{Listen: *listen})
 	if err != nil {
 		return err
 	}
@@ -103,19 +112,30 @@ func serveCmd(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	config := fs.String("config", "", "hub configuration file (written by init)")
+	storeURL := fs.String("store", "", "the hub's store, overriding the configuration: sqlite:PATH or postgres://USER@HOST/DB")
+	listen := fs.String("listen", "", "address to listen on, overriding the configuration")
 	if err := fs.Parse(args); err != nil {
 		return usageError(err.Error())
 	}
 	if *config == "" || fs.NArg() != 0 {
 		return usageError("serve needs --config FILE")
 	}
-	cfg, err := exchange.LoadHubConfig(*config)
+	cfg, err := hub.LoadHubConfig(*config)
 	if err != nil {
 		return err
 	}
+	if *storeURL != "" {
+		cfg.Database, cfg.StoreURL = "", *storeURL
+		if err := cfg.Validate(); err != nil {
+			return err
+		}
+	}
+	if *listen != "" {
+		cfg.Listen = *listen
+	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	slog.SetDefault(logger)
-	hub, err := exchange.NewHub(cfg)
+	hub, err := hub.NewHub(cfg)
 	if err != nil {
 		return err
 	}
@@ -124,7 +144,7 @@ func serveCmd(args []string, stderr io.Writer) error {
 		hub.Shutdown(context.Background())
 		return err
 	}
-	logger.Info("exchange hub listening", "addr", l.Addr().String(), "database", cfg.Database)
+	logger.Info("exchange hub listening", "addr", l.Addr().String(), "store", cfg.StoreName())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)

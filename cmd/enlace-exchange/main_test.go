@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/enlace-desk/enlace/exchange"
+	"github.com/enlace-desk/enlace/exchange/hub"
 )
 
 func TestInitWritesALoadableConfiguration(t *testing.T) {
@@ -19,14 +19,14 @@ func TestInitWritesALoadableConfiguration(t *testing.T) {
 	if !strings.Contains(out.String(), "enlace-exchange serve --config "+filepath.Join(dir, "hub.json")) {
 		t.Fatalf("init output: %s", out.String())
 	}
-	cfg, err := exchange.LoadHubConfig(filepath.Join(dir, "hub.json"))
+	cfg, err := hub.LoadHubConfig(filepath.Join(dir, "hub.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cfg.Listen != "127.0.0.1:9443" || len(cfg.Agencies) != 2 {
 		t.Fatalf("config: %+v", cfg)
 	}
-	hub, err := exchange.NewHub(cfg)
+	hub, err := hub.NewHub(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/enlace-desk/enlace/assets/demo"
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/exchange"
+	"github.com/enlace-desk/enlace/exchange/hub"
 	"github.com/enlace-desk/enlace/store"
 )
 
@@ -95,7 +96,7 @@ func (c skewedClock) Now() time.Time { return c.base.Now().Add(c.skew) }
 
 type convDesk struct {
 	demoDesk
-	files exchange.DeskFiles
+	files hub.DeskFiles
 	clock skewedClock
 	st    *store.Store
 	sync  *exchange.Client
@@ -113,7 +114,7 @@ type convWorld struct {
 	rng    *rand.Rand
 	clock  *cases.ManualClock
 	dir    string // the desks' folders
-	hub    *exchange.Hub
+	hub    *hub.Hub
 	hubURL string
 	desks  []*convDesk
 	// subjects made by each agency, in the order they were made.
@@ -130,11 +131,11 @@ type convWorld struct {
 func newConvWorld(t *testing.T, seed uint64) *convWorld {
 	ctx := context.Background()
 	dir := t.TempDir()
-	var desks []exchange.DevDesk
+	var desks []hub.DevDesk
 	for _, d := range convDesks {
-		desks = append(desks, exchange.DevDesk{Name: d.name, Agency: d.agency})
+		desks = append(desks, hub.DevDesk{Name: d.name, Agency: d.agency})
 	}
-	pki, err := exchange.InitDevPKI(filepath.Join(dir, "exchange"), exchange.DevPKIOptions{Agencies: demo.Agencies(), Officers: demo.Officers(), Desks: desks})
+	pki, err := hub.InitDevPKI(filepath.Join(dir, "exchange"), hub.DevPKIOptions{Agencies: demo.Agencies(), Officers: demo.Officers(), Desks: desks})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -535,7 +536,7 @@ func (w *convWorld) link(d *convDesk, who cases.Officer, c *cases.Case) {
 // check asserts the property after the final sync.
 func (w *convWorld) check() {
 	t, ctx := w.t, w.ctx
-	hubCases := map[string]exchange.CaseState{}
+	hubCases := map[string]hub.CaseState{}
 	held := map[*convDesk]map[string]bool{}
 	for _, d := range w.desks {
 		if n, err := d.st.Pending(ctx); err != nil || n != 0 {

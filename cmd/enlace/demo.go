@@ -18,6 +18,7 @@ import (
 	"github.com/enlace-desk/enlace/assets/demo"
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/exchange"
+	exhub "github.com/enlace-desk/enlace/exchange/hub"
 	"github.com/enlace-desk/enlace/store"
 	"github.com/enlace-desk/enlace/ui"
 	"github.com/spf13/cobra"
@@ -313,11 +314,11 @@ func ensureDemoPKI(dir string) error {
 	if _, err := os.Stat(filepath.Join(exDir, "hub.json")); err == nil {
 		return nil
 	}
-	var desks []exchange.DevDesk
+	var desks []exhub.DevDesk
 	for _, d := range demoDesks {
-		desks = append(desks, exchange.DevDesk{Name: d.name, Agency: d.agency})
+		desks = append(desks, exhub.DevDesk{Name: d.name, Agency: d.agency})
 	}
-	pki, err := exchange.InitDevPKI(exDir, exchange.DevPKIOptions{Agencies: demo.Agencies(), Officers: demo.Officers(), Desks: desks, Listen: demoHubListen})
+	pki, err := exhub.InitDevPKI(exDir, exhub.DevPKIOptions{Agencies: demo.Agencies(), Officers: demo.Officers(), Desks: desks, Listen: demoHubListen})
 	if err != nil {
 		return fmt.Errorf("creating the demo exchange in %s: %w", exDir, err)
 	}
@@ -342,11 +343,11 @@ func runDemoExchange(ctx context.Context, f demoFlags, st *store.Store, settings
 	if settings == nil {
 		return nil, fmt.Errorf("the demo desk has no %s", syncFileName)
 	}
-	cfg, err := exchange.LoadHubConfig(filepath.Join(f.dataDir, demoExchangeDir, "hub.json"))
+	cfg, err := exhub.LoadHubConfig(filepath.Join(f.dataDir, demoExchangeDir, "hub.json"))
 	if err != nil {
 		return nil, err
 	}
-	hub, err := exchange.NewHub(cfg)
+	hub, err := exhub.NewHub(cfg)
 	if err != nil {
 		return nil, err
 	}

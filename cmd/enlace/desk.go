@@ -20,11 +20,12 @@ const syncFileName = "sync.json"
 // syncSettings tell a desk where its hub is and which files prove who it is
 // (written by `enlace demo`, or by hand for a real desk).
 type syncSettings struct {
-	HubURL    string `json:"hub_url"`     // "https://127.0.0.1:8443"
-	CertFile  string `json:"cert_file"`   // the desk's TLS certificate (PEM)
-	KeyFile   string `json:"key_file"`    // its private key
-	HubCAFile string `json:"hub_ca_file"` // the CA that issued the hub's certificate
-	KeyDir    string `json:"key_dir"`     // the officers' ed25519 signing keys, one <officer>.key each
+	HubURL    string   `json:"hub_url"`            // "https://127.0.0.1:8443"
+	HubURLs   []string `json:"hub_urls,omitempty"` // more hubs on the same store, tried in turn when hub_url fails
+	CertFile  string   `json:"cert_file"`          // the desk's TLS certificate (PEM)
+	KeyFile   string   `json:"key_file"`           // its private key
+	HubCAFile string   `json:"hub_ca_file"`        // the CA that issued the hub's certificate
+	KeyDir    string   `json:"key_dir"`            // the officers' ed25519 signing keys, one <officer>.key each
 }
 
 // loadSyncSettings reads DIR/sync.json; ok is false when the desk has none.
@@ -79,7 +80,7 @@ func newSyncClient(st *store.Store, s *syncSettings, tune func(*exchange.ClientC
 	if err != nil {
 		return nil, err
 	}
-	cfg := exchange.ClientConfig{HubURL: s.HubURL, TLS: tlsCfg, Log: deskLog{st}, Clock: st.Clock()}
+	cfg := exchange.ClientConfig{HubURL: s.HubURL, HubURLs: s.HubURLs, TLS: tlsCfg, Log: deskLog{st}, Clock: st.Clock()}
 	if tune != nil {
 		tune(&cfg)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/enlace-desk/enlace/assets/demo"
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/exchange"
+	"github.com/enlace-desk/enlace/exchange/hub"
 	"github.com/enlace-desk/enlace/store"
 )
 
@@ -64,13 +65,13 @@ func serveDemoHub(t *testing.T, dir string) string {
 // serveHub serves the hub configured by the file at configPath on a free
 // loopback port with real mutual TLS until the test ends; it returns the hub
 // and its URL.
-func serveHub(t *testing.T, configPath string) (*exchange.Hub, string) {
+func serveHub(t *testing.T, configPath string) (*hub.Hub, string) {
 	t.Helper()
-	cfg, err := exchange.LoadHubConfig(configPath)
+	cfg, err := hub.LoadHubConfig(configPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	hub, err := exchange.NewHub(cfg)
+	hub, err := hub.NewHub(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package exchange
+package hub
 
 import (
 	"crypto"
@@ -15,9 +15,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/exchange"
 )
 
 // DevDesk is a demo desk for InitDevPKI: its name (the certificate's common
@@ -76,7 +78,7 @@ type DeskFiles struct {
 
 // TLSConfig loads the desk's TLS client configuration.
 func (d DeskFiles) TLSConfig() (*tls.Config, error) {
-	return DeskTLSConfig(d.HubCAFile, d.CertFile, d.KeyFile)
+	return exchange.DeskTLSConfig(d.HubCAFile, d.CertFile, d.KeyFile)
 }
 
 // InitDevPKI creates a development PKI and hub configuration in dir:
@@ -138,7 +140,7 @@ func InitDevPKI(dir string, opts DevPKIOptions) (*DevPKI, error) {
 	agencyCA := map[string]*x509.Certificate{}
 	agencyKey := map[string]crypto.Signer{}
 	for _, a := range opts.Agencies {
-		if !validAgency(a.Code) {
+		if !exchange.ValidAgency(a.Code) {
 			return nil, cases.Errorf(cases.EINVALID, "%q is not an agency code like US-CBP", a.Code)
 		}
 		ca, key, err := newCA(a.Code+" Desk CA", a.Code, notBefore, notAfter)
@@ -160,7 +162,7 @@ func InitDevPKI(dir string, opts DevPKIOptions) (*DevPKI, error) {
 		if !ok {
 			return nil, cases.Errorf(cases.EINVALID, "desk %s belongs to unknown agency %q", d.Name, d.Agency)
 		}
-		if err := checkOfficerID(d.Name); err != nil { // same alphabet: it names a directory
+		if err := exchange.CheckOfficerID(d.Name); err != nil { // same alphabet: it names a directory
 			return nil, cases.Errorf(cases.EINVALID, "desk name: %v", err)
 		}
 		ddir := filepath.Join(dir, "desks", d.Name)
@@ -187,19 +189,11 @@ func InitDevPKI(dir string, opts DevPKIOptions) (*DevPKI, error) {
 			var key []byte
 			if p, ok := pub[o.ID]; ok {
 				key = p
-				src, _ := officerKeyFile(firstDeskKeyDir(dir, opts.Desks, d.Agency), o.ID)
-				dst, _ := officerKeyFile(files.KeyDir, o.ID)
-				if _, err := os.Stat(dst); err != nil {
-					priv, err := readOfficerKey(src)
-					if err != nil {
-						return nil, err
-					}
-					if err := writeOfficerKey(dst, priv); err != nil {
-						return nil, err
-					}
+				if err := exchange.CopyOfficerKey(firstDeskKeyDir(dir, opts.Desks, d.Agency), files.KeyDir, o.ID); err != nil {
+					return nil, err
 				}
 			} else {
-				priv, err := LoadOrCreateOfficerKey(files.KeyDir, o.ID)
+				priv, err := exchange.LoadOrCreateOfficerKey(files.KeyDir, o.ID)
 				if err != nil {
 					return nil, err
 				}
@@ -216,7 +210,7 @@ func InitDevPKI(dir string, opts DevPKIOptions) (*DevPKI, error) {
 		key, ok := pub[o.ID]
 		if !ok {
 			// No desk of the agency: keep the key beside the agency CA.
-			priv, err := LoadOrCreateOfficerKey(filepath.Join(dir, "agencies", o.Agency, "officers"), o.ID)
+			priv, err := exchange.LoadOrCreateOfficerKey(filepath.Join(dir, "agencies", o.Agency, "officers"), o.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -317,4 +311,71 @@ func writePEM(path, typ string, der []byte, mode os.FileMode) error {
 		return cases.Wrap(cases.ESTORAGE, err, "cannot write %s", path)
 	}
 	return nil
+}
+
+// AddDevDesk issues one more desk certificate in a development PKI made by
+// InitDevPKI: CN name, O agency, signed by the agency's CA in
+// DIR/agencies/<agency>, with the exchange CA and copies of the officer keys
+// of keyDir (a desk of the same agency) in DIR/desks/<name>. The hub trusts
+// it at once: it trusts the agency's CA. A desk that already exists is
+// returned as it is.
+func AddDevDesk(dir, name, agency, keyDir string) (DeskFiles, error) {
+	ddir := filepath.Join(dir, "desks", name)
+	files := DeskFiles{Name: name, Agency: agency, CertFile: filepath.Join(ddir, "desk.pem"), KeyFile: filepath.Join(ddir, "desk.key"),
+		HubCAFile: filepath.Join(ddir, "hub-ca.pem"), KeyDir: filepath.Join(ddir, "officers")}
+	if err := exchange.CheckOfficerID(name); err != nil { // same alphabet: it names a directory
+		return files, cases.Errorf(cases.EINVALID, "desk name: %v", err)
+	}
+	if _, err := os.Stat(files.CertFile); err == nil {
+		return files, nil
+	}
+	adir := filepath.Join(dir, "agencies", agency)
+	_, certs, err := exchange.LoadCAPool(filepath.Join(adir, "ca.pem"))
+	if err != nil {
+		return files, err
+	}
+	ca := certs[0]
+	keyPEM, err := os.ReadFile(filepath.Join(adir, "ca.key"))
+	if err != nil {
+		return files, cases.Wrap(cases.ENOTFOUND, err, "agency %s has no CA key in %s", agency, adir)
+	}
+	block, _ := pem.Decode(keyPEM)
+	if block == nil {
+		return files, cases.Errorf(cases.EINVALID, "%s is not a PEM key", filepath.Join(adir, "ca.key"))
+	}
+	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		return files, cases.Wrap(cases.EINVALID, err, "%s", filepath.Join(adir, "ca.key"))
+	}
+	caKey, ok := k.(crypto.Signer)
+	if !ok {
+		return files, cases.Errorf(cases.EINVALID, "%s holds no signing key", filepath.Join(adir, "ca.key"))
+	}
+	cert, key, err := newLeaf(ca, caKey, pkix.Name{CommonName: name, Organization: []string{agency}},
+		x509.ExtKeyUsageClientAuth, time.Now().Add(-time.Hour), ca.NotAfter, nil, nil)
+	if err != nil {
+		return files, err
+	}
+	if err := writeCertKey(ddir, "desk", cert, key); err != nil {
+		return files, err
+	}
+	hubCA, err := os.ReadFile(filepath.Join(dir, "hub-ca.pem"))
+	if err != nil {
+		return files, cases.Wrap(cases.ENOTFOUND, err, "no exchange CA in %s", dir)
+	}
+	if err := os.WriteFile(files.HubCAFile, hubCA, 0o644); err != nil {
+		return files, cases.Wrap(cases.ESTORAGE, err, "cannot write %s", files.HubCAFile)
+	}
+	entries, err := os.ReadDir(keyDir)
+	if err != nil {
+		return files, cases.Wrap(cases.ENOTFOUND, err, "officer keys")
+	}
+	for _, e := range entries {
+		if id, ok := strings.CutSuffix(e.Name(), ".key"); ok {
+			if err := exchange.CopyOfficerKey(keyDir, files.KeyDir, id); err != nil {
+				return files, err
+			}
+		}
+	}
+	return files, nil
 }

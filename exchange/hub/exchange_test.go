@@ -1,4 +1,4 @@
-package exchange
+package hub
 
 import (
 	"bytes"
@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/exchange"
 )
 
 func quietLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
@@ -93,7 +94,7 @@ func TestUnknownCAIsRefused(t *testing.T) {
 		t.Fatal("a client without a certificate was accepted")
 	}
 	// The sync client reports it as a failed round, not a crash.
-	cl, err := NewClient(ClientConfig{HubURL: e.url(), TLS: bad, Log: e.desks["us-1"].log})
+	cl, err := exchange.NewClient(exchange.ClientConfig{HubURL: e.url(), TLS: bad, Log: e.desks["us-1"].log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +152,7 @@ func readKey(t *testing.T, path string) any {
 	return k
 }
 
-func pushAck(t *testing.T, c *http.Client, url string, ev cases.Event) Ack {
+func pushAck(t *testing.T, c *http.Client, url string, ev cases.Event) exchange.Ack {
 	t.Helper()
 	status, pr, eb := rawPush(t, c, url, pushBody(t, ev))
 	if status != http.StatusOK || len(pr.Acks) != 1 {
@@ -172,29 +173,29 @@ func TestOfficerOfAnotherAgencyIsRefused(t *testing.T) {
 	a := cases.Annotation{ID: ec.ids.New(), CaseID: caseID, Kind: cases.AnnNote, Text: "hello"}
 	ev := ec.event(t, ec.officer, cases.EventAnnotationAdded, caseID, nil, a)
 	ack := pushAck(t, c, e.url(), ev)
-	if ack.Status != AckRejected || ack.Code != cases.EFORBIDDEN || !strings.Contains(ack.Error, "belongs to EC-PN") || !strings.Contains(ack.Error, ev.ID) {
+	if ack.Status != exchange.AckRejected || ack.Code != cases.EFORBIDDEN || !strings.Contains(ack.Error, "belongs to EC-PN") || !strings.Contains(ack.Error, ev.ID) {
 		t.Fatalf("foreign officer's event: %+v", ack)
 	}
 	// A US officer's event that claims to be EC-PN's.
 	ev2 := us.event(t, us.officer, cases.EventAnnotationAdded, caseID, nil, a)
 	ev2.Agency = "EC-PN"
-	SignEvent(&ev2, us.keys)
+	exchange.SignEvent(&ev2, us.keys)
 	ack = pushAck(t, c, e.url(), ev2)
-	if ack.Status != AckRejected || !strings.Contains(ack.Error, "field agency") {
+	if ack.Status != exchange.AckRejected || !strings.Contains(ack.Error, "field agency") {
 		t.Fatalf("event claiming another agency: %+v", ack)
 	}
 	// An officer the hub does not know.
 	ev3 := us.event(t, us.officer, cases.EventAnnotationAdded, caseID, nil, a)
 	ev3.Author = "us.nobody"
 	ack = pushAck(t, c, e.url(), ev3)
-	if ack.Status != AckRejected || !strings.Contains(ack.Error, "not registered") {
+	if ack.Status != exchange.AckRejected || !strings.Contains(ack.Error, "not registered") {
 		t.Fatalf("unknown officer: %+v", ack)
 	}
 	// A plain officer may not resolve conflicts.
 	r := cases.ConflictResolution{CaseID: caseID, Status: cases.StatusNew}
 	ev4 := us.event(t, us.officer, cases.EventConflictResolved, caseID, nil, r)
 	ack = pushAck(t, c, e.url(), ev4)
-	if ack.Status != AckRejected || !strings.Contains(ack.Error, "supervisor") {
+	if ack.Status != exchange.AckRejected || !strings.Contains(ack.Error, "supervisor") {
 		t.Fatalf("officer resolving a conflict: %+v", ack)
 	}
 	if n := len(e.hubEvents(t)); n != 1 {
@@ -213,7 +214,7 @@ func TestForgedOrAlteredSignatureIsRefused(t *testing.T) {
 	altered := us.event(t, us.officer, cases.EventAnnotationAdded, caseID, nil, cases.Annotation{CaseID: caseID, Kind: cases.AnnNote, Text: "original"})
 	altered.Payload = bytes.Replace(altered.Payload, []byte("original"), []byte("tampered"), 1)
 	ack := pushAck(t, c, e.url(), altered)
-	if ack.Status != AckRejected || !strings.Contains(ack.Error, "field signature") || !strings.Contains(ack.Error, altered.ID) {
+	if ack.Status != exchange.AckRejected || !strings.Contains(ack.Error, "field signature") || !strings.Contains(ack.Error, altered.ID) {
 		t.Fatalf("altered event: %+v", ack)
 	}
 	// Signed by the supervisor's key but claiming the officer as author.
@@ -221,14 +222,14 @@ func TestForgedOrAlteredSignatureIsRefused(t *testing.T) {
 	key, _ := us.keys.Key(us.supervisor.ID)
 	forged.Signature, _ = (&fixedSigner{key}).Sign("", forged.SigningBytes())
 	ack = pushAck(t, c, e.url(), forged)
-	if ack.Status != AckRejected || !strings.Contains(ack.Error, "forged or altered") {
+	if ack.Status != exchange.AckRejected || !strings.Contains(ack.Error, "forged or altered") {
 		t.Fatalf("forged event: %+v", ack)
 	}
 	// Bits flipped in the signature.
 	flipped := us.event(t, us.officer, cases.EventAnnotationAdded, caseID, nil, cases.Annotation{CaseID: caseID, Kind: cases.AnnNote, Text: "y"})
 	flipped.Signature[10] ^= 0x40
 	ack = pushAck(t, c, e.url(), flipped)
-	if ack.Status != AckRejected || ack.Code != cases.EFORBIDDEN {
+	if ack.Status != exchange.AckRejected || ack.Code != cases.EFORBIDDEN {
 		t.Fatalf("flipped signature: %+v", ack)
 	}
 	// None of them reached the hub or the partner.
@@ -260,22 +261,22 @@ func TestReplayIsIdempotent(t *testing.T) {
 	c := rawClient(usTLS)
 	for i := 0; i < 3; i++ {
 		ack := pushAck(t, c, e.url(), n)
-		if ack.Status != AckDuplicate || ack.Seq != seq {
+		if ack.Status != exchange.AckDuplicate || ack.Seq != seq {
 			t.Fatalf("replay %d: %+v, want duplicate of seq %d", i, ack, seq)
 		}
 	}
 	// The same event twice in one batch.
 	n2 := us.event(t, us.officer, cases.EventAnnotationAdded, caseID, nil, cases.Annotation{CaseID: caseID, Kind: cases.AnnNote, Text: "twice"})
 	status, pr, eb := rawPush(t, c, e.url(), pushBody(t, n2, n2))
-	if status != 200 || pr.Acks[0].Status != AckStored || pr.Acks[1].Status != AckDuplicate || pr.Acks[0].Seq != pr.Acks[1].Seq {
+	if status != 200 || pr.Acks[0].Status != exchange.AckStored || pr.Acks[1].Status != exchange.AckDuplicate || pr.Acks[0].Seq != pr.Acks[1].Seq {
 		t.Fatalf("same event twice in a batch: %d %+v %+v", status, pr, eb)
 	}
 	// A different, validly signed event reusing the ID: a replay attack.
 	other := us.event(t, us.officer, cases.EventAnnotationAdded, caseID, nil, cases.Annotation{CaseID: caseID, Kind: cases.AnnNote, Text: "second"})
 	other.ID = n.ID
-	SignEvent(&other, us.keys)
+	exchange.SignEvent(&other, us.keys)
 	ack := pushAck(t, c, e.url(), other)
-	if ack.Status != AckRejected || !strings.Contains(ack.Error, "replay") {
+	if ack.Status != exchange.AckRejected || !strings.Contains(ack.Error, "replay") {
 		t.Fatalf("ID reuse: %+v", ack)
 	}
 	ec.sync(t)
@@ -316,13 +317,13 @@ func TestCaseNotSharedNeverReachesPartner(t *testing.T) {
 	ecTLS, _ := ec.files.TLSConfig()
 	ev := ec.event(t, ec.officer, cases.EventAnnotationAdded, private, nil, cases.Annotation{CaseID: private, Kind: cases.AnnNote, Text: "peek"})
 	ack := pushAck(t, rawClient(ecTLS), e.url(), ev)
-	if ack.Status != AckRejected || ack.Code != cases.EFORBIDDEN || !strings.Contains(ack.Error, "not shared with EC-PN") {
+	if ack.Status != exchange.AckRejected || ack.Code != cases.EFORBIDDEN || !strings.Contains(ack.Error, "not shared with EC-PN") {
 		t.Fatalf("write to an unshared case: %+v", ack)
 	}
 	// Nor change the sharing of a case it does not own, even as a supervisor.
 	ev = ec.event(t, ec.supervisor, cases.EventCaseUpdated, shared, nil, cases.CaseUpdated{CaseID: shared, SharedWith: []string{}})
 	ack = pushAck(t, rawClient(ecTLS), e.url(), ev)
-	if ack.Status != AckRejected || !strings.Contains(ack.Error, "only the owning agency") {
+	if ack.Status != exchange.AckRejected || !strings.Contains(ack.Error, "only the owning agency") {
 		t.Fatalf("partner changing the sharing: %+v", ack)
 	}
 	// Once shared, the partner receives the case's whole history.
@@ -434,7 +435,7 @@ func TestHostileRequestsAreRefusedClearly(t *testing.T) {
 	caseID := us.createCase(t)
 	us.sync(t)
 	good := us.event(t, us.officer, cases.EventAnnotationAdded, caseID, nil, cases.Annotation{CaseID: caseID, Kind: cases.AnnNote, Text: "ok"})
-	w := ToWire(&good)
+	w := exchange.ToWire(&good)
 	enc := func(v any) []byte { b, _ := json.Marshal(v); return b }
 
 	tests := []struct {
@@ -449,8 +450,8 @@ func TestHostileRequestsAreRefusedClearly(t *testing.T) {
 		{"trailing data", []byte(`{"events":[]} {}`), 400, "after the JSON object"},
 		{"wrong type", []byte(`{"events":[{"id":5}]}`), 400, "events[0]: field id has the wrong type"},
 		{"bad base64", []byte(`{"events":[{"id":"x","payload":"!!!"}]}`), 400, "illegal base64"},
-		{"too many events", enc(PushRequest{Events: make([]WireEvent, MaxPushEvents+1)}), 400, "the limit is 1000"},
-		{"too big", bytes.Repeat([]byte(" "), MaxPushBytes+10), 413, "over the limit"},
+		{"too many events", enc(exchange.PushRequest{Events: make([]exchange.WireEvent, exchange.MaxPushEvents+1)}), 400, "the limit is 1000"},
+		{"too big", bytes.Repeat([]byte(" "), exchange.MaxPushBytes+10), 413, "over the limit"},
 	}
 	for _, tc := range tests {
 		status, _, eb := rawPush(t, c, e.url(), tc.body)
@@ -460,30 +461,30 @@ func TestHostileRequestsAreRefusedClearly(t *testing.T) {
 	}
 	fields := []struct {
 		name  string
-		edit  func(w *WireEvent)
+		edit  func(w *exchange.WireEvent)
 		field string
 	}{
-		{"bad id", func(w *WireEvent) { w.ID = "1234" }, "field id"},
-		{"long author", func(w *WireEvent) { w.Author = strings.Repeat("a", 65) }, "field author"},
-		{"author path", func(w *WireEvent) { w.Author = "../../etc" }, "field author"},
-		{"bad hlc", func(w *WireEvent) { w.HLC = "yesterday" }, "field hlc"},
-		{"seed kind", func(w *WireEvent) { w.Kind = "seed.loaded" }, "stay on the desk"},
-		{"unknown kind", func(w *WireEvent) { w.Kind = "case.deleted" }, "field kind"},
-		{"no case", func(w *WireEvent) { w.CaseID = "" }, "field case_id"},
-		{"agency", func(w *WireEvent) { w.Agency = "us cbp" }, "field agency"},
-		{"shared twice", func(w *WireEvent) { w.SharedWith = []string{"EC-PN", "EC-PN"} }, "field shared_with[1]"},
-		{"shared unknown", func(w *WireEvent) { w.SharedWith = []string{"XX-YY"} }, "field shared_with[0]"},
-		{"payload not json", func(w *WireEvent) { w.Payload = []byte("{") }, "field payload"},
-		{"payload huge", func(w *WireEvent) { w.Payload = bytes.Repeat([]byte("1"), MaxPayloadBytes+1) }, "field payload"},
-		{"short signature", func(w *WireEvent) { w.Signature = w.Signature[:10] }, "field signature"},
-		{"device control", func(w *WireEvent) { w.Device = "a\x00b" }, "field device"},
+		{"bad id", func(w *exchange.WireEvent) { w.ID = "1234" }, "field id"},
+		{"long author", func(w *exchange.WireEvent) { w.Author = strings.Repeat("a", 65) }, "field author"},
+		{"author path", func(w *exchange.WireEvent) { w.Author = "../../etc" }, "field author"},
+		{"bad hlc", func(w *exchange.WireEvent) { w.HLC = "yesterday" }, "field hlc"},
+		{"seed kind", func(w *exchange.WireEvent) { w.Kind = "seed.loaded" }, "stay on the desk"},
+		{"unknown kind", func(w *exchange.WireEvent) { w.Kind = "case.deleted" }, "field kind"},
+		{"no case", func(w *exchange.WireEvent) { w.CaseID = "" }, "field case_id"},
+		{"agency", func(w *exchange.WireEvent) { w.Agency = "us cbp" }, "field agency"},
+		{"shared twice", func(w *exchange.WireEvent) { w.SharedWith = []string{"EC-PN", "EC-PN"} }, "field shared_with[1]"},
+		{"shared unknown", func(w *exchange.WireEvent) { w.SharedWith = []string{"XX-YY"} }, "field shared_with[0]"},
+		{"payload not json", func(w *exchange.WireEvent) { w.Payload = []byte("{") }, "field payload"},
+		{"payload huge", func(w *exchange.WireEvent) { w.Payload = bytes.Repeat([]byte("1"), exchange.MaxPayloadBytes+1) }, "field payload"},
+		{"short signature", func(w *exchange.WireEvent) { w.Signature = w.Signature[:10] }, "field signature"},
+		{"device control", func(w *exchange.WireEvent) { w.Device = "a\x00b" }, "field device"},
 	}
 	for _, tc := range fields {
 		bw := w
 		bw.SharedWith = slices.Clone(w.SharedWith)
 		tc.edit(&bw)
-		status, pr, eb := rawPush(t, c, e.url(), enc(PushRequest{Events: []WireEvent{bw}}))
-		if status != 200 || len(pr.Acks) != 1 || pr.Acks[0].Status != AckRejected || !strings.Contains(pr.Acks[0].Error, tc.field) {
+		status, pr, eb := rawPush(t, c, e.url(), enc(exchange.PushRequest{Events: []exchange.WireEvent{bw}}))
+		if status != 200 || len(pr.Acks) != 1 || pr.Acks[0].Status != exchange.AckRejected || !strings.Contains(pr.Acks[0].Error, tc.field) {
 			t.Errorf("%s: got %d %+v %+v, want a rejection naming %q", tc.name, status, pr, eb, tc.field)
 		}
 	}
@@ -500,7 +501,7 @@ func TestHostileRequestsAreRefusedClearly(t *testing.T) {
 	}
 	// The hub still works, and the good event still goes through.
 	ack := pushAck(t, c, e.url(), good)
-	if ack.Status != AckStored {
+	if ack.Status != exchange.AckStored {
 		t.Fatalf("good event after the hostile ones: %+v", ack)
 	}
 }
@@ -548,11 +549,11 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 func TestOfficerKeys(t *testing.T) {
 	dir := t.TempDir()
-	k1, err := LoadOrCreateOfficerKey(dir, "ec.mrodriguez")
+	k1, err := exchange.LoadOrCreateOfficerKey(dir, "ec.mrodriguez")
 	if err != nil {
 		t.Fatal(err)
 	}
-	k2, err := LoadOrCreateOfficerKey(dir, "ec.mrodriguez")
+	k2, err := exchange.LoadOrCreateOfficerKey(dir, "ec.mrodriguez")
 	if err != nil || !k1.Equal(k2) {
 		t.Fatalf("second load gave another key: %v", err)
 	}
@@ -560,25 +561,25 @@ func TestOfficerKeys(t *testing.T) {
 		t.Fatalf("key file: %v %v", fi, err)
 	}
 	for _, bad := range []string{"", "../x", ".hidden", "a/b", strings.Repeat("x", 65)} {
-		if _, err := LoadOrCreateOfficerKey(dir, bad); err == nil {
+		if _, err := exchange.LoadOrCreateOfficerKey(dir, bad); err == nil {
 			t.Errorf("officer ID %q accepted", bad)
 		}
 	}
-	ring := NewKeyring(dir)
+	ring := exchange.NewKeyring(dir)
 	if _, err := ring.Sign("someone.else", []byte("x")); err == nil || cases.ErrorCode(err) != cases.ENOTFOUND {
 		t.Fatalf("signing without a key: %v", err)
 	}
 	ev := cases.Event{ID: "0190a5b4-0000-7000-8000-000000000001", Author: "ec.mrodriguez", Device: "d", HLC: cases.HLC{WallMS: 1},
 		Kind: cases.EventSubjectUpserted, Agency: "EC-PN", Payload: []byte(`{}`)}
-	if err := SignEvent(&ev, ring); err != nil {
+	if err := exchange.SignEvent(&ev, ring); err != nil {
 		t.Fatal(err)
 	}
 	pub := k1.Public().(ed25519.PublicKey)
-	if err := VerifyEvent(&ev, pub); err != nil {
+	if err := exchange.VerifyEvent(&ev, pub); err != nil {
 		t.Fatal(err)
 	}
 	ev.SharedWith = []string{"US-CBP"}
-	if err := VerifyEvent(&ev, pub); err == nil {
+	if err := exchange.VerifyEvent(&ev, pub); err == nil {
 		t.Fatal("a changed event still verifies")
 	}
 }
@@ -613,20 +614,20 @@ func TestHubConfigRoundTrip(t *testing.T) {
 }
 
 func TestProjectStatusIsOrderIndependent(t *testing.T) {
-	moves := []StatusMove{
+	moves := []exchange.StatusMove{
 		{Seq: 7, To: cases.StatusEscalated, Conflict: true},
 		{Seq: 3, To: cases.StatusInReview},
 		{Seq: 9, To: cases.StatusDecided, Resolution: true},
 		{Seq: 12, To: cases.StatusClosed},
 	}
-	s, v, c := ProjectStatus(cases.StatusNew, 0, moves)
+	s, v, c := exchange.ProjectStatus(cases.StatusNew, 0, moves)
 	rev := slices.Clone(moves)
 	slices.Reverse(rev)
-	s2, v2, c2 := ProjectStatus(cases.StatusNew, 0, rev)
+	s2, v2, c2 := exchange.ProjectStatus(cases.StatusNew, 0, rev)
 	if s != cases.StatusClosed || v != 3 || c || s != s2 || v != v2 || c != c2 {
 		t.Fatalf("got %s %d %v and %s %d %v", s, v, c, s2, v2, c2)
 	}
-	if s, v, c := ProjectStatus(cases.StatusNew, 0, moves[:2]); s != cases.StatusInReview || v != 1 || !c {
+	if s, v, c := exchange.ProjectStatus(cases.StatusNew, 0, moves[:2]); s != cases.StatusInReview || v != 1 || !c {
 		t.Fatalf("in conflict: %s %d %v", s, v, c)
 	}
 }

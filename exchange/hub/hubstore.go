@@ -1,4 +1,4 @@
-package exchange
+package hub
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/exchange"
 )
 
 // HubStore is the hub's storage. The hub checks each event's shape, author
@@ -16,16 +17,16 @@ import (
 // Implementations must hand out sequence numbers in the transaction that makes
 // the event visible, so that a reader never sees sequence n+1 before n: a pull
 // then never skips an event that committed late. SQLite's single writer gives
-// this for free (SQLiteHub); a PostgreSQL backend must serialise the writers
-// of the sequence (one advisory lock per batch) to keep it.
+// this for free (SQLiteHub); PGHub serialises the writers of the sequence by
+// locking one counters row per batch. Both decide a batch with planBatch.
 type HubStore interface {
 	// Accept stores a batch of events sent by desk, oldest first, and
 	// returns one Ack per event in the same order. An error means nothing of
 	// the batch was stored; the desk will send it again.
-	Accept(ctx context.Context, desk DeskIdentity, evs []cases.Event) ([]Ack, error)
+	Accept(ctx context.Context, desk DeskIdentity, evs []cases.Event) ([]exchange.Ack, error)
 	// Pull returns the events delivered to agency after position after, at
 	// most limit (and about MaxPullBytes of payload), in delivery order.
-	Pull(ctx context.Context, agency string, after int64, limit int) (PullResponse, error)
+	Pull(ctx context.Context, agency string, after int64, limit int) (exchange.PullResponse, error)
 	// CaseState returns what the hub knows of a case; ok is false if nothing.
 	CaseState(ctx context.Context, caseID string) (st CaseState, ok bool, err error)
 	Close() error
@@ -77,7 +78,7 @@ func admit(ev *cases.Event, st *CaseState, known []string) (admission, error) {
 	var out admission
 	if ev.Kind == cases.EventCaseCreated {
 		if st != nil {
-			return out, eventErr(ev.ID, cases.ECONFLICT, "case %s already exists at the hub", clip(ev.CaseID))
+			return out, exchange.EventErr(ev.ID, cases.ECONFLICT, "case %s already exists at the hub", exchange.Clip(ev.CaseID))
 		}
 		var p cases.CaseCreated
 		if err := strictPayload(ev, &p); err != nil {
@@ -85,11 +86,11 @@ func admit(ev *cases.Event, st *CaseState, known []string) (admission, error) {
 		}
 		c := p.Case
 		if c.ID != ev.CaseID {
-			return out, fieldErr(ev.ID, "payload.Case.ID", "%q differs from the event's case_id %q", clip(c.ID), clip(ev.CaseID))
+			return out, exchange.FieldErr(ev.ID, "payload.Case.ID", "%q differs from the event's case_id %q", exchange.Clip(c.ID), exchange.Clip(ev.CaseID))
 		}
 		if c.OwnerAgency != ev.Agency {
-			return out, &EventError{EventID: ev.ID, Field: "payload.Case.OwnerAgency", Code: cases.EFORBIDDEN,
-				Message: "a desk of " + ev.Agency + " cannot create a case owned by " + clip(c.OwnerAgency)}
+			return out, &exchange.EventError{EventID: ev.ID, Field: "payload.Case.OwnerAgency", Code: cases.EFORBIDDEN,
+				Message: "a desk of " + ev.Agency + " cannot create a case owned by " + exchange.Clip(c.OwnerAgency)}
 		}
 		shared, err := sharing(ev, "payload.Case.SharedWith", c.OwnerAgency, c.SharedWith, known)
 		if err != nil {
@@ -100,17 +101,17 @@ func admit(ev *cases.Event, st *CaseState, known []string) (admission, error) {
 			status = cases.StatusNew
 		}
 		if !slices.Contains(cases.Statuses, status) {
-			return out, fieldErr(ev.ID, "payload.Case.Status", "%q is not a status", clip(string(status)))
+			return out, exchange.FieldErr(ev.ID, "payload.Case.Status", "%q is not a status", exchange.Clip(string(status)))
 		}
 		out.next = CaseState{ID: c.ID, Owner: c.OwnerAgency, SharedWith: shared, Status: status, Version: c.Version}
 		out.added = out.next.Agencies()
 		return out, nil
 	}
 	if st == nil {
-		return out, eventErr(ev.ID, cases.ENOTFOUND, "case %s is unknown at the hub: its case.created event must come first", clip(ev.CaseID))
+		return out, exchange.EventErr(ev.ID, cases.ENOTFOUND, "case %s is unknown at the hub: its case.created event must come first", exchange.Clip(ev.CaseID))
 	}
 	if !st.visibleTo(ev.Agency) {
-		return out, eventErr(ev.ID, cases.EFORBIDDEN, "case %s is not shared with %s", clip(ev.CaseID), ev.Agency)
+		return out, exchange.EventErr(ev.ID, cases.EFORBIDDEN, "case %s is not shared with %s", exchange.Clip(ev.CaseID), ev.Agency)
 	}
 	out.next = *st
 	out.next.SharedWith = slices.Clone(st.SharedWith)
@@ -121,12 +122,12 @@ func admit(ev *cases.Event, st *CaseState, known []string) (admission, error) {
 			return out, err
 		}
 		if p.CaseID != "" && p.CaseID != ev.CaseID {
-			return out, fieldErr(ev.ID, "payload.CaseID", "%q differs from the event's case_id %q", clip(p.CaseID), clip(ev.CaseID))
+			return out, exchange.FieldErr(ev.ID, "payload.CaseID", "%q differs from the event's case_id %q", exchange.Clip(p.CaseID), exchange.Clip(ev.CaseID))
 		}
 		if p.SharedWith != nil { // nil: sharing unchanged; []: shared with nobody
 			if ev.Agency != st.Owner {
-				return out, &EventError{EventID: ev.ID, Field: "payload.SharedWith", Code: cases.EFORBIDDEN,
-					Message: "only the owning agency " + st.Owner + " may change whom case " + clip(ev.CaseID) + " is shared with"}
+				return out, &exchange.EventError{EventID: ev.ID, Field: "payload.SharedWith", Code: cases.EFORBIDDEN,
+					Message: "only the owning agency " + st.Owner + " may change whom case " + exchange.Clip(ev.CaseID) + " is shared with"}
 			}
 			shared, err := sharing(ev, "payload.SharedWith", st.Owner, p.SharedWith, known)
 			if err != nil {
@@ -145,11 +146,11 @@ func admit(ev *cases.Event, st *CaseState, known []string) (admission, error) {
 			return out, err
 		}
 		if p.CaseID != "" && p.CaseID != ev.CaseID {
-			return out, fieldErr(ev.ID, "payload.CaseID", "%q differs from the event's case_id %q", clip(p.CaseID), clip(ev.CaseID))
+			return out, exchange.FieldErr(ev.ID, "payload.CaseID", "%q differs from the event's case_id %q", exchange.Clip(p.CaseID), exchange.Clip(ev.CaseID))
 		}
 		if p.ToStatus != "" {
 			if !slices.Contains(cases.Statuses, p.ToStatus) {
-				return out, fieldErr(ev.ID, "payload.ToStatus", "%q is not a status", clip(string(p.ToStatus)))
+				return out, exchange.FieldErr(ev.ID, "payload.ToStatus", "%q is not a status", exchange.Clip(string(p.ToStatus)))
 			}
 			if st.Conflict || p.BaseVersion != st.Version || (p.FromStatus != "" && p.FromStatus != st.Status) {
 				out.conflict = true
@@ -165,10 +166,10 @@ func admit(ev *cases.Event, st *CaseState, known []string) (admission, error) {
 			return out, err
 		}
 		if p.CaseID != "" && p.CaseID != ev.CaseID {
-			return out, fieldErr(ev.ID, "payload.CaseID", "%q differs from the event's case_id %q", clip(p.CaseID), clip(ev.CaseID))
+			return out, exchange.FieldErr(ev.ID, "payload.CaseID", "%q differs from the event's case_id %q", exchange.Clip(p.CaseID), exchange.Clip(ev.CaseID))
 		}
 		if !slices.Contains(cases.Statuses, p.Status) {
-			return out, fieldErr(ev.ID, "payload.Status", "%q is not a status", clip(string(p.Status)))
+			return out, exchange.FieldErr(ev.ID, "payload.Status", "%q is not a status", exchange.Clip(string(p.Status)))
 		}
 		out.next.Status = p.Status
 		out.next.Version++
@@ -180,13 +181,13 @@ func admit(ev *cases.Event, st *CaseState, known []string) (admission, error) {
 // sharing checks a case's list of partner agencies and returns it without the
 // owner.
 func sharing(ev *cases.Event, field, owner string, list, known []string) ([]string, error) {
-	if len(list) > MaxSharedAgencies {
-		return nil, fieldErr(ev.ID, field, "%d agencies; the limit is %d", len(list), MaxSharedAgencies)
+	if len(list) > exchange.MaxSharedAgencies {
+		return nil, exchange.FieldErr(ev.ID, field, "%d agencies; the limit is %d", len(list), exchange.MaxSharedAgencies)
 	}
 	out := []string{}
 	for _, a := range list {
 		if !slices.Contains(known, a) {
-			return nil, fieldErr(ev.ID, field, "agency %q is not known to the exchange", clip(a))
+			return nil, exchange.FieldErr(ev.ID, field, "agency %q is not known to the exchange", exchange.Clip(a))
 		}
 		if a != owner && !slices.Contains(out, a) {
 			out = append(out, a)
@@ -197,7 +198,7 @@ func sharing(ev *cases.Event, field, owner string, list, known []string) ([]stri
 
 func strictPayload(ev *cases.Event, v any) error {
 	if err := json.Unmarshal(ev.Payload, v); err != nil {
-		return fieldErr(ev.ID, "payload", "not a valid %s payload: %v", ev.Kind, err)
+		return exchange.FieldErr(ev.ID, "payload", "not a valid %s payload: %v", ev.Kind, err)
 	}
 	return nil
 }

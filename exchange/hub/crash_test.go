@@ -1,4 +1,4 @@
-package exchange
+package hub
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/enlace-desk/enlace/exchange"
 )
 
 // TestMain lets the test binary double as a hub process for the crash tests:
@@ -20,7 +22,9 @@ func TestMain(m *testing.M) {
 	if cfgPath := os.Getenv("ENLACE_HUB_CHILD"); cfgPath != "" {
 		os.Exit(runChildHub(cfgPath))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	stopPGCluster()
+	os.Exit(code)
 }
 
 func runChildHub(cfgPath string) int {
@@ -107,16 +111,16 @@ func TestHubSurvivesSIGKILL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := LoadHubConfig(pki.ConfigPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := testHubConfig(t, pki)
 	child := startChildHub(t, pki.ConfigPath)
 	e := &testEnv{t: t, dir: dir, pki: pki, cfg: cfg, addr: child.addr, desks: map[string]*testDesk{}}
 	for _, d := range testDesks {
-		e.desks[d.Name] = e.newDesk(d.Name, e.url())
-		e.desks[d.Name].client.cfg.BatchSize = 40 // many transactions to land in
-		e.desks[d.Name].client.cfg.PullLimit = 40
+		dk := e.newDesk(d.Name, e.url())
+		dk.client = e.clientTuned(d.Name, e.url(), dk.log, func(c *exchange.ClientConfig) {
+			c.BatchSize = 40 // many transactions to land in
+			c.PullLimit = 40
+		})
+		e.desks[d.Name] = dk
 	}
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
 	w := &workload{t: t, rng: rng}

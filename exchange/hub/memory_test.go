@@ -1,4 +1,4 @@
-package exchange
+package hub
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/enlace-desk/enlace/exchange"
 )
 
 // TestMaximumPushOfEmptyEventsStaysSmall pushes the largest body the hub
@@ -20,7 +22,7 @@ func TestMaximumPushOfEmptyEventsStaysSmall(t *testing.T) {
 
 	var body bytes.Buffer
 	body.WriteString(`{"events":[{}`)
-	for body.Len() < MaxPushBytes-16 {
+	for body.Len() < exchange.MaxPushBytes-16 {
 		body.WriteString(`,{}`)
 	}
 	body.WriteString(`]}`)
@@ -63,19 +65,5 @@ func TestMaximumPushOfEmptyEventsStaysSmall(t *testing.T) {
 		len(payload), took.Round(time.Millisecond), float64(grew)/(1<<20))
 	if grew > 64<<20 {
 		t.Errorf("the heap grew by %.1f MB during a maximum-size push; the bound is 64 MB", float64(grew)/(1<<20))
-	}
-}
-
-// TestSqueezeSpaceKeepsStringsExactly: whitespace outside strings is cut to
-// one byte; strings (with escaped quotes and runs of blanks) pass exactly.
-func TestSqueezeSpaceKeepsStringsExactly(t *testing.T) {
-	in := "{  \"a  b\" :\n\n\t [ \"x\\\"  y\" ,   \"\\\\\"   ]   }"
-	want := "{ \"a  b\" :\n[ \"x\\\"  y\" , \"\\\\\" ] }"
-	var out bytes.Buffer
-	if _, err := out.ReadFrom(&squeezeSpace{r: bytes.NewReader([]byte(in))}); err != nil {
-		t.Fatal(err)
-	}
-	if out.String() != want {
-		t.Errorf("got %q, want %q", out.String(), want)
 	}
 }

@@ -1,4 +1,4 @@
-package exchange
+package hub
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -15,7 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/exchange"
 )
 
 // testLog is a TEST DOUBLE of the desk's store: a real SQLite-backed DeskLog
@@ -114,7 +118,7 @@ func (l *testLog) Pending(ctx context.Context) (int, error) {
 	return n, err
 }
 
-func (l *testLog) Acknowledge(ctx context.Context, acks []Ack) error {
+func (l *testLog) Acknowledge(ctx context.Context, acks []exchange.Ack) error {
 	tx, err := l.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -129,7 +133,7 @@ func (l *testLog) Acknowledge(ctx context.Context, acks []Ack) error {
 		return err
 	}
 	for _, a := range acks {
-		if a.Status == AckRejected {
+		if a.Status == exchange.AckRejected {
 			_, err = rej.ExecContext(ctx, a.Error, a.ID)
 		} else {
 			_, err = ok.ExecContext(ctx, a.Seq, a.Conflict, a.ID)
@@ -147,7 +151,7 @@ func (l *testLog) Cursor(ctx context.Context) (int64, error) {
 	return n, err
 }
 
-func (l *testLog) Apply(ctx context.Context, evs []Delivered, next int64) error {
+func (l *testLog) Apply(ctx context.Context, evs []exchange.Delivered, next int64) error {
 	tx, err := l.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -249,8 +253,8 @@ func (l *testLog) query(t testing.TB, where string, args ...any) []heldEvent {
 type testDesk struct {
 	name, agency string
 	log          *testLog
-	client       *Client
-	keys         *Keyring
+	client       *exchange.Client
+	keys         *exchange.Keyring
 	ids          *cases.IDs
 	hlc          *cases.HLClock
 	officer      cases.Officer
@@ -279,10 +283,7 @@ func newTestEnv(t testing.TB) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := LoadHubConfig(pki.ConfigPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := testHubConfig(t, pki)
 	e := &testEnv{t: t, dir: dir, pki: pki, cfg: cfg, desks: map[string]*testDesk{}}
 	e.startHub()
 	t.Cleanup(e.stopHub)
@@ -290,6 +291,32 @@ func newTestEnv(t testing.TB) *testEnv {
 		e.desks[d.Name] = e.newDesk(d.Name, e.url())
 	}
 	return e
+}
+
+// testBackend is the hub store the suite runs on: "sqlite" (the default) or
+// "postgres" (ENLACE_HUB_BACKEND=postgres, as TestSuiteOnPostgres sets).
+func testBackend() string {
+	if os.Getenv("ENLACE_HUB_BACKEND") == "postgres" {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// testHubConfig loads the dev PKI's hub configuration and, on PostgreSQL,
+// points it at a new database and writes it back for child hub processes.
+func testHubConfig(t testing.TB, pki *DevPKI) HubConfig {
+	t.Helper()
+	cfg, err := LoadHubConfig(pki.ConfigPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if testBackend() == "postgres" {
+		cfg.Database, cfg.StoreURL = "", newPGDatabase(t)
+		if err := WriteHubConfig(pki.ConfigPath, cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return cfg
 }
 
 func (e *testEnv) url() string { return "https://" + e.addr }
@@ -330,7 +357,7 @@ func (e *testEnv) newDesk(name, hubURL string) *testDesk {
 	files := e.pki.Desks[name]
 	log := openTestLog(t, filepath.Join(e.dir, name+".db"))
 	client := e.client(name, hubURL, log)
-	d := &testDesk{name: name, agency: files.Agency, log: log, client: client, keys: NewKeyring(files.KeyDir),
+	d := &testDesk{name: name, agency: files.Agency, log: log, client: client, keys: exchange.NewKeyring(files.KeyDir),
 		ids: cases.NewIDs(cases.SystemClock{}), hlc: cases.NewHLClock(cases.SystemClock{}, cases.HLC{}), files: files}
 	for _, o := range DefaultDevOfficers {
 		if o.Agency != d.agency {
@@ -346,15 +373,24 @@ func (e *testEnv) newDesk(name, hubURL string) *testDesk {
 }
 
 // client makes a sync client for desk name's log talking to hubURL.
-func (e *testEnv) client(name, hubURL string, log DeskLog) *Client {
+func (e *testEnv) client(name, hubURL string, log exchange.DeskLog) *exchange.Client {
+	return e.clientTuned(name, hubURL, log, nil)
+}
+
+// clientTuned is client with tune changing the configuration first.
+func (e *testEnv) clientTuned(name, hubURL string, log exchange.DeskLog, tune func(*exchange.ClientConfig)) *exchange.Client {
 	t := e.t
 	t.Helper()
 	tlsCfg, err := e.pki.Desks[name].TLSConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
-	client, err := NewClient(ClientConfig{HubURL: hubURL, TLS: tlsCfg, Log: log, RequestTimeout: 20 * time.Second,
-		MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond, Interval: 50 * time.Millisecond})
+	cfg := exchange.ClientConfig{HubURL: hubURL, TLS: tlsCfg, Log: log, RequestTimeout: 20 * time.Second,
+		MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond, Interval: 50 * time.Millisecond}
+	if tune != nil {
+		tune(&cfg)
+	}
+	client, err := exchange.NewClient(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -382,7 +418,7 @@ func (d *testDesk) event(t testing.TB, by cases.Officer, kind cases.EventKind, c
 	}
 	ev := cases.Event{ID: d.ids.New(), Author: by.ID, Device: d.name, HLC: d.hlc.Now(), Kind: kind, CaseID: caseID,
 		Agency: by.Agency, SharedWith: shared, Payload: body}
-	if err := SignEvent(&ev, d.keys); err != nil {
+	if err := exchange.SignEvent(&ev, d.keys); err != nil {
 		t.Fatal(err)
 	}
 	return ev
@@ -430,7 +466,7 @@ type caseView struct {
 // ProjectStatus, then the desk's unacknowledged moves tentatively on top.
 func (d *testDesk) view(t testing.TB, caseID string) caseView {
 	var v caseView
-	var moves []StatusMove
+	var moves []exchange.StatusMove
 	var tentative []cases.Status
 	for _, h := range d.log.caseEvents(t, caseID) {
 		if h.state == "rejected" {
@@ -442,7 +478,7 @@ func (d *testDesk) view(t testing.TB, caseID string) caseView {
 			v.known, v.status, v.version = true, p.Case.Status, p.Case.Version
 			continue
 		}
-		m, ok := StatusMoveOf(Delivered{Seq: h.seq, Conflict: h.conflict, Event: h.ev})
+		m, ok := exchange.StatusMoveOf(exchange.Delivered{Seq: h.seq, Conflict: h.conflict, Event: h.ev})
 		if !ok {
 			continue
 		}
@@ -452,7 +488,7 @@ func (d *testDesk) view(t testing.TB, caseID string) caseView {
 			moves = append(moves, m)
 		}
 	}
-	v.status, v.version, v.conflict = ProjectStatus(v.status, v.version, moves)
+	v.status, v.version, v.conflict = exchange.ProjectStatus(v.status, v.version, moves)
 	for _, to := range tentative {
 		v.status = to
 		v.version++
@@ -473,7 +509,7 @@ func (d *testDesk) resolve(t testing.TB, caseID string, to cases.Status) cases.E
 	return d.emit(t, d.event(t, d.supervisor, cases.EventConflictResolved, caseID, nil, r))
 }
 
-func (d *testDesk) sync(t testing.TB) Round {
+func (d *testDesk) sync(t testing.TB) exchange.Round {
 	t.Helper()
 	r := d.client.RunOnce(context.Background())
 	if !r.OK() {
@@ -503,12 +539,51 @@ type hubEvent struct {
 
 func (e *testEnv) hubEvents(t testing.TB) map[string]hubEvent {
 	t.Helper()
+	if e.cfg.StoreURL != "" && testBackend() == "postgres" {
+		return readPGHubEvents(t, e.cfg.StoreURL)
+	}
 	db, err := sql.Open("sqlite", "file:"+e.cfg.Database+"?_pragma=busy_timeout(5000)")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
 	return readHubEvents(t, db)
+}
+
+// readPGHubEvents is readHubEvents on a PostgreSQL hub store.
+func readPGHubEvents(t testing.TB, url string) map[string]hubEvent {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, `SELECT e.id, e.seq, e.case_id, e.agency, e.conflict, coalesce(array_agg(DISTINCT d.agency) FILTER (WHERE d.agency IS NOT NULL), '{}')
+		FROM events e LEFT JOIN deliveries d ON d.event_seq = e.seq GROUP BY e.seq`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	m := map[string]hubEvent{}
+	for rows.Next() {
+		var id string
+		var h hubEvent
+		if err := rows.Scan(&id, &h.seq, &h.caseID, &h.agency, &h.conflict, &h.deliverTo); err != nil {
+			t.Fatal(err)
+		}
+		if _, dup := m[id]; dup {
+			t.Fatalf("hub holds event %s twice", id)
+		}
+		if len(h.deliverTo) == 0 {
+			h.deliverTo = nil
+		}
+		slices.Sort(h.deliverTo)
+		m[id] = h
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 func readHubEvents(t testing.TB, db *sql.DB) map[string]hubEvent {
@@ -544,15 +619,15 @@ func rawClient(tlsCfg *tls.Config) *http.Client {
 	return &http.Client{Transport: &http.Transport{TLSClientConfig: tlsCfg}, Timeout: 20 * time.Second}
 }
 
-func rawPush(t testing.TB, c *http.Client, url string, body []byte) (int, PushResponse, ErrorBody) {
+func rawPush(t testing.TB, c *http.Client, url string, body []byte) (int, exchange.PushResponse, exchange.ErrorBody) {
 	t.Helper()
 	resp, err := c.Post(url+"/v1/push", "application/json", strings.NewReader(string(body)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var pr PushResponse
-	var eb ErrorBody
+	var pr exchange.PushResponse
+	var eb exchange.ErrorBody
 	dec := json.NewDecoder(resp.Body)
 	if resp.StatusCode == http.StatusOK {
 		err = dec.Decode(&pr)
@@ -566,9 +641,9 @@ func rawPush(t testing.TB, c *http.Client, url string, body []byte) (int, PushRe
 }
 
 func pushBody(t testing.TB, evs ...cases.Event) []byte {
-	req := PushRequest{}
+	req := exchange.PushRequest{}
 	for i := range evs {
-		req.Events = append(req.Events, ToWire(&evs[i]))
+		req.Events = append(req.Events, exchange.ToWire(&evs[i]))
 	}
 	b, err := json.Marshal(req)
 	if err != nil {

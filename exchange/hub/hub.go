@@ -1,4 +1,4 @@
-package exchange
+package hub
 
 import (
 	"context"
@@ -11,13 +11,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"runtime"
 	"slices"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/exchange"
 )
 
 // Hub is the exchange server: it accepts pushes from desks, stores each event
@@ -31,7 +31,7 @@ type Hub struct {
 	codes    []string
 	pools    map[string]*x509.CertPool // agency code -> its CA
 	officers map[string]OfficerConfig
-	dir      Directory
+	dir      exchange.Directory
 	log      *slog.Logger
 	srv      *http.Server
 	idCache  sync.Map // sha256 of a leaf certificate -> DeskIdentity
@@ -42,7 +42,7 @@ type Hub struct {
 }
 
 // NewHub builds a hub from its configuration: it loads the certificates and
-// opens the store (cfg.Store, or the SQLite file cfg.Database).
+// opens the store (cfg.Store, or the one cfg.StoreSpec names).
 func NewHub(cfg HubConfig) (*Hub, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
@@ -58,7 +58,7 @@ func NewHub(cfg HubConfig) (*Hub, error) {
 		log: slog.Default()}
 	all := x509.NewCertPool()
 	for _, a := range cfg.Agencies {
-		pool, certs, err := loadCAPool(a.CAFile)
+		pool, certs, err := exchange.LoadCAPool(a.CAFile)
 		if err != nil {
 			return nil, cases.Wrap(cases.EINVALID, err, "agency %s", a.Code)
 		}
@@ -71,7 +71,7 @@ func NewHub(cfg HubConfig) (*Hub, error) {
 	}
 	for _, o := range cfg.Officers {
 		h.officers[o.ID] = o
-		h.dir.Officers = append(h.dir.Officers, DirectoryOfficer{ID: o.ID, Name: o.Name, Agency: o.Agency, Roles: o.Roles, PublicKey: o.PublicKey})
+		h.dir.Officers = append(h.dir.Officers, exchange.DirectoryOfficer{ID: o.ID, Name: o.Name, Agency: o.Agency, Roles: o.Roles, PublicKey: o.PublicKey})
 	}
 	h.tls = &tls.Config{
 		Certificates: []tls.Certificate{cert},
@@ -88,10 +88,10 @@ func NewHub(cfg HubConfig) (*Hub, error) {
 	}
 	h.store = cfg.Store
 	if h.store == nil {
-		if cfg.Database == "" {
-			return nil, cases.Errorf(cases.EINVALID, "hub configuration: no database")
-		}
-		if h.store, err = OpenSQLiteHub(cfg.Database, h.codes, nil); err != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		h.store, err = OpenHubStore(ctx, cfg.StoreSpec(), h.codes)
+		cancel()
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -184,7 +184,7 @@ func (h *Hub) caller(w http.ResponseWriter, r *http.Request) (DeskIdentity, bool
 }
 
 func writeError(w http.ResponseWriter, status int, code, msg string) {
-	var b ErrorBody
+	var b exchange.ErrorBody
 	b.Error.Code, b.Error.Message = code, msg
 	writeJSON(w, status, b)
 }
@@ -200,7 +200,7 @@ func (h *Hub) handleWhoAmI(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, WhoAmI{Protocol: ProtocolVersion, Agency: id.Agency, Desk: id.Desk})
+	writeJSON(w, http.StatusOK, exchange.WhoAmI{Protocol: exchange.ProtocolVersion, Agency: id.Agency, Desk: id.Desk})
 }
 
 func (h *Hub) handleDirectory(w http.ResponseWriter, r *http.Request) {
@@ -224,9 +224,9 @@ func (h *Hub) handlePush(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer release()
-	evs, errs, err := DecodePush(http.MaxBytesReader(w, r.Body, MaxPushBytes))
+	evs, errs, err := exchange.DecodePush(http.MaxBytesReader(w, r.Body, exchange.MaxPushBytes))
 	if err != nil {
-		var tl *tooLarge
+		var tl *exchange.TooLargeError
 		if errors.As(err, &tl) {
 			writeError(w, http.StatusRequestEntityTooLarge, cases.EINVALID, tl.Error())
 			return
@@ -240,11 +240,11 @@ func (h *Hub) handlePush(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, cases.ESTORAGE, "the hub could not store the batch; send it again later")
 		return
 	}
-	resp := PushResponse{Acks: make([]Ack, len(evs))}
+	resp := exchange.PushResponse{Acks: make([]exchange.Ack, len(evs))}
 	j := 0
 	for i := range evs {
 		if errs[i] != nil {
-			resp.Acks[i] = Ack{ID: clip(evs[i].ID)}
+			resp.Acks[i] = exchange.Ack{ID: exchange.Clip(evs[i].ID)}
 			reject(&resp.Acks[i], errs[i])
 			continue
 		}
@@ -252,7 +252,7 @@ func (h *Hub) handlePush(w http.ResponseWriter, r *http.Request) {
 		j++
 	}
 	for _, a := range resp.Acks {
-		if a.Status == AckRejected {
+		if a.Status == exchange.AckRejected {
 			h.log.Warn("event rejected", "desk", id.Desk, "agency", id.Agency, "event", a.ID, "err", a.Error)
 		}
 	}
@@ -291,8 +291,8 @@ const pushChunk = 250
 // current one. It returns the store's acks for the good events, in order.
 // After an error some chunks may be stored; the desk sends them all again and
 // gets them back as duplicates.
-func (h *Hub) admitAndStore(ctx context.Context, id DeskIdentity, evs []cases.Event, errs []error) ([]Ack, error) {
-	var acks []Ack
+func (h *Hub) admitAndStore(ctx context.Context, id DeskIdentity, evs []cases.Event, errs []error) ([]exchange.Ack, error) {
+	var acks []exchange.Ack
 	verified := make(chan struct{}, 1)
 	check := func(lo, hi int) {
 		h.authorise(id, evs[lo:hi], errs[lo:hi])
@@ -343,13 +343,13 @@ func (h *Hub) authorise(id DeskIdentity, evs []cases.Event, errs []error) {
 		o, ok := h.officers[ev.Author]
 		switch {
 		case !ok:
-			errs[i] = &EventError{EventID: ev.ID, Field: "author", Code: cases.EFORBIDDEN, Message: "officer " + ev.Author + " is not registered with the exchange"}
+			errs[i] = &exchange.EventError{EventID: ev.ID, Field: "author", Code: cases.EFORBIDDEN, Message: "officer " + ev.Author + " is not registered with the exchange"}
 		case o.Agency != id.Agency:
-			errs[i] = &EventError{EventID: ev.ID, Field: "author", Code: cases.EFORBIDDEN, Message: "officer " + ev.Author + " belongs to " + o.Agency + ", but the event came from a desk of " + id.Agency}
+			errs[i] = &exchange.EventError{EventID: ev.ID, Field: "author", Code: cases.EFORBIDDEN, Message: "officer " + ev.Author + " belongs to " + o.Agency + ", but the event came from a desk of " + id.Agency}
 		case ev.Agency != o.Agency:
-			errs[i] = &EventError{EventID: ev.ID, Field: "agency", Code: cases.EFORBIDDEN, Message: "the event claims agency " + ev.Agency + " but its author belongs to " + o.Agency}
+			errs[i] = &exchange.EventError{EventID: ev.ID, Field: "agency", Code: cases.EFORBIDDEN, Message: "the event claims agency " + ev.Agency + " but its author belongs to " + o.Agency}
 		case ev.Kind == cases.EventConflictResolved && !slices.Contains(o.Roles, cases.RoleSupervisor):
-			errs[i] = &EventError{EventID: ev.ID, Field: "author", Code: cases.EFORBIDDEN, Message: "only a supervisor may resolve a conflict; " + ev.Author + " is not one"}
+			errs[i] = &exchange.EventError{EventID: ev.ID, Field: "author", Code: cases.EFORBIDDEN, Message: "only a supervisor may resolve a conflict; " + ev.Author + " is not one"}
 		default:
 			// The rule book (cases.CheckEvent), as far as it needs no state:
 			// roles, payloads, numbering, ownership written in the event,
@@ -360,14 +360,14 @@ func (h *Hub) authorise(id DeskIdentity, evs []cases.Event, errs []error) {
 			}
 			for j, a := range ev.SharedWith {
 				if !slices.Contains(h.codes, a) {
-					errs[i] = fieldErr(ev.ID, "shared_with["+strconv.Itoa(j)+"]", "agency %q is not known to the exchange", a)
+					errs[i] = exchange.FieldErr(ev.ID, "shared_with["+strconv.Itoa(j)+"]", "agency %q is not known to the exchange", a)
 					break
 				}
 			}
 			keys[i] = o.PublicKey
 		}
 	}
-	verifyAll(evs, keys, errs)
+	exchange.VerifyAll(evs, keys, errs)
 }
 
 // officer is a registered officer as the rule book sees them; nil when not
@@ -389,28 +389,9 @@ func (h *Hub) lookupOfficer(id string) (*cases.Officer, bool) {
 func ruleError(ev *cases.Event, err error) error {
 	var re *cases.RuleError
 	if errors.As(err, &re) {
-		return &EventError{EventID: ev.ID, Field: re.Field, Code: re.Code, Message: re.Reason}
+		return &exchange.EventError{EventID: ev.ID, Field: re.Field, Code: re.Code, Message: re.Reason}
 	}
-	return &EventError{EventID: ev.ID, Code: cases.ErrorCode(err), Message: cases.ErrorMessage(err)}
-}
-
-// verifyAll checks the signatures of the events whose errs entry is nil
-// against keys, in parallel.
-func verifyAll(evs []cases.Event, keys []ed25519.PublicKey, errs []error) {
-	workers := min(runtime.GOMAXPROCS(0), 1+len(evs)/64)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(evs); i += workers {
-				if errs[i] == nil {
-					errs[i] = VerifyEvent(&evs[i], keys[i])
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	return &exchange.EventError{EventID: ev.ID, Code: cases.ErrorCode(err), Message: cases.ErrorMessage(err)}
 }
 
 func (h *Hub) handlePull(w http.ResponseWriter, r *http.Request) {
@@ -427,10 +408,10 @@ func (h *Hub) handlePull(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, cases.EINVALID, "after= must be a cursor (a number from 0)")
 		return
 	}
-	limit := MaxPullEvents
+	limit := exchange.MaxPullEvents
 	if s := q.Get("limit"); s != "" {
-		if limit, err = strconv.Atoi(s); err != nil || limit < 1 || limit > MaxPullEvents {
-			writeError(w, http.StatusBadRequest, cases.EINVALID, "limit= must be between 1 and "+strconv.Itoa(MaxPullEvents))
+		if limit, err = strconv.Atoi(s); err != nil || limit < 1 || limit > exchange.MaxPullEvents {
+			writeError(w, http.StatusBadRequest, cases.EINVALID, "limit= must be between 1 and "+strconv.Itoa(exchange.MaxPullEvents))
 			return
 		}
 	}

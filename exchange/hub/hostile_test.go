@@ -1,10 +1,11 @@
-package exchange
+package hub
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/exchange"
 )
 
 // TestHubEnforcesTheRuleBook replays, through a real hub over loopback mutual
@@ -21,7 +22,7 @@ func TestHubEnforcesTheRuleBook(t *testing.T) {
 
 	far := us.event(t, us.officer, cases.EventSubjectUpserted, "", nil, cases.Subject{ID: "s9", Name: cases.Name{Paternal: "X"}, OwnerAgency: "US-CBP", Category: cases.CategoryOther})
 	far.HLC = cases.HLC{WallMS: 0x7fffffffffffffff, Logical: 0xffffffff}
-	if err := SignEvent(&far, us.keys); err != nil {
+	if err := exchange.SignEvent(&far, us.keys); err != nil {
 		t.Fatal(err)
 	}
 	poison := us.event(t, us.officer, cases.EventSubjectUpserted, "", nil, "not a subject")
@@ -47,7 +48,7 @@ func TestHubEnforcesTheRuleBook(t *testing.T) {
 	}
 	for _, a := range attacks {
 		ack := pushAck(t, c, e.url(), a.ev)
-		if ack.Status != AckRejected || !strings.Contains(ack.Error, a.want) {
+		if ack.Status != exchange.AckRejected || !strings.Contains(ack.Error, a.want) {
 			t.Errorf("%s: %+v, want a rejection saying %q", a.name, ack, a.want)
 		}
 	}

@@ -1,26 +1,27 @@
-package exchange
+package hub
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/exchange"
 )
 
 // HubConfig configures a hub. It is stored as JSON (see docs/sync.md);
 // relative paths in the file are relative to the file's directory.
 type HubConfig struct {
-	Listen   string          `json:"listen"`   // "127.0.0.1:8443"
-	Database string          `json:"database"` // SQLite file of the hub's store
-	TLSCert  string          `json:"tls_cert"` // the hub's certificate (PEM)
-	TLSKey   string          `json:"tls_key"`  // its private key (PEM)
+	Listen   string          `json:"listen"`             // "127.0.0.1:8443"
+	Database string          `json:"database,omitempty"` // SQLite file of the hub's store (older form of store "sqlite:PATH")
+	StoreURL string          `json:"store,omitempty"`    // "sqlite:PATH" (the default, embedded) or "postgres://USER@HOST/DB"
+	TLSCert  string          `json:"tls_cert"`           // the hub's certificate (PEM)
+	TLSKey   string          `json:"tls_key"`            // its private key (PEM)
 	Agencies []AgencyConfig  `json:"agencies"`
 	Officers []OfficerConfig `json:"officers"`
 
@@ -61,7 +62,7 @@ func LoadHubConfig(path string) (HubConfig, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&cfg); err != nil {
-		return cfg, jsonErr(path, dec, err)
+		return cfg, exchange.JSONError(path, dec, err)
 	}
 	base := filepath.Dir(path)
 	abs := func(p *string) {
@@ -70,6 +71,9 @@ func LoadHubConfig(path string) (HubConfig, error) {
 		}
 	}
 	abs(&cfg.Database)
+	if p, ok := strings.CutPrefix(cfg.StoreURL, "sqlite:"); ok && p != "" && !filepath.IsAbs(p) {
+		cfg.StoreURL = "sqlite:" + filepath.Join(base, p)
+	}
 	abs(&cfg.TLSCert)
 	abs(&cfg.TLSKey)
 	for i := range cfg.Agencies {
@@ -96,7 +100,7 @@ func (cfg *HubConfig) validate() error {
 	}
 	var codes []string
 	for i, a := range cfg.Agencies {
-		if !validAgency(a.Code) {
+		if !exchange.ValidAgency(a.Code) {
 			return cases.Errorf(cases.EINVALID, "hub configuration: agencies[%d].code %q is not an agency code like US-CBP", i, a.Code)
 		}
 		if slices.Contains(codes, a.Code) {
@@ -106,7 +110,7 @@ func (cfg *HubConfig) validate() error {
 	}
 	var ids []string
 	for i, o := range cfg.Officers {
-		if err := checkOfficerID(o.ID); err != nil {
+		if err := exchange.CheckOfficerID(o.ID); err != nil {
 			return cases.Errorf(cases.EINVALID, "hub configuration: officers[%d].id: %v", i, err)
 		}
 		if slices.Contains(ids, o.ID) {
@@ -120,50 +124,72 @@ func (cfg *HubConfig) validate() error {
 			return cases.Errorf(cases.EINVALID, "hub configuration: officer %s: public_key has %d bytes, an ed25519 key has 32", o.ID, len(o.PublicKey))
 		}
 	}
+	if cfg.Store == nil {
+		if cfg.Database != "" && cfg.StoreURL != "" {
+			return cases.Errorf(cases.EINVALID, "hub configuration: both \"database\" and \"store\" are set; keep \"store\" only")
+		}
+		if cfg.Database == "" && cfg.StoreURL == "" {
+			return cases.Errorf(cases.EINVALID, "hub configuration: no store: set \"store\" to sqlite:PATH or a postgres:// URL")
+		}
+		if cfg.StoreURL != "" {
+			if _, _, err := parseStoreURL(cfg.StoreURL); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
-// loadCAPool reads the PEM certificates of a CA file.
-func loadCAPool(path string) (*x509.CertPool, []*x509.Certificate, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, cases.Wrap(cases.ENOTFOUND, err, "cannot read CA file")
+// Validate checks the configuration as LoadHubConfig does, for one changed
+// after loading (a command-line override).
+func (cfg *HubConfig) Validate() error { return cfg.validate() }
+
+// StoreName is StoreSpec with any password hidden, for logs.
+func (cfg *HubConfig) StoreName() string { return redactURL(cfg.StoreSpec()) }
+
+// StoreSpec is the hub's store as the configuration names it: "sqlite:PATH"
+// (from "database" too) or a postgres:// URL.
+func (cfg *HubConfig) StoreSpec() string {
+	if cfg.StoreURL != "" {
+		return cfg.StoreURL
 	}
-	pool := x509.NewCertPool()
-	var certs []*x509.Certificate
-	for rest := data; ; {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			break
-		}
-		if block.Type != "CERTIFICATE" {
-			continue
-		}
-		c, err := x509.ParseCertificate(block.Bytes)
-		if err != nil {
-			return nil, nil, cases.Wrap(cases.EINVALID, err, "%s: bad certificate", path)
-		}
-		pool.AddCert(c)
-		certs = append(certs, c)
-	}
-	if len(certs) == 0 {
-		return nil, nil, cases.Errorf(cases.EINVALID, "%s holds no PEM certificate", path)
-	}
-	return pool, certs, nil
+	return "sqlite:" + cfg.Database
 }
 
-// DeskTLSConfig builds a desk's TLS client configuration: its certificate
-// and key (issued by its agency's CA) and the CA that issued the hub's
-// certificate.
-func DeskTLSConfig(hubCAFile, certFile, keyFile string) (*tls.Config, error) {
-	pool, _, err := loadCAPool(hubCAFile)
+// parseStoreURL splits a store URL into its kind ("sqlite" or "postgres")
+// and the SQLite path or PostgreSQL URL.
+func parseStoreURL(spec string) (kind, target string, err error) {
+	switch {
+	case strings.HasPrefix(spec, "sqlite:"):
+		p := strings.TrimPrefix(spec, "sqlite:")
+		p = strings.TrimPrefix(p, "//") // sqlite:///abs/path
+		if p == "" {
+			return "", "", cases.Errorf(cases.EINVALID, "hub store %q: sqlite: needs a file path, as in sqlite:/var/lib/enlace/hub.db", spec)
+		}
+		return "sqlite", p, nil
+	case strings.HasPrefix(spec, "postgres://") || strings.HasPrefix(spec, "postgresql://"):
+		if _, err := parsePGURL(spec); err != nil {
+			return "", "", err
+		}
+		return "postgres", spec, nil
+	}
+	shown := spec
+	if at := strings.LastIndexByte(shown, '@'); at >= 0 {
+		// Whatever stands before an @ may be a password: leave it out.
+		shown = "…@" + shown[at+1:]
+	}
+	return "", "", cases.Errorf(cases.EINVALID, "hub store %q: must be sqlite:PATH or a postgres:// URL", exchange.Clip(shown))
+}
+
+// OpenHubStore opens the store a store URL names (see HubConfig.StoreURL)
+// for a hub serving agencies.
+func OpenHubStore(ctx context.Context, spec string, agencies []string) (HubStore, error) {
+	kind, target, err := parseStoreURL(spec)
 	if err != nil {
 		return nil, err
 	}
-	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
-	if err != nil {
-		return nil, cases.Wrap(cases.EINVALID, err, "cannot load the desk certificate %s", certFile)
+	if kind == "postgres" {
+		return OpenPGHub(ctx, target, agencies, nil)
 	}
-	return &tls.Config{RootCAs: pool, Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS13}, nil
+	return OpenSQLiteHub(target, agencies, nil)
 }

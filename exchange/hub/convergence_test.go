@@ -1,16 +1,16 @@
-package exchange
+package hub
 
 import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"net/http"
 	"os"
 	"slices"
 	"strconv"
 	"testing"
 
 	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/exchange"
 	"github.com/enlace-desk/enlace/exchange/faultproxy"
 )
 
@@ -200,11 +200,12 @@ func TestConvergeThroughFaultyNetwork(t *testing.T) {
 			defer proxy.Close()
 			for _, name := range []string{"us-1", "us-2", "ec-1"} {
 				d := e.desks[name]
-				d.client = e.client(name, "https://"+proxy.Addr(), d.log)
-				// A connection per request, so that every request meets a fault.
-				d.client.http.Transport.(*http.Transport).DisableKeepAlives = true
-				d.client.cfg.BatchSize = 7 // many requests, many faults
-				d.client.cfg.PullLimit = 5
+				d.client = e.clientTuned(name, "https://"+proxy.Addr(), d.log, func(c *exchange.ClientConfig) {
+					// A connection per request, so that every request meets a fault.
+					c.DisableKeepAlives = true
+					c.BatchSize = 7 // many requests, many faults
+					c.PullLimit = 5
+				})
 			}
 			failed, resent := 0, 0
 			rng := rand.New(rand.NewPCG(uint64(seed), 7))
