@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -401,6 +402,47 @@ func TestCheckProbeRefusesWhatCannotBeSearched(t *testing.T) {
 		err := CheckProbe(c.t)
 		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
 			t.Errorf("CheckProbe: %v, want %q", err, c.want)
+		}
+	}
+}
+
+// TestGalleryKeepsTheBestMinutiaeOfLargeTemplates: a template of more than
+// MaxMinutiae minutiae is searched through the gallery's packed form; the
+// pairs it returns index the template's own minutiae, as Compare's do.
+func TestGalleryKeepsTheBestMinutiaeOfLargeTemplates(t *testing.T) {
+	rng := synth.NewRand(11)
+	f := synth.NewFinger(rng, 2)
+	tpl := f.Impression(rng, synth.ImpressionOptions{})
+	big := tpl
+	big.Minutiae = nil
+	for k := 0; len(big.Minutiae) < 300; k++ {
+		for _, m := range tpl.Minutiae {
+			m.X += 400 * k // copies side by side, of lower quality each time
+			m.Quality = max(1, 100-10*k)
+			big.Minutiae = append(big.Minutiae, m)
+		}
+	}
+	big.Minutiae = big.Minutiae[:300]
+	g := NewGallery()
+	g.Add("big", []Finger{{Position: 2, Template: &big}})
+	cs := g.Search(context.Background(), []Finger{{Position: 2, Template: &big}}, 1)
+	if len(cs) != 1 || len(cs[0].PerFinger) != 1 {
+		t.Fatalf("search: %+v", cs)
+	}
+	want := Compare(&big, &big)
+	got := cs[0].PerFinger[0]
+	if got.Score != want.Score || fmt.Sprint(got.Pairs) != fmt.Sprint(want.Pairs) {
+		t.Errorf("gallery: score %v, %d pairs; Compare: score %v, %d pairs", got.Score, len(got.Pairs), want.Score, len(want.Pairs))
+	}
+	qs := make([]int, 0, len(big.Minutiae))
+	for _, m := range big.Minutiae {
+		qs = append(qs, m.Quality)
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(qs)))
+	kept := qs[MaxMinutiae-1] // the lowest quality among those kept
+	for _, p := range got.Pairs {
+		if p.Probe >= 300 || p.Candidate >= 300 || big.Minutiae[p.Probe].Quality < kept || big.Minutiae[p.Candidate].Quality < kept {
+			t.Fatalf("pair %v: outside the template or not among its best minutiae", p)
 		}
 	}
 }
