@@ -16,6 +16,10 @@ func TestHubEnforcesTheRuleBook(t *testing.T) {
 	e := newTestEnv(t)
 	us, ec := e.desks["us-1"], e.desks["ec-1"]
 	private := ec.createCase(t)
+	// An EC subject and an EC encounter the hub holds.
+	ec.emit(t, ec.event(t, ec.officer, cases.EventSubjectUpserted, "", nil,
+		cases.Subject{ID: "ec-held", Name: cases.Name{Paternal: "Macías"}, OwnerAgency: "EC-PN", Category: cases.CategoryGangMember}))
+	ec.emit(t, ec.event(t, ec.officer, cases.EventEncounterCreated, "", nil, cases.Encounter{ID: "enc-held", Agency: "EC-PN", OfficerID: ec.officer.ID}))
 	ec.sync(t)
 	usTLS, _ := us.files.TLSConfig()
 	c := rawClient(usTLS)
@@ -30,6 +34,9 @@ func TestHubEnforcesTheRuleBook(t *testing.T) {
 		cases.CaseCreated{Case: cases.Case{ID: "EC-PN-2026-020001", Title: "squat", OwnerAgency: "US-CBP", Status: cases.StatusNew}})
 	rewrite := us.event(t, us.officer, cases.EventSubjectUpserted, "", []string{"EC-PN"},
 		cases.Subject{ID: "ec-subject", Name: cases.Name{Paternal: "Otro"}, OwnerAgency: "EC-PN", Category: cases.CategoryOther})
+	claim := us.event(t, us.officer, cases.EventSubjectUpserted, "", nil,
+		cases.Subject{ID: "ec-held", Name: cases.Name{Paternal: "Nadie"}, OwnerAgency: "US-CBP", Category: cases.CategoryOther})
+	reEncounter := us.event(t, us.officer, cases.EventEncounterCreated, "", nil, cases.Encounter{ID: "enc-held", Agency: "US-CBP", OfficerID: us.officer.ID})
 	own := us.createCase(t)
 	us.sync(t)
 	officerShares := us.event(t, us.officer, cases.EventCaseUpdated, own, nil, cases.CaseUpdated{CaseID: own, SharedWith: []string{"EC-PN"}})
@@ -43,6 +50,8 @@ func TestHubEnforcesTheRuleBook(t *testing.T) {
 		{"a payload that is not a subject", poison, "not a valid subject.upserted payload"},
 		{"a case number of the partner's numbering", squat, "numbering"},
 		{"a partner rewrites an EC subject", rewrite, "cannot write a subject owned by EC-PN"},
+		{"a partner claims an EC subject's ID as its own", claim, "subject ec-held belongs to EC-PN"},
+		{"a partner records an encounter ID the hub holds", reEncounter, "encounter enc-held belongs to EC-PN"},
 		{"an officer shares a case", officerShares, "supervisor"},
 		{"a note on a case not shared", notShared, "not shared with US-CBP"},
 	}

@@ -247,6 +247,16 @@ func (h *PGHub) Accept(ctx context.Context, desk DeskIdentity, evs []cases.Event
 				return fmt.Errorf("deliveries: %w", err)
 			}
 		}
+		if len(plan.records) > 0 {
+			_, err = tx.CopyFrom(ctx, pgx.Identifier{"records"}, []string{"id", "kind", "owner"},
+				pgx.CopyFromSlice(len(plan.records), func(i int) ([]any, error) {
+					r := &plan.records[i]
+					return []any{r.id, r.kind, r.owner}, nil
+				}))
+			if err != nil {
+				return fmt.Errorf("records: %w", err)
+			}
+		}
 		var b pgx.Batch
 		for _, st := range plan.cases {
 			b.Queue(`INSERT INTO cases(id, owner, shared_with, status, version, conflict) VALUES($1, $2, $3, $4, $5, $6)
@@ -309,6 +319,23 @@ func (r pgReader) caseStates(ctx context.Context, ids []string) (map[string]*Cas
 			st.SharedWith = []string{}
 		}
 		out[st.ID] = &st
+	}
+	return out, rows.Err()
+}
+
+func (r pgReader) recordOwners(ctx context.Context, ids []string) (map[string]string, error) {
+	rows, err := r.tx.Query(ctx, `SELECT id, owner FROM records WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, owner string
+		if err := rows.Scan(&id, &owner); err != nil {
+			return nil, err
+		}
+		out[id] = owner
 	}
 	return out, rows.Err()
 }

@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"slices"
 
 	"github.com/enlace-desk/enlace/cases"
@@ -29,6 +30,28 @@ type batchReader interface {
 	// caseSeqs returns the sequence numbers of the stored events of a case,
 	// ascending.
 	caseSeqs(ctx context.Context, caseID string) ([]int64, error)
+	// recordOwners returns the owning agency of the subjects and encounters
+	// among ids that the hub already holds, by ID.
+	recordOwners(ctx context.Context, ids []string) (map[string]string, error)
+}
+
+// plannedRecord is a subject or encounter the hub sees for the first time:
+// its ID belongs to the agency that wrote it, for good.
+type plannedRecord struct {
+	id, kind, owner string
+}
+
+// recordID is the ID of the subject or encounter an event writes ("" for
+// other kinds, or a payload without one).
+func recordID(ev *cases.Event) string {
+	if ev.Kind != cases.EventSubjectUpserted && ev.Kind != cases.EventEncounterCreated {
+		return ""
+	}
+	var p struct{ ID string }
+	if json.Unmarshal(ev.Payload, &p) != nil {
+		return ""
+	}
+	return p.ID
 }
 
 // plannedEvent is a new event with the sequence number the batch gives it.
@@ -53,7 +76,8 @@ type batchPlan struct {
 	acks       []exchange.Ack
 	events     []plannedEvent
 	deliveries []plannedDelivery
-	cases      []*CaseState // changed cases, in the order first changed
+	cases      []*CaseState    // changed cases, in the order first changed
+	records    []plannedRecord // subjects and encounters first seen
 	lastSeq    int64
 	lastPos    int64
 }
@@ -67,12 +91,23 @@ type batchPlan struct {
 func planBatch(ctx context.Context, r batchReader, evs []cases.Event, known []string, lastSeq, lastPos int64) (*batchPlan, error) {
 	p := &batchPlan{acks: make([]exchange.Ack, len(evs)), lastSeq: lastSeq, lastPos: lastPos}
 	ids := make([]string, 0, len(evs))
-	var caseIDs []string
+	var caseIDs, recordIDs []string
 	for i := range evs {
 		ids = append(ids, evs[i].ID)
 		if exchange.CaseKind(evs[i].Kind) && !slices.Contains(caseIDs, evs[i].CaseID) {
 			caseIDs = append(caseIDs, evs[i].CaseID)
 		}
+		if id := recordID(&evs[i]); id != "" {
+			recordIDs = append(recordIDs, id)
+		}
+	}
+	owners := map[string]string{}
+	if len(recordIDs) > 0 {
+		o, err := r.recordOwners(ctx, recordIDs)
+		if err != nil {
+			return nil, err
+		}
+		owners = o
 	}
 	old, err := r.existing(ctx, ids)
 	if err != nil {
@@ -114,6 +149,24 @@ func planBatch(ctx context.Context, r batchReader, evs []cases.Event, known []st
 			next, conflict, added = &a.next, a.conflict, a.added
 			rcpt = next.Agencies()
 		} else {
+			// A subject or encounter ID belongs to the agency that first
+			// wrote it: another agency never rewrites it, and an encounter
+			// is recorded once.
+			if id := recordID(ev); id != "" {
+				if owner, held := owners[id]; held {
+					if owner != ev.Agency {
+						reject(&p.acks[i], exchange.EventErr(ev.ID, cases.EFORBIDDEN, "%s %s belongs to %s: %s may not write it", recordWord(ev.Kind), exchange.Clip(id), owner, ev.Agency))
+						continue
+					}
+					if ev.Kind == cases.EventEncounterCreated {
+						reject(&p.acks[i], exchange.EventErr(ev.ID, cases.ECONFLICT, "encounter %s is already recorded", exchange.Clip(id)))
+						continue
+					}
+				} else {
+					owners[id] = ev.Agency
+					p.records = append(p.records, plannedRecord{id: id, kind: string(ev.Kind), owner: ev.Agency})
+				}
+			}
 			rcpt = recipients(ev, known)
 		}
 		p.lastSeq++
@@ -149,6 +202,13 @@ func planBatch(ctx context.Context, r batchReader, evs []cases.Event, known []st
 		p.cases = append(p.cases, states[id])
 	}
 	return p, nil
+}
+
+func recordWord(k cases.EventKind) string {
+	if k == cases.EventEncounterCreated {
+		return "encounter"
+	}
+	return "subject"
 }
 
 func digestOf(ev *cases.Event) []byte {

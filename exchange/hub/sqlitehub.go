@@ -19,7 +19,7 @@ import (
 )
 
 // hubSchemaVersion is the version of the hub's SQLite schema (PRAGMA user_version).
-const hubSchemaVersion = 1
+const hubSchemaVersion = 2
 
 const hubSchema = `
 CREATE TABLE IF NOT EXISTS events (
@@ -54,6 +54,18 @@ CREATE TABLE IF NOT EXISTS cases (
 	version     INTEGER NOT NULL,
 	conflict    INTEGER NOT NULL
 );
+-- Version 2: who owns each subject and encounter ID (the agency that first
+-- wrote it); filled from the events a version-1 hub stored.
+CREATE TABLE IF NOT EXISTS records (
+	id    TEXT PRIMARY KEY,
+	kind  TEXT NOT NULL,
+	owner TEXT NOT NULL
+);
+INSERT OR IGNORE INTO records(id, kind, owner)
+	SELECT json_extract(CAST(payload AS TEXT), '$.ID'), kind, agency FROM events
+	WHERE kind IN ('subject.upserted', 'encounter.created') AND json_valid(CAST(payload AS TEXT))
+		AND json_extract(CAST(payload AS TEXT), '$.ID') IS NOT NULL
+	ORDER BY seq;
 `
 
 // SQLiteHub is the hub's store in one SQLite file (WAL, synchronous=FULL: an
@@ -178,6 +190,13 @@ func (h *SQLiteHub) Accept(ctx context.Context, desk DeskIdentity, evs []cases.E
 	if err != nil {
 		return nil, cases.Wrap(cases.ESTORAGE, err, "hub store: deliveries")
 	}
+	err = h.insertRows(ctx, tx, `INSERT INTO records(id, kind, owner) VALUES `, 3, len(plan.records), func(i int, args []any) []any {
+		r := &plan.records[i]
+		return append(args, r.id, r.kind, r.owner)
+	})
+	if err != nil {
+		return nil, cases.Wrap(cases.ESTORAGE, err, "hub store: records")
+	}
 	for _, st := range plan.cases {
 		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO cases(id, owner, shared_with, status, version, conflict) VALUES(?, ?, ?, ?, ?, ?)`,
 			st.ID, st.Owner, strings.Join(st.SharedWith, ","), string(st.Status), st.Version, st.Conflict); err != nil {
@@ -299,6 +318,19 @@ func (r sqliteReader) caseStates(ctx context.Context, ids []string) (map[string]
 		}
 		st.SharedWith = splitList(shared)
 		out[st.ID] = &st
+		return nil
+	})
+	return out, err
+}
+
+func (r sqliteReader) recordOwners(ctx context.Context, ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	err := r.inList(ctx, `SELECT id, owner FROM records WHERE id IN (%s)`, ids, func(rows *sql.Rows) error {
+		var id, owner string
+		if err := rows.Scan(&id, &owner); err != nil {
+			return err
+		}
+		out[id] = owner
 		return nil
 	})
 	return out, err
