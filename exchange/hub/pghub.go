@@ -46,7 +46,10 @@ func parsePGURL(url string) (*pgxpool.Config, error) {
 		return nil, cases.Errorf(cases.EINVALID, "hub store %s: not a valid PostgreSQL URL: %v", redactURL(url), unwrapAll(err))
 	}
 	if cfg.ConnConfig.ConnectTimeout == 0 {
-		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
+		// Generous: a loaded machine (CI's two cores running the suite) can
+		// take seconds to accept a connection; a push waits rather than
+		// being answered 503. A URL's connect_timeout overrides it.
+		cfg.ConnConfig.ConnectTimeout = 15 * time.Second
 	}
 	return cfg, nil
 }
