@@ -176,6 +176,11 @@ type SyncState struct {
 	Pending    int       // local events not yet acknowledged by the hub
 	Conflicts  int       // cases in conflict awaiting a supervisor
 	Rejected   int       // local events the hub refused
+	// Quarantined counts received events this desk would not apply (they
+	// broke the rule book or could not be read); Quarantine lists the
+	// latest, for a supervisor to inspect.
+	Quarantined int
+	Quarantine  []QuarantinedEvent
 	LastError  string
 	Rounds     []SyncRound // recent rounds, newest first
 }

@@ -267,6 +267,13 @@ func fatalStorage(err error) bool {
 	return false
 }
 
+// QuarantineCount counts the received events this desk would not apply.
+func (s *SyncService) QuarantineCount(ctx context.Context) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM event_quarantine`).Scan(&n)
+	return n, storageErr(err, "cannot count the quarantined events")
+}
+
 // Quarantined lists the received events this desk could not apply, newest
 // first, with the reason.
 func (s *SyncService) Quarantined(ctx context.Context, limit int) ([]cases.QuarantinedEvent, error) {

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/internal/cell"
 )
 
 // syncScreen shows the exchange: where the hub is, whether it answers, what
@@ -90,6 +91,18 @@ func (v *syncScreen) page(width int) string {
 		refused = st.Danger.Render("✗ " + count(s.Rejected, "event", "events"))
 	}
 	fact("Refused by the hub", refused)
+	quarantined := st.Text.Render("none")
+	if s.Quarantined > 0 {
+		quarantined = st.Danger.Render("✗ " + count(s.Quarantined, "event", "events") + " received and not applied (they broke the rules)")
+	}
+	fact("Quarantined", quarantined)
+	for _, q := range s.Quarantine {
+		if !v.app.officer.Has(cases.RoleSupervisor) {
+			break
+		}
+		// Supervisors inspect them: what came, from whom, and why not.
+		line(truncate(" "+pad("", 20)+st.Muted.Render(fmt.Sprintf("%s from %s (%s): %s", q.Kind, cell.Text(q.Author), cell.Text(q.Agency), cell.Text(q.Reason))), width))
+	}
 	if s.LastError == "" {
 		fact("Last error", st.Muted.Render("none"))
 	} else {

@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/store"
 )
 
 // TestCrossedCaseEditsConvergeFromTheShell is the issue's shell session: both
@@ -162,6 +165,23 @@ func TestCrossedCaseEditsConvergeFromTheShell(t *testing.T) {
 	}
 	if lastLine(de) != lastLine(du) {
 		t.Errorf("shared state differs:\nEC %s\nUS %s", lastLine(de), lastLine(du))
+	}
+
+	// A received event the desk will not apply is quarantined, and `enlace
+	// sync` says so with the reason.
+	st, err := store.Open(context.Background(), filepath.Join(ecDir, dataFileName), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur, _ := st.SyncCursor(context.Background())
+	poison := cases.Event{ID: "01a0ffff-0000-7000-8000-0000000000ff", Author: "us.jsmith", Device: "x", HLC: cases.HLC{WallMS: 1},
+		Kind: cases.EventSubjectUpserted, Agency: "US-CBP", Payload: []byte(`"not a subject"`)}
+	if err := st.ApplyRemote(context.Background(), []store.SyncEvent{{Seq: 1 << 40, Event: poison}}, cur); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if out := sh("sync", "--data-dir", ecDir); !strings.Contains(out, "quarantined (received, not applied): 1") || !strings.Contains(out, "not a valid subject.upserted payload") {
+		t.Errorf("enlace sync does not show the quarantined event:\n%s", out)
 	}
 }
 

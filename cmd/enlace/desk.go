@@ -125,6 +125,8 @@ func syncState(ctx context.Context, st *store.Store, c *exchange.Client) cases.S
 	out.Conflicts, _ = st.Conflicts(ctx)
 	rej, _ := st.Rejections(ctx, 1000)
 	out.Rejected = len(rej)
+	out.Quarantined, _ = st.QuarantineCount(ctx)
+	out.Quarantine, _ = st.Quarantined(ctx, 20)
 	for i := len(s.Rounds) - 1; i >= 0; i-- {
 		r := s.Rounds[i]
 		out.Rounds = append(out.Rounds, cases.SyncRound{Started: r.Started, Duration: r.Duration, Pushed: r.Acked, Rejected: r.Rejected, Pulled: r.Applied, Err: r.Err})

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/enlace-desk/enlace/cases"
+	"github.com/enlace-desk/enlace/internal/cell"
 	"github.com/spf13/cobra"
 )
 
@@ -48,6 +49,13 @@ func newSyncCmd() *cobra.Command {
 			pending, _ := st.Pending(ctx)
 			conflicts, _ := st.Conflicts(ctx)
 			fmt.Fprintf(stdout, "waiting to be sent: %d; cases in conflict: %d\n", pending, conflicts)
+			if n, _ := st.QuarantineCount(ctx); n > 0 {
+				fmt.Fprintf(stdout, "quarantined (received, not applied): %d; the latest:\n", n)
+				q, _ := st.Quarantined(ctx, 5)
+				for _, e := range q {
+					fmt.Fprintf(stdout, "  %s %s from %s (%s), hub seq %d: %s\n", e.EventID, e.Kind, cell.Short(e.Author), cell.Short(e.Agency), e.Seq, cell.Short(e.Reason))
+				}
+			}
 			if r.Err != "" {
 				return fmt.Errorf("the round did not complete: %s", r.Err)
 			}
