@@ -181,8 +181,8 @@ type SyncState struct {
 	// latest, for a supervisor to inspect.
 	Quarantined int
 	Quarantine  []QuarantinedEvent
-	LastError  string
-	Rounds     []SyncRound // recent rounds, newest first
+	LastError   string
+	Rounds      []SyncRound // recent rounds, newest first
 }
 
 // SyncRound is one sync round as the sync screen lists it.
