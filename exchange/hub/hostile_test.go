@@ -1,8 +1,10 @@
 package hub
 
 import (
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/exchange"
@@ -72,5 +74,45 @@ func TestHubEnforcesTheRuleBook(t *testing.T) {
 		if h, ok := e.hubEvents(t)[a.ev.ID]; ok && h.seq != 0 {
 			t.Errorf("%s: the hub stored it", a.name)
 		}
+	}
+}
+
+// TestOneDeskCannotKeepTheHubBusy: a desk that floods the hub with requests
+// is told to slow down (429) once past its allowance; another desk is
+// served meanwhile. The loop is bounded.
+func TestOneDeskCannotKeepTheHubBusy(t *testing.T) {
+	e := newTestEnv(t)
+	// The hub's own clock stands still: the allowance does not refill, so
+	// the test does not depend on how fast this machine is.
+	e.stopHub()
+	e.cfg.Clock = cases.NewManualClock(time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC))
+	e.startHub()
+	usTLS, _ := e.desks["us-1"].files.TLSConfig()
+	ecTLS, _ := e.desks["ec-1"].files.TLSConfig()
+	us, ec := rawClient(usTLS), rawClient(ecTLS)
+	tooMany := 0
+	for i := 0; i < 3*2*DeskRequestsPerSecond && tooMany == 0; i++ {
+		resp, err := us.Get(e.url() + "/v1/whoami")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusTooManyRequests {
+			tooMany++
+			if resp.Header.Get("Retry-After") == "" {
+				t.Error("a 429 without Retry-After")
+			}
+		}
+	}
+	if tooMany == 0 {
+		t.Fatalf("%d requests in a row were all served", 3*2*DeskRequestsPerSecond)
+	}
+	resp, err := ec.Get(e.url() + "/v1/whoami")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("another desk was refused while one flooded: %d", resp.StatusCode)
 	}
 }

@@ -38,6 +38,8 @@ type Hub struct {
 
 	pushMu  sync.Mutex
 	pushing map[string]bool // desks with a push in progress
+	rateMu  sync.Mutex
+	buckets map[string]*bucket // desk -> its request allowance
 	clock   cases.Clock
 }
 
@@ -180,7 +182,46 @@ func (h *Hub) caller(w http.ResponseWriter, r *http.Request) (DeskIdentity, bool
 		writeError(w, http.StatusForbidden, cases.EFORBIDDEN, err.Error())
 		return DeskIdentity{}, false
 	}
+	if !h.allow(id.Desk) {
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusTooManyRequests, cases.ECONFLICT, "desk "+id.Desk+" sends more than "+strconv.Itoa(DeskRequestsPerSecond)+" requests a second: slow down")
+		return DeskIdentity{}, false
+	}
 	return id, true
+}
+
+// DeskRequestsPerSecond is how many requests a second one desk may make,
+// sustained, with bursts of twice as many: far above what a sync client
+// needs (one pull per 1,000 events), low enough that a desk gone wrong
+// cannot keep the hub busy for the others.
+const DeskRequestsPerSecond = 100
+
+// allow takes one request from desk's token bucket.
+func (h *Hub) allow(desk string) bool {
+	now := h.clock.Now()
+	h.rateMu.Lock()
+	defer h.rateMu.Unlock()
+	if h.buckets == nil {
+		h.buckets = map[string]*bucket{}
+	}
+	b := h.buckets[desk]
+	if b == nil {
+		b = &bucket{tokens: 2 * DeskRequestsPerSecond, at: now}
+		h.buckets[desk] = b
+	}
+	b.tokens = min(2*DeskRequestsPerSecond, b.tokens+now.Sub(b.at).Seconds()*DeskRequestsPerSecond)
+	b.at = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
+// bucket is one desk's request allowance.
+type bucket struct {
+	tokens float64
+	at     time.Time
 }
 
 func writeError(w http.ResponseWriter, status int, code, msg string) {
