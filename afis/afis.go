@@ -105,7 +105,7 @@ func (d *Desk) Gallery(ctx context.Context) (*match.Gallery, error) {
 		return g, nil
 	}
 	for id := range pending {
-		sub, err := d.st.Subject(ctx, id)
+		prints, err := d.galleryPrints(ctx, id)
 		if err != nil {
 			d.pmu.Lock()
 			for id := range pending {
@@ -115,12 +115,32 @@ func (d *Desk) Gallery(ctx context.Context) (*match.Gallery, error) {
 			return nil, err
 		}
 		d.gallery.Remove(id)
-		if fingers := decodeAll(sub.Fingerprints); len(fingers) > 0 {
+		if fingers := decodeAll(prints); len(fingers) > 0 {
 			d.gallery.Add(id, fingers)
 		}
 		delete(pending, id)
 	}
 	return d.gallery, nil
+}
+
+// galleryPrints reads the prints the gallery holds under id: a subject's, or
+// a partner reference's while it is shared.
+func (d *Desk) galleryPrints(ctx context.Context, id string) ([]cases.Fingerprint, error) {
+	if cases.IsReferenceNumber(id) {
+		ref, err := d.st.PartnerReference(ctx, id)
+		if cases.ErrorCode(err) == cases.ENOTFOUND {
+			return nil, nil
+		}
+		if err != nil || ref.Withdrawn {
+			return nil, err
+		}
+		return ref.Fingerprints, nil
+	}
+	sub, err := d.st.Subject(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return sub.Fingerprints, nil
 }
 
 // build reads every subject's prints from the store into a new gallery.
@@ -145,7 +165,7 @@ func (d *Desk) build(ctx context.Context) (*match.Gallery, error) {
 		}()
 	}
 	n := 0
-	err := d.st.EachSubjectFingerprints(ctx, func(id string, prints []cases.Fingerprint) error {
+	add := func(id string, prints []cases.Fingerprint) error {
 		if n++; n == 100 && d.buildHook != nil {
 			d.buildHook()
 		}
@@ -155,7 +175,12 @@ func (d *Desk) build(ctx context.Context) (*match.Gallery, error) {
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-	})
+	}
+	err := d.st.EachSubjectFingerprints(ctx, add)
+	if err == nil {
+		// The partner's references: hit/no-hit, no personal data.
+		err = d.st.EachReferenceFingerprints(ctx, add)
+	}
 	close(jobs)
 	wg.Wait()
 	if err != nil {
@@ -232,8 +257,8 @@ func (d *Desk) Identify(ctx context.Context, actor cases.Officer, encounterID st
 	if err := cases.ValidatePurpose(purpose, purposeText); err != nil {
 		return nil, err
 	}
-	if topN <= 0 {
-		topN = DefaultCandidates
+	if most := d.st.Agreement().MaxCandidates; topN <= 0 || topN > most {
+		topN = most // the agreement bounds the candidates a search returns
 	}
 	enc, err := d.st.Encounter(ctx, encounterID)
 	if err != nil {
@@ -267,14 +292,28 @@ func (d *Desk) Identify(ctx context.Context, actor cases.Officer, encounterID st
 		return nil, err
 	}
 	res := &cases.IdentificationResult{EncounterID: encounterID, Gallery: g.Len(), Fingers: len(probe), Took: time.Since(start)}
+	var partnerHits []string
 	for i, c := range found {
 		cand := cases.Candidate{Rank: i + 1, SubjectID: c.SubjectID, Score: c.Score, FMR: c.FMR, FMRFloor: c.Floor, Band: bandIn(c.FMR, g.Len())}
-		sub, err := d.st.Subject(ctx, c.SubjectID)
-		if err != nil {
-			return nil, err
+		var prints []cases.Fingerprint
+		if cases.IsReferenceNumber(c.SubjectID) {
+			ref, err := d.st.PartnerReference(ctx, c.SubjectID)
+			if err != nil {
+				return nil, err
+			}
+			cand.Reference, cand.OwnerAgency, cand.Category, prints = ref.Number, ref.OwnerAgency, ref.Category, ref.Fingerprints
+			if cand.Hit() {
+				partnerHits = append(partnerHits, ref.Number)
+			}
+		} else {
+			sub, err := d.st.Subject(ctx, c.SubjectID)
+			if err != nil {
+				return nil, err
+			}
+			cand.OwnerAgency, cand.Category, prints = sub.OwnerAgency, sub.Category, sub.Fingerprints
 		}
 		byPos := map[int]*biometric.Template{}
-		for _, f := range decodeAll(sub.Fingerprints) {
+		for _, f := range decodeAll(prints) {
 			byPos[f.Position] = f.Template
 		}
 		for _, fs := range c.PerFinger {
@@ -295,8 +334,13 @@ func (d *Desk) Identify(ctx context.Context, actor cases.Officer, encounterID st
 		}
 		res.Candidates = append(res.Candidates, cand)
 	}
+	// The log records hit or no-hit on the partner's references, and which.
+	partner := "no hit on partner references"
+	if len(partnerHits) > 0 {
+		partner = "HIT on partner references " + strings.Join(partnerHits, ", ")
+	}
 	entry := cases.QueryLogEntry{OfficerID: actor.ID, Agency: actor.Agency, Kind: "fingerprint",
-		Query: fmt.Sprintf("encounter %s (%d fingers)", encounterID, len(probe)), Purpose: purpose, PurposeText: purposeText, Results: len(res.Candidates)}
+		Query: fmt.Sprintf("encounter %s (%d fingers); %s", encounterID, len(probe), partner), Purpose: purpose, PurposeText: purposeText, Results: len(res.Candidates)}
 	// The candidate list is kept with the log entry: conclusions can only be
 	// about candidates this search returned.
 	var kept []cases.SearchCandidate

@@ -13,6 +13,12 @@ const (
 	EventSubjectUpserted  EventKind = "subject.upserted"  // payload: Subject
 	EventEncounterCreated EventKind = "encounter.created" // payload: Encounter
 	EventConflictResolved EventKind = "conflict.resolved" // payload: ConflictResolution
+	// The agreement's exchange (reference.go): a reference published or
+	// withdrawn, a core-data request, its decline, and a disclosure.
+	EventReferencePublished EventKind = "reference.published" // payload: Reference
+	EventFollowUpRequested  EventKind = "followup.requested"  // payload: FollowUpRequest
+	EventFollowUpDeclined   EventKind = "followup.declined"   // payload: FollowUpDecline
+	EventDisclosureMade     EventKind = "disclosure.made"     // payload: Disclosure
 	// EventSeedLoaded records that a desk loaded generated demo data in bulk
 	// (payload: SeedLoaded). Seed events stay on the desk: every demo desk
 	// generates the same seed itself.

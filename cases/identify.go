@@ -67,12 +67,19 @@ type FingerComparison struct {
 	Pairs     [][2]int // paired minutiae: indexes into Probe and Candidate minutiae
 }
 
-// Candidate is one subject a fingerprint search returns.
+// Candidate is one subject a fingerprint search returns: a subject of the
+// desk's own agency, or a HIT on a partner's reference (Reference set,
+// SubjectID the reference number), which carries no personal data.
 type Candidate struct {
 	Rank      int
 	SubjectID string
-	Score     float64 // fused evidence (−log10 of the fused false match rate)
-	FMR       float64 // estimated false match rate of the fused comparison
+	// Reference is the partner's reference number when the candidate is a
+	// partner's reference; OwnerAgency and Category come with it.
+	Reference   string
+	OwnerAgency string
+	Category    Category
+	Score       float64 // fused evidence (−log10 of the fused false match rate)
+	FMR         float64 // estimated false match rate of the fused comparison
 	// FMRFloor is the lowest fused rate the calibration data supports, with
 	// the fingers of a non-mate taken as independent (see FormatFMR).
 	FMRFloor float64
@@ -120,6 +127,10 @@ func ShortFMR(fmr, floor float64) string {
 	}
 	return strings.Replace(strconv.FormatFloat(fmr, 'e', 0, 64), "e-0", "e-", 1)
 }
+
+// Hit reports whether the candidate is a hit: banded red or yellow. A search
+// whose candidates are all green is a no-hit.
+func (c Candidate) Hit() bool { return c.Band == BandRed || c.Band == BandYellow }
 
 // IdentificationResult is a 1:N fingerprint search's answer.
 type IdentificationResult struct {
@@ -180,6 +191,12 @@ type PrintStore interface {
 	SaveSubject(ctx context.Context, actor Officer, s *Subject) error
 	// EachSubjectFingerprints calls fn with every subject that has prints.
 	EachSubjectFingerprints(ctx context.Context, fn func(subjectID string, prints []Fingerprint) error) error
+	// EachReferenceFingerprints calls fn with every partner reference
+	// shared with this desk that has prints; PartnerReference reads one.
+	EachReferenceFingerprints(ctx context.Context, fn func(number string, prints []Fingerprint) error) error
+	PartnerReference(ctx context.Context, number string) (*Reference, error)
+	// Agreement is the policy in force (the most candidates a search returns).
+	Agreement() *Agreement
 	// WatchSubjects registers fn to be told of each subject saved ("" after a
 	// bulk load), after the save commits and without the save waiting for it.
 	WatchSubjects(fn func(subjectID string))

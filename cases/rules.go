@@ -35,6 +35,9 @@ type RuleContext struct {
 	// RecordOwner is the agency that owns the subject or encounter the event
 	// writes, when the checker already holds it ("" when it is new to it).
 	RecordOwner string
+	// Agreement is the policy the checker holds; nil means
+	// DefaultAgreement.
+	Agreement *Agreement
 	// Now is the checker's clock; events stamped more than MaxClockSkew
 	// after it are refused. Zero skips the check.
 	Now time.Time
@@ -91,6 +94,8 @@ func CheckEvent(ev *Event, rc RuleContext) error {
 	worker := a.Has(RoleOfficer) || a.Has(RoleSupervisor)
 	switch ev.Kind {
 	case EventCaseCreated, EventCaseUpdated, EventAnnotationAdded, EventConflictResolved, EventSubjectUpserted, EventEncounterCreated, EventSeedLoaded:
+	case EventReferencePublished, EventFollowUpRequested, EventFollowUpDeclined, EventDisclosureMade:
+		return checkExchange(ev, rc, worker)
 	default:
 		return invalid(ev, "kind", "%q is not an event kind", clipRule(string(ev.Kind)))
 	}
@@ -292,6 +297,9 @@ func CheckEvent(ev *Event, rc RuleContext) error {
 		}
 		if s.OwnerAgency != ev.Agency {
 			return forbid(ev, "payload.OwnerAgency", "a desk of %s cannot write a subject owned by %s", ev.Agency, clipRule(s.OwnerAgency))
+		}
+		if len(ev.SharedWith) > 0 {
+			return forbid(ev, "shared_with", "a subject's personal data never goes to another agency (%s) except inside a disclosure addressed to it; the partner receives the subject's reference", clipRule(strings.Join(ev.SharedWith, ",")))
 		}
 		if rc.RecordOwner != "" && rc.RecordOwner != ev.Agency {
 			return forbid(ev, "payload.ID", "subject %s belongs to %s: %s may not rewrite it", clipRule(s.ID), rc.RecordOwner, ev.Agency)

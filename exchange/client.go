@@ -446,6 +446,9 @@ func (c *Client) verify(ctx context.Context, in []WireDelivered, r *Round) ([]De
 	for i := range in {
 		ev, err := FromWire(&in[i].Event)
 		out[i] = Delivered{Seq: in[i].Seq, Conflict: in[i].Conflict, Event: ev}
+		if in[i].Received > 0 {
+			out[i].Received = time.UnixMilli(in[i].Received).UTC()
+		}
 		if err != nil {
 			errs[i] = err
 			continue

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/enlace-desk/enlace/cases"
@@ -123,6 +124,7 @@ func Clip(s string) string {
 var syncedKinds = []cases.EventKind{
 	cases.EventCaseCreated, cases.EventCaseUpdated, cases.EventAnnotationAdded,
 	cases.EventSubjectUpserted, cases.EventEncounterCreated, cases.EventConflictResolved,
+	cases.EventReferencePublished, cases.EventFollowUpRequested, cases.EventFollowUpDeclined, cases.EventDisclosureMade,
 }
 
 // CaseKind reports whether events of kind k belong to a case.
@@ -279,8 +281,11 @@ type PushResponse struct {
 
 // WireDelivered is one event of a pull response.
 type WireDelivered struct {
-	Seq      int64     `json:"seq"`
-	Conflict bool      `json:"conflict,omitempty"`
+	Seq      int64 `json:"seq"`
+	Conflict bool  `json:"conflict,omitempty"`
+	// Received is when the hub received the event (Unix milliseconds): the
+	// start of a follow-up request's deadline.
+	Received int64     `json:"received,omitempty"`
 	Event    WireEvent `json:"event"`
 }
 
@@ -295,8 +300,9 @@ type PullResponse struct {
 
 // Delivered is an event the hub delivered to a desk, with the hub's verdict.
 type Delivered struct {
-	Seq      int64 // the event's hub sequence number: the order of the exchange
-	Conflict bool  // a status move the hub found in conflict: it does not move the status
+	Seq      int64     // the event's hub sequence number: the order of the exchange
+	Conflict bool      // a status move the hub found in conflict: it does not move the status
+	Received time.Time // when the hub received the event; zero if the hub did not say
 	Event    cases.Event
 }
 

@@ -469,9 +469,9 @@ func (s *CaseService) linkSubject(ctx context.Context, actor cases.Officer, case
 			if linked {
 				return cases.Errorf(cases.EINVALID, "subject %s is already linked to case %s", subjectID, c.ID)
 			}
-			if err := s.shareSubjectWithCase(ctx, tx, actor, c, subjectID); err != nil {
-				return err
-			}
+			// The partner who sees the link knows the subject by its
+			// reference (published when the subject was saved in the
+			// agreement's scope): its personal data never travels with a link.
 			a.Kind = cases.AnnLink
 		} else {
 			if !linked {
@@ -513,37 +513,4 @@ func (s *CaseService) SharedCaseDigests(ctx context.Context) (map[string]string,
 		out[id] = cases.Digest(c)
 	}
 	return out, nil
-}
-
-// shareSubjectWithCase makes a subject the actor's agency owns reach every
-// agency the case is shared with, so the partner who sees the link sees who
-// it names: the subject is recorded again with its sharing widened. A
-// partner's subject is left as its owner shared it.
-func (s *CaseService) shareSubjectWithCase(ctx context.Context, tx *sql.Tx, actor cases.Officer, c *cases.Case, subjectID string) error {
-	// The subject as committed (it is not changed in this transaction).
-	sub, err := (&SubjectService{s.DB}).Subject(ctx, subjectID)
-	if err != nil {
-		return err
-	}
-	if sub.OwnerAgency != actor.Agency {
-		return nil
-	}
-	scope, err := subjectScope(ctx, tx, subjectID, sub.OwnerAgency)
-	if err != nil {
-		return err
-	}
-	widened := false
-	for _, a := range append([]string{c.OwnerAgency}, c.SharedWith...) {
-		if a != sub.OwnerAgency && !slices.Contains(scope, a) {
-			scope, widened = append(scope, a), true
-		}
-	}
-	if !widened {
-		return nil
-	}
-	ev, err := s.newEvent(actor, cases.EventSubjectUpserted, "", scope, sub)
-	if err != nil {
-		return err
-	}
-	return s.record(ctx, tx, ev, "local")
 }

@@ -69,7 +69,7 @@ func (s *DB) recordAt(ctx context.Context, tx *sql.Tx, ev cases.Event, origin st
 // then (caseAsOf): a withdrawal the desk holds that came after it does not
 // make it a forbidden write.
 func (s *DB) checkEvent(ctx context.Context, tx *sql.Tx, ev *cases.Event, seq int64) error {
-	rc := cases.RuleContext{Now: s.clock.Now()}
+	rc := cases.RuleContext{Now: s.clock.Now(), Agreement: s.Agreement()}
 	if o, err := s.officerIn(ctx, tx, ev.Author); err == nil {
 		rc.Author = o
 	} else if cases.ErrorCode(err) != cases.ENOTFOUND {
@@ -194,6 +194,8 @@ func (s *DB) apply(ctx context.Context, tx *sql.Tx, ev cases.Event) error {
 		return decode(ev, &r)
 	case cases.EventSeedLoaded:
 		return nil // the seed's rows are written beside its event
+	case cases.EventReferencePublished, cases.EventFollowUpRequested, cases.EventFollowUpDeclined, cases.EventDisclosureMade:
+		return s.applyExchange(ctx, tx, ev)
 	}
 	return cases.Errorf(cases.EINVALID, "event %s: unknown kind %q", ev.ID, ev.Kind)
 }

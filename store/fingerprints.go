@@ -38,9 +38,16 @@ func (s *SubjectService) Encounters(ctx context.Context) ([]cases.EncounterSumma
 // EachSubjectFingerprints calls fn with every subject's fingerprints, for
 // building the 1:N gallery. It stops at fn's first error.
 func (s *SubjectService) EachSubjectFingerprints(ctx context.Context, fn func(subjectID string, prints []cases.Fingerprint) error) error {
-	rows, err := s.r.QueryContext(ctx, `SELECT subject_id, position, format, template FROM subject_fingerprints ORDER BY subject_id, position`)
+	return s.eachPrints(ctx, fn, "the fingerprints on file", `SELECT subject_id, position, format, template FROM subject_fingerprints ORDER BY subject_id, position`)
+}
+
+// eachPrints calls fn with each record's prints, from a query of (record ID,
+// position, format, template) ordered by record ID. It stops at fn's first
+// error.
+func (s *DB) eachPrints(ctx context.Context, fn func(id string, prints []cases.Fingerprint) error, what, query string, args ...any) error {
+	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
-		return storageErr(err, "cannot read the fingerprints on file")
+		return storageErr(err, "cannot read %s", what)
 	}
 	defer rows.Close()
 	var cur string
@@ -49,7 +56,7 @@ func (s *SubjectService) EachSubjectFingerprints(ctx context.Context, fn func(su
 		var id string
 		var f cases.Fingerprint
 		if err := rows.Scan(&id, &f.Position, &f.Format, &f.Template); err != nil {
-			return storageErr(err, "cannot read the fingerprints on file")
+			return storageErr(err, "cannot read %s", what)
 		}
 		if id != cur && len(prints) > 0 {
 			if err := fn(cur, prints); err != nil {
@@ -61,7 +68,7 @@ func (s *SubjectService) EachSubjectFingerprints(ctx context.Context, fn func(su
 		prints = append(prints, f)
 	}
 	if err := rows.Err(); err != nil {
-		return storageErr(err, "cannot read the fingerprints on file")
+		return storageErr(err, "cannot read %s", what)
 	}
 	if len(prints) > 0 {
 		return fn(cur, prints)

@@ -12,8 +12,8 @@ import (
 
 // Seed is a batch of generated demo data for Load. The desk's private
 // subjects are written in bulk beside one seed.loaded event, which never
-// leaves the desk. Everything another desk may see (shared subjects,
-// encounters, cases and their annotations) is recorded as the desk's own
+// leaves the desk. Everything another desk may see (the references of its
+// in-scope subjects, encounters, cases and their annotations) is recorded as the desk's own
 // signed events, stamped with their own (past) times, and travels through the
 // exchange like any other change: a record is made once, by the desk of the
 // agency that owns it, and keeps its ID everywhere.
@@ -21,9 +21,10 @@ type Seed struct {
 	Seed     int64
 	Author   cases.Officer // who the seed.loaded event names
 	Subjects []cases.Subject
-	// Shared subjects are written as subject.upserted events by Author,
-	// shared with the agencies named.
-	Shared []SharedSubject
+	// References are written as reference.published events by Author,
+	// addressed to the agencies named: a subject's personal data never
+	// leaves its agency's desks except in a disclosure.
+	References []SharedReference
 	// Prints adds fingerprints to subjects already loaded, by subject ID.
 	Prints     map[string][]cases.Fingerprint
 	Encounters []cases.Encounter
@@ -34,10 +35,11 @@ type Seed struct {
 	Annotations      []cases.Annotation // in time order
 }
 
-// SharedSubject is a subject of a seed that is shared with other agencies.
-type SharedSubject struct {
-	Subject cases.Subject
-	With    []string
+// SharedReference is the reference of a seed's subject and the agencies it
+// goes to.
+type SharedReference struct {
+	Reference cases.Reference
+	With      []string
 }
 
 // Load writes a seed batch in one transaction.
@@ -64,13 +66,13 @@ func (s *DB) Load(ctx context.Context, seed *Seed) error {
 				return err
 			}
 		}
-		for i := range seed.Shared {
-			sub := &seed.Shared[i].Subject
-			ev, err := s.seedEvent(seed.Author, seed.Author.Agency, cases.EventSubjectUpserted, "", ms(sub.Updated), sub)
+		for i := range seed.References {
+			ref := &seed.References[i].Reference
+			ev, err := s.seedEvent(seed.Author, seed.Author.Agency, cases.EventReferencePublished, "", ms(ref.Published), ref)
 			if err != nil {
 				return err
 			}
-			ev.SharedWith = seed.Shared[i].With
+			ev.SharedWith = seed.References[i].With
 			if err := s.signSeed(&ev); err != nil {
 				return err
 			}

@@ -4,7 +4,8 @@
 // It implements the cases service interfaces on modernc.org/sqlite (pure Go)
 // in WAL mode with foreign keys, a busy timeout and a single writer: one
 // service per aggregate (CaseService, SubjectService, SearchService,
-// DirectoryService, AuditService, SyncService) over one DB handle, bundled as
+// DirectoryService, AuditService, SyncService, ExchangeService) over one DB
+// handle, bundled as
 // Store (cases.Store). The schema comes from numbered migrations embedded from
 // migrations/*.sql; the file's schema version is SQLite's user_version.
 //
@@ -54,6 +55,9 @@ type Options struct {
 	// when the file is created; 0 keeps the stored one (or 1 for a new file).
 	DeskNumber int
 	Signer     Signer
+	// Agreement is the data-sharing policy in force; nil is
+	// cases.DefaultAgreement.
+	Agreement *cases.Agreement
 }
 
 // DB is the one handle on a desk's data file that every service shares: the
@@ -71,6 +75,8 @@ type DB struct {
 	device string
 	desk   int
 	agency atomic.Value // string: the desk's agency, see DeskAgency
+	// agreement is the policy in force (nil: cases.DefaultAgreement).
+	agreement atomic.Pointer[cases.Agreement]
 
 	freq frequencies // name-part frequencies for the name scorer
 
@@ -126,11 +132,13 @@ type Store struct {
 	*DirectoryService
 	*AuditService
 	*SyncService
+	*ExchangeService
 }
 
 func newStore(db *DB) *Store {
 	return &Store{DB: db, CaseService: &CaseService{db}, SubjectService: &SubjectService{db}, SearchService: &SearchService{db},
-		DirectoryService: &DirectoryService{db}, AuditService: &AuditService{db}, SyncService: &SyncService{db}}
+		DirectoryService: &DirectoryService{db}, AuditService: &AuditService{db}, SyncService: &SyncService{db},
+		ExchangeService: &ExchangeService{db}}
 }
 
 // Open opens the store in the file at path, creating it if needed and
@@ -167,6 +175,9 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	w.SetConnMaxLifetime(0)
 	s := &DB{path: path, clock: opts.Clock, ids: cases.NewIDs(opts.Clock), signer: opts.Signer, w: w, touchedCases: map[string]bool{}}
 	s.freq.s = s
+	if opts.Agreement != nil {
+		s.agreement.Store(opts.Agreement)
+	}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err

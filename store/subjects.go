@@ -10,8 +10,9 @@ import (
 	"github.com/enlace-desk/enlace/cases"
 )
 
-// SaveSubject creates or replaces a subject, recorded as an event shared with
-// the agencies of the cases the subject appears in.
+// SaveSubject creates or replaces a subject, recorded as an event that stays
+// with its agency; the partners receive its reference when it is in the
+// agreement's scope (and its withdrawal when it leaves it).
 func (s *SubjectService) SaveSubject(ctx context.Context, actor cases.Officer, sub *cases.Subject) error {
 	if !actor.Has(cases.RoleOfficer) && !actor.Has(cases.RoleSupervisor) {
 		return cases.Errorf(cases.EFORBIDDEN, "%s is an auditor: auditors do not change subjects", actor.Name)
@@ -46,42 +47,16 @@ func (s *SubjectService) SaveSubject(ctx context.Context, actor cases.Officer, s
 			}
 		}
 		sub.Updated = now
-		shared, err := subjectScope(ctx, tx, sub.ID, sub.OwnerAgency)
+		ev, err := s.newEvent(actor, cases.EventSubjectUpserted, "", nil, sub)
 		if err != nil {
 			return err
 		}
-		ev, err := s.newEvent(actor, cases.EventSubjectUpserted, "", shared, sub)
-		if err != nil {
+		if err := s.record(ctx, tx, ev, "local"); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, ev, "local")
+		return s.publishReference(ctx, tx, actor, sub)
 	})
 	return storageErr(err, "cannot save subject %s", sub.Name.Display())
-}
-
-// subjectScope lists the agencies other than owner that see a case the
-// subject appears in.
-func subjectScope(ctx context.Context, tx *sql.Tx, subjectID, owner string) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT c.owner_agency, c.shared_with FROM cases c JOIN case_subjects cs ON cs.case_id = c.id WHERE cs.subject_id = ?`, subjectID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	seen := map[string]bool{owner: true}
-	var out []string
-	for rows.Next() {
-		var o, sh string
-		if err := rows.Scan(&o, &sh); err != nil {
-			return nil, err
-		}
-		for _, a := range append([]string{o}, splitList(sh)...) {
-			if !seen[a] {
-				seen[a] = true
-				out = append(out, a)
-			}
-		}
-	}
-	return out, rows.Err()
 }
 
 // upsertSubject writes a subject's rows, replacing any earlier version.

@@ -28,6 +28,7 @@ type SyncAck struct {
 type SyncEvent struct {
 	Seq      int64
 	Conflict bool
+	Received time.Time // when the hub received it; zero if the hub did not say
 	Event    cases.Event
 }
 
@@ -181,12 +182,20 @@ func (s *SyncService) ApplyRemote(ctx context.Context, evs []SyncEvent, next int
 				if quarantined {
 					continue
 				}
+				if err := s.logReceived(ctx, tx, ev); err != nil {
+					return err
+				}
 			}
 			if err := s.markSynced(ctx, tx, SyncAck{EventID: ev.ID, Seq: d.Seq, Conflict: d.Conflict}); err != nil {
 				return err
 			}
 			if ev.CaseID != "" {
 				s.touchedCases[ev.CaseID] = true
+			}
+			if ev.Kind == cases.EventFollowUpRequested && !d.Received.IsZero() {
+				if err := stampReceived(ctx, tx, ev.ID, d.Received); err != nil {
+					return err
+				}
 			}
 		}
 		return setMeta(ctx, tx, "sync_cursor", strconv.FormatInt(next, 10))

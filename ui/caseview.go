@@ -462,7 +462,11 @@ func (v *caseView) subjectName(id string) string {
 			return s.Name.Display()
 		}
 	}
-	return id
+	if cases.IsReferenceNumber(id) {
+		return id
+	}
+	// A partner's subject: this desk knows it only by reference.
+	return "the partner's subject " + shortID(id)
 }
 
 // wrapLines word-wraps plain text to width, keeping the writer's own line

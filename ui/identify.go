@@ -26,6 +26,9 @@ type identification struct {
 	// timeline is the case's, when the encounter has one: the conclusions
 	// already recorded on its candidates.
 	timeline []cases.Annotation
+	// disclosed is, by reference number, the latest core data the partner
+	// disclosed to this agency about a candidate reference.
+	disclosed map[string]*cases.DisclosureRecord
 }
 
 // marks are the conclusions recorded on a candidate, as the list shows them
@@ -48,9 +51,17 @@ func (id *identification) marks(a *app, subjectID string) string {
 	return strings.Join(out, ", ")
 }
 
-// candidateName is a candidate as the officer reads it: the record's name.
-func (id *identification) candidateName(subjectID string) string {
-	if s := id.subjects[subjectID]; s != nil {
+// candidateName is a candidate as the officer reads it: the record's name,
+// or for a partner's reference the hit and its owner, never a person.
+func (id *identification) candidateName(c cases.Candidate) string {
+	if c.Reference != "" {
+		hit := "no hit"
+		if c.Hit() {
+			hit = "HIT"
+		}
+		return fmt.Sprintf("%s · %s reference · %s", hit, c.OwnerAgency, c.Category.Label())
+	}
+	if s := id.subjects[c.SubjectID]; s != nil {
 		return s.Name.Display()
 	}
 	return "(record not on this desk)"
@@ -60,6 +71,9 @@ func (id *identification) candidateName(subjectID string) string {
 // last four (records made in the same moment differ there): enough to tell
 // records apart and to find one.
 func shortID(id string) string {
+	if owner, sid, err := cases.ParseReference(id); err == nil {
+		return owner + cases.ReferenceMark + shortID(sid) // a partner's reference
+	}
 	if len(id) > 13 {
 		return id[:8] + "…" + id[len(id)-4:]
 	}
@@ -95,13 +109,14 @@ func (s *candidatesScreen) SetSize(width, height int) {
 }
 
 type identifyMsg struct {
-	s        *candidatesScreen
-	seq      int
-	enc      *cases.Encounter
-	res      *cases.IdentificationResult
-	subjects map[string]*cases.Subject
-	timeline []cases.Annotation
-	err      error
+	s         *candidatesScreen
+	seq       int
+	enc       *cases.Encounter
+	res       *cases.IdentificationResult
+	subjects  map[string]*cases.Subject
+	timeline  []cases.Annotation
+	disclosed map[string]*cases.DisclosureRecord
+	err       error
 }
 
 // newCandidates searches encounterID's prints; decisions go on caseID (""
@@ -149,8 +164,24 @@ func (s *candidatesScreen) run() tea.Cmd {
 		if msg.err != nil {
 			return msg
 		}
-		msg.subjects = map[string]*cases.Subject{}
+		msg.subjects, msg.disclosed = map[string]*cases.Subject{}, map[string]*cases.DisclosureRecord{}
+		var disclosures []cases.DisclosureRecord
+		if a.exchange != nil {
+			if disclosures, msg.err = a.exchange.Disclosures(ctx); msg.err != nil {
+				return msg
+			}
+		}
 		for _, c := range msg.res.Candidates {
+			if c.Reference != "" {
+				// A partner's reference: no subject on this desk, only what
+				// its owner disclosed to this agency (newest first).
+				for i := range disclosures {
+					if d := &disclosures[i]; d.Reference == c.Reference && d.To == a.officer.Agency && msg.disclosed[c.Reference] == nil {
+						msg.disclosed[c.Reference] = d
+					}
+				}
+				continue
+			}
 			if sub, err := a.store.Subject(ctx, c.SubjectID); err == nil {
 				msg.subjects[c.SubjectID] = sub
 			}
@@ -181,7 +212,7 @@ func (s *candidatesScreen) Update(msg tea.Msg) tea.Cmd {
 			s.err = msg.err
 			return failure(cases.ErrorMessage(msg.err))
 		}
-		s.id.enc, s.id.res, s.id.subjects, s.id.timeline = msg.enc, msg.res, msg.subjects, msg.timeline
+		s.id.enc, s.id.res, s.id.subjects, s.id.timeline, s.id.disclosed = msg.enc, msg.res, msg.subjects, msg.timeline, msg.disclosed
 		if s.id.place == "" && msg.enc != nil {
 			s.id.place = msg.enc.Place
 		}
@@ -252,6 +283,10 @@ func (s *candidatesScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		if i := s.nav.selected(); i >= 0 {
 			return s.id.decide(s.app, s, s.candidates()[i].SubjectID)
 		}
+	case key.Matches(msg, k.RequestCoreData) && s.app.exchange != nil:
+		if i := s.nav.selected(); i >= 0 {
+			return s.id.requestCoreData(s.app, s.candidates()[i])
+		}
 	}
 	return nil
 }
@@ -290,7 +325,7 @@ func (s *candidatesScreen) View() string {
 	for i := from; i < to; i++ {
 		c := res.Candidates[i]
 		band := pad(bandOf(c.Band), bandW)
-		label := s.id.candidateName(c.SubjectID)
+		label := s.id.candidateName(c)
 		if m := s.id.marks(s.app, c.SubjectID); m != "" {
 			label += " · " + m
 		}
@@ -382,6 +417,10 @@ func bandText(b cases.Band) string {
 // fmr writes a false match rate compactly: "1e-12", "0.003".
 func (s *candidatesScreen) Help() ([]key.Binding, [][]key.Binding) {
 	k := s.app.keys
+	if s.app.exchange != nil {
+		return []key.Binding{k.OpenCandidate, k.Decide, k.RequestCoreData, k.Purpose, k.Back},
+			[][]key.Binding{{k.OpenCandidate, k.Up, k.Down, k.PageUp, k.PageDown}, {k.Decide, k.RequestCoreData, k.Purpose, k.Back}}
+	}
 	return []key.Binding{k.OpenCandidate, k.Decide, k.Purpose, k.Back},
 		[][]key.Binding{{k.OpenCandidate, k.Up, k.Down, k.PageUp, k.PageDown}, {k.Decide, k.Purpose, k.Back}}
 }

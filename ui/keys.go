@@ -72,6 +72,12 @@ type KeyMap struct {
 	Decide        key.Binding
 	Toggle        key.Binding // flip a yes/no field
 
+	// The agreement's exchange.
+	RequestCoreData key.Binding // on a partner hit: ask its owner for core data
+	Requests        key.Binding // from the queue: the follow-up requests
+	Approve         key.Binding // on an incoming request: disclose core data
+	Decline         key.Binding // on an incoming request: decline with a reason
+
 	// Dialogs and editors.
 	Confirm    key.Binding
 	ChooseUp   key.Binding // in a dialog with a text field: the arrows only
@@ -146,6 +152,11 @@ func DefaultKeyMap() *KeyMap {
 		PrevFinger:    b([]string{"left", "h", "shift+tab"}, "←", "previous finger"),
 		Decide:        b([]string{"d"}, "d", "decide"),
 		Toggle:        b([]string{"ctrl+t"}, "ctrl+t", "encounter/subject"),
+
+		RequestCoreData: b([]string{"c"}, "c", "request core data"),
+		Requests:        b([]string{"F"}, "F", "follow-up requests"),
+		Approve:         b([]string{"a"}, "a", "approve"),
+		Decline:         b([]string{"d"}, "d", "decline"),
 
 		Confirm:    b([]string{"enter"}, "enter", "choose"),
 		ChooseUp:   b([]string{"up"}, "↑", "up"),

@@ -345,6 +345,8 @@ func (q *queue) key(msg tea.KeyPressMsg) tea.Cmd {
 		q.resort()
 	case key.Matches(msg, k.Encounters) && q.app.identify != nil && !readOnly(q.app.officer):
 		return push(newEncounters(q.app))
+	case key.Matches(msg, k.Requests) && q.app.exchange != nil:
+		return push(newRequests(q.app))
 	}
 	return nil
 }
@@ -841,6 +843,10 @@ func (q *queue) Help() ([]key.Binding, [][]key.Binding) {
 	if q.app.identify != nil && !readOnly(q.app.officer) {
 		short = append([]key.Binding{k.Open, k.Encounters}, short[1:]...)
 		full[2] = append(full[2], k.Encounters)
+	}
+	if q.app.exchange != nil {
+		short = append([]key.Binding{short[0], k.Requests}, short[1:]...)
+		full[2] = append(full[2], k.Requests)
 	}
 	return short, full
 }

@@ -133,7 +133,7 @@ func (r *reviewScreen) View() string {
 	var out []string
 	// The candidate.
 	head := fmt.Sprintf(" #%d of %d  ", c.Rank, len(r.list.candidates()))
-	out = append(out, truncate(st.Section.Render(head)+st.Author.Render(id.candidateName(c.SubjectID))+"  "+
+	out = append(out, truncate(st.Section.Render(head)+st.Author.Render(id.candidateName(*c))+"  "+
 		st.Muted.Render(shortID(c.SubjectID))+"  "+st.bandStyle(c.Band).Render(bandText(c.Band))+
 		st.Text.Render(fmt.Sprintf("  FMR %s · score %.1f · %s compared", cases.FormatFMR(c.FMR, c.FMRFloor), c.Score, count(len(c.Fingers), "finger", "fingers"))), width))
 
@@ -285,6 +285,19 @@ func (r *reviewScreen) biographics(id *identification, c *cases.Candidate) []bio
 	if s := id.subjects[c.SubjectID]; s != nil {
 		q = s.Biographics()
 	}
+	var disclosed []bioRow
+	if c.Reference != "" {
+		// A partner's reference shows only what its owner disclosed.
+		disclosed = []bioRow{{field: "Disclosed", cand: "nothing: c asks " + c.OwnerAgency + " for core data"}}
+		if d := id.disclosed[c.Reference]; d != nil {
+			q = disclosedBiographics(d.Data)
+			under := "spontaneously"
+			if d.RequestID != "" {
+				under = "request " + shortID(d.RequestID)
+			}
+			disclosed = []bioRow{{field: "Disclosed", cand: "by " + d.OwnerAgency + " on " + stamp(d.At)}, {field: "Under", cand: under}}
+		}
+	}
 	rows := []bioRow{
 		compareName("Name", p.Name.Display(), q.Name.Display()),
 		compareName("Civil form", p.Name.Civil(), q.Name.Civil()),
@@ -293,7 +306,20 @@ func (r *reviewScreen) biographics(id *identification, c *cases.Candidate) []bio
 		compareSet("Nationality", p.Nationalities, q.Nationalities),
 		compareSet("Documents", documentTexts(p.Documents), documentTexts(q.Documents)),
 	}
+	rows = append(disclosed, rows...)
 	return rows
+}
+
+// disclosedBiographics is core data as the comparison reads it.
+func disclosedBiographics(d cases.CoreData) cases.Biographics {
+	b := cases.Biographics{Sex: d.Sex, Nationalities: d.Nationalities, Documents: d.Documents}
+	if d.Name != nil {
+		b.Name = *d.Name
+	}
+	if d.DOB != nil {
+		b.DOB = *d.DOB
+	}
+	return b
 }
 
 func nonEmpty(s string) []string {

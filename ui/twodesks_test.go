@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/enlace-desk/enlace/cases"
@@ -31,7 +33,15 @@ func relayAll(t *testing.T, seq *int64, desks ...*store.Store) {
 		}
 		for _, to := range desks {
 			if to != from {
-				if err := to.ApplyRemote(ctx, out, *seq); err != nil {
+				// As the hub delivers: an event with no case only to the
+				// agencies it is addressed to.
+				var scoped []store.SyncEvent
+				for _, d := range out {
+					if d.Event.CaseID != "" || slices.Contains(d.Event.SharedWith, to.DeskAgency()) {
+						scoped = append(scoped, d)
+					}
+				}
+				if err := to.ApplyRemote(ctx, scoped, *seq); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -40,7 +50,9 @@ func relayAll(t *testing.T, seq *int64, desks ...*store.Store) {
 }
 
 // TestPartnersLinkAndOverriddenEditShowOnTheOtherDesk: a subject linked on the
-// EC desk appears in the case on the US desk, and of two priorities set at
+// EC desk appears in the case on the US desk, as the partner's subject and
+// without its personal data (issue 10: a subject's data reaches the partner
+// only in a disclosure), and of two priorities set at
 // the same time on both desks, the one that lost is marked in the timeline,
 // on the screen of the desk whose edit lost.
 func TestPartnersLinkAndOverriddenEditShowOnTheOtherDesk(t *testing.T) {
@@ -63,6 +75,12 @@ func TestPartnersLinkAndOverriddenEditShowOnTheOtherDesk(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+	}
+	if err := ec.store.SetDeskAgency(ctx, "EC-PN"); err != nil {
+		t.Fatal(err)
+	}
+	if err := us.SetDeskAgency(ctx, "US-CBP"); err != nil {
+		t.Fatal(err)
 	}
 	var seq int64
 	relayAll(t, &seq, ec.store, us)
@@ -100,7 +118,9 @@ func TestPartnersLinkAndOverriddenEditShowOnTheOtherDesk(t *testing.T) {
 	s.waitFor("Cases 1 of")
 	s.press("enter")
 	s.waitFor("Timeline (")
-	s.waitFor("Ana Lucía Quiñónez Bravo")
+	if text := s.waitFor("Linked the partner's subject " + shortID(ana.ID)); strings.Contains(text, "Quiñónez") {
+		t.Errorf("the US desk shows the EC subject's name:\n%s", text)
+	}
 	s.waitFor("overridden: a concurrent edit on another desk won")
 	s.waitFor("Priority set to " + p2.Label())
 }

@@ -49,6 +49,9 @@ type Config struct {
 	// ProgramOptions are added to the Bubble Tea program's (a test gives
 	// its input and output).
 	ProgramOptions []tea.ProgramOption
+	// Exchange is the agreement's exchange: core-data requests from partner
+	// hits, the requests queue, disclosures. Nil hides them.
+	Exchange cases.ExchangeService
 }
 
 // Themes the Config accepts.
@@ -127,6 +130,8 @@ type app struct {
 	identify cases.IdentificationService
 	// queryLog reads the query log; nil hides its screen.
 	queryLog QueryLog
+	// exchange is the agreement's exchange; nil hides requests.
+	exchange cases.ExchangeService
 }
 
 // partnerAgency is the agency that is not the officer's: the default to
@@ -258,6 +263,7 @@ func New(cfg Config) *Model {
 		keys:     DefaultKeyMap(),
 		styles:   NewStyles(theme != ThemeLight),
 		officers: map[string]cases.Officer{},
+		exchange: cfg.Exchange,
 	}
 	// Screens read untrusted data through wrappers that defuse control
 	// characters (untrusted.go); an officer reads their agency's log only.

@@ -131,9 +131,10 @@ func Populate(ctx context.Context, st *store.Store, opts Options) error {
 		author = deskOfficer(opts.Agency)
 	}
 	mine := func(agency string) bool { return opts.Agency == "" || agency == opts.Agency }
-	var subjectIDs []string            // every subject of the stream, in order
-	byAgency := map[string][]string{}  // the stream's subjects by owner
-	kept := map[string]cases.Subject{} // this desk's subjects, when it shares some
+	var subjectIDs []string                 // every subject of the stream, in order
+	byAgency := map[string][]string{}       // the stream's subjects by owner
+	category := map[string]cases.Category{} // the stream's subjects' categories
+	kept := map[string]cases.Subject{}      // this desk's subjects, on an agency's desk
 	for done := 0; done < opts.Subjects; {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -144,6 +145,9 @@ func Populate(ctx context.Context, st *store.Store, opts Options) error {
 			sub := g.subject()
 			subjectIDs = append(subjectIDs, sub.ID)
 			byAgency[sub.OwnerAgency] = append(byAgency[sub.OwnerAgency], sub.ID)
+			if len(subjectIDs) <= opts.Prints {
+				category[sub.ID] = sub.Category
+			}
 			if mine(sub.OwnerAgency) {
 				subs = append(subs, sub)
 				if opts.Agency != "" {
@@ -167,7 +171,6 @@ func Populate(ctx context.Context, st *store.Store, opts Options) error {
 		// Each agency's desk makes half of the exchange's encounters.
 		g.opts.Encounters = (g.opts.Encounters + 1) / 2
 	}
-	shared := map[string][]string{} // subject ID → agencies it is shared with
 	for done := 0; done < opts.Cases; {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -181,15 +184,6 @@ func Populate(ctx context.Context, st *store.Store, opts Options) error {
 			}
 			seed.Cases = append(seed.Cases, c)
 			seed.Annotations = append(seed.Annotations, anns...)
-			if opts.Agency == "" || len(c.SharedWith) == 0 {
-				continue
-			}
-			for _, id := range c.SubjectIDs {
-				if _, done := shared[id]; !done {
-					shared[id] = c.SharedWith
-					seed.Shared = append(seed.Shared, store.SharedSubject{Subject: kept[id], With: c.SharedWith})
-				}
-			}
 		}
 		if err := st.Load(ctx, seed); err != nil {
 			return err
@@ -201,7 +195,10 @@ func Populate(ctx context.Context, st *store.Store, opts Options) error {
 	}
 	// Ten-prints come last: they take longest to make, and the queue and the
 	// name search work without them. Subject i of the stream has the fingers
-	// of index i, whichever desk holds it.
+	// of index i, whichever desk holds it. On an agency's desk each printed
+	// subject in the agreement's scope reaches the partner as a reference
+	// (number, category, prints); its personal data stays here.
+	pol := st.Agreement()
 	var printed []int
 	for i := range subjectIDs[:min(len(subjectIDs), max(0, opts.Prints))] {
 		if _, ok := kept[subjectIDs[i]]; ok || opts.Agency == "" {
@@ -221,10 +218,10 @@ func Populate(ctx context.Context, st *store.Store, opts Options) error {
 			}
 			id := subjectIDs[i]
 			seed.Prints[id] = prints
-			if with, ok := shared[id]; ok {
-				sub := kept[id]
-				sub.Fingerprints = prints
-				seed.Shared = append(seed.Shared, store.SharedSubject{Subject: sub, With: with})
+			if sub, ok := kept[id]; ok && pol.InScope(sub.Category) {
+				seed.References = append(seed.References, store.SharedReference{
+					Reference: cases.Reference{Number: cases.ReferenceNumber(sub.OwnerAgency, id), OwnerAgency: sub.OwnerAgency, Category: sub.Category, Fingerprints: prints, Published: sub.Updated},
+					With:      pol.Partners(sub.OwnerAgency)})
 			}
 		}
 		if err := st.Load(ctx, seed); err != nil {
@@ -238,7 +235,17 @@ func Populate(ctx context.Context, st *store.Store, opts Options) error {
 		for _, i := range printed {
 			ids, index = append(ids, subjectIDs[i]), append(index, i)
 		}
-		if err := g.encounters(ctx, st, ids, index, author); err != nil {
+		// The partner's in-scope printed subjects, which this desk knows only
+		// as references: half of its encounters are travellers on file there.
+		var partner []int
+		if opts.Agency != "" {
+			for i, id := range subjectIDs[:min(len(subjectIDs), max(0, opts.Prints))] {
+				if _, own := kept[id]; !own && pol.InScope(category[id]) {
+					partner = append(partner, i)
+				}
+			}
+		}
+		if err := g.encounters(ctx, st, ids, index, partner, author); err != nil {
 			return err
 		}
 	}

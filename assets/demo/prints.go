@@ -46,8 +46,11 @@ func tenPrint(seed int64, i int) ([]cases.Fingerprint, error) {
 // printed are the subjects this desk holds with prints, index their place in
 // the generated stream (which picks their fingers). On an agency's desk the
 // encounters are that agency's own, drawn from a stream of the agency's, so
-// the two desks never make the same record.
-func (g *generator) encounters(ctx context.Context, st *store.Store, printed []string, index []int, author cases.Officer) error {
+// the two desks never make the same record. partner are the stream indexes
+// of the partner's in-scope printed subjects: most encounters are an
+// impression of one of them (two in three), a traveller this desk can identify only
+// through the partner's references.
+func (g *generator) encounters(ctx context.Context, st *store.Store, printed []string, index []int, partner []int, author cases.Officer) error {
 	seed := &store.Seed{Seed: g.opts.Seed, Author: author, EncounterSharing: map[string][]string{}}
 	streamSeed := uint64(g.opts.Seed)
 	if g.opts.Agency != "" {
@@ -68,7 +71,13 @@ func (g *generator) encounters(ctx context.Context, st *store.Store, printed []s
 		mated := len(printed) > 0 && rng.Float64() < matedShare
 		var fingers []synth.Finger
 		var claimed cases.Biographics
-		if mated {
+		if len(partner) > 0 && i%3 != 2 {
+			// A traveller on the partner's file, under a name of their own.
+			fingers = synth.TenPrint(fingerSeed(g.opts.Seed, partner[rng.IntN(len(partner))]))
+			stranger := g.subject()
+			claimed = stranger.Biographics()
+			claimed.Documents = nil
+		} else if mated {
 			j := rng.IntN(len(printed))
 			fingers = synth.TenPrint(fingerSeed(g.opts.Seed, index[j]))
 			sub, err := st.Subject(ctx, printed[j])

@@ -14,7 +14,7 @@ func init() { register("audit", newAuditCmd) }
 
 func newAuditCmd() *cobra.Command {
 	return groupCmd("audit", "Read the audit trail (auditors and supervisors)",
-		"  enlace audit queries --as ec.auditoria --limit 20", newAuditQueriesCmd())
+		"  enlace audit queries --as ec.auditoria --limit 20\n  enlace audit disclosures --as ec.auditoria", newAuditQueriesCmd(), newAuditDisclosuresCmd())
 }
 
 func newAuditQueriesCmd() *cobra.Command {

@@ -164,7 +164,15 @@ func newCaseShowCmd() *cobra.Command {
 					if err != nil {
 						return err
 					}
-					return writeJSON(out, caseOut(c, anns, ex))
+					j := caseOut(c, anns, ex)
+					refs, err := st.CaseReferences(ctx, c.ID)
+					if err != nil {
+						return err
+					}
+					for _, r := range refs {
+						j.SubjectReferences = append(j.SubjectReferences, r.Number)
+					}
+					return writeJSON(out, j)
 				}
 				return printCase(ctx, st, out, c, anns)
 			})
@@ -206,6 +214,14 @@ func printCase(ctx context.Context, st *store.Store, out io.Writer, c *cases.Cas
 	names := map[string]string{}
 	for _, s := range subs {
 		names[s.ID] = s.Name.Display()
+	}
+	refs, err := st.CaseReferences(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	for _, r := range refs {
+		_, id, _ := cases.ParseReference(r.Number)
+		names[id] = "partner reference " + r.Number + " (" + r.Category.Label() + ")"
 	}
 	for _, id := range c.SubjectIDs {
 		name := names[id]
@@ -430,8 +446,8 @@ func newSubjectCmd() *cobra.Command {
 	var pf purposeFlags
 	var asJSON bool
 	show := &cobra.Command{
-		Use:   "show SUBJECT-ID",
-		Short: "Show a subject this desk holds (the view is logged with its purpose)",
+		Use:   "show SUBJECT-ID|REFERENCE",
+		Short: "Show what this desk may see of a subject or a partner reference (the view is logged with its purpose)",
 		Example: `  enlace subject show 01a05df3-0d6b-7c3e-9f41-2b8a5c7de47b --purpose criminal_investigation
   enlace subject show SUBJECT-ID --purpose border_inspection --json`,
 		Args: exactArgs(1, "one SUBJECT-ID"),
@@ -441,10 +457,14 @@ func newSubjectCmd() *cobra.Command {
 				return err
 			}
 			return withStore(cmd, &sf, func(ctx context.Context, st *store.Store, o cases.Officer, out io.Writer) error {
-				s, err := st.ViewSubject(ctx, o, pos[0], p, pf.text)
+				v, err := st.ViewReference(ctx, o, pos[0], p, pf.text)
 				if err != nil {
 					return err
 				}
+				if v.Reference != nil {
+					return showReference(out, v, asJSON)
+				}
+				s := v.Subject
 				if asJSON {
 					return writeJSON(out, subjectOut(s))
 				}

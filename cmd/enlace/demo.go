@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -237,7 +238,7 @@ func runDemo(ctx context.Context, f demoFlags, stderr io.Writer) error {
 		}
 	}
 	err = ui.Run(ctx, ui.Config{Store: sendingStore{st, send}, Officer: *me, Agency: agency, Clock: st.Clock(), Theme: f.theme, Sync: syncFn, Generation: st.Generation,
-		Changes: changes, Identify: prints, QueryLog: st, ProgramOptions: uiProgramOptions})
+		Changes: changes, Identify: prints, Exchange: st, QueryLog: st, ProgramOptions: uiProgramOptions})
 	cancel()
 	wg.Wait()
 	return errors.Join(err, bgErr)
@@ -445,14 +446,90 @@ func runDemoExchange(ctx context.Context, f demoFlags, st *store.Store, settings
 			c.Close()
 		}()
 	}
-	wg.Add(1)
-	users.Add(1)
+	wg.Add(2)
+	users.Add(2)
 	go func() {
 		defer wg.Done()
 		defer users.Done()
 		simulatePartner(ctx, pst, partner.agency, other)
 	}()
+	go func() {
+		defer wg.Done()
+		answerRequests(ctx, pst, partner.agency, other, partnerAnswerDelay)
+	}()
 	return own, nil
+}
+
+// partnerAnswerDelay is how long the simulated partner takes to answer a
+// core-data request, from the moment the hub received it.
+const partnerAnswerDelay = 20 * time.Second
+
+// declineReasons are what the simulated partner says when it declines.
+var declineReasons = []string{
+	"The subject's file is under judicial seal; ask again through the prosecutor's office.",
+	"The stated purpose does not match the record's restrictions; please resubmit with a case reference from a court.",
+	"The record is being corrected after a mistaken identification; we will disclose once it is reviewed.",
+}
+
+// answerRequests has the simulated partner's supervisor work its incoming
+// core-data requests every two seconds (answerDue) and sync at once when it
+// answered some.
+func answerRequests(ctx context.Context, st *store.Store, agency string, c *exchange.Client, delay time.Duration) {
+	tick := time.NewTicker(2 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if n, _ := answerDue(ctx, st, agency, delay); n > 0 {
+			c.Trigger()
+		}
+	}
+}
+
+// answerDue answers, as agency's supervisor, each pending incoming request
+// that has waited delay since the hub received it: most are approved (the
+// agreement's core data); about one in four is declined with a reason,
+// decided by the request's ID (partnerDeclines) so a request always gets the
+// same answer. It returns how many it answered.
+func answerDue(ctx context.Context, st *store.Store, agency string, delay time.Duration) (int, error) {
+	var supervisor cases.Officer
+	for _, o := range demo.Officers() {
+		if o.Agency == agency && o.Has(cases.RoleSupervisor) {
+			supervisor = o
+		}
+	}
+	list, err := st.FollowUps(ctx, true, false)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, f := range list {
+		if f.Status != cases.FollowUpPending || f.Received.IsZero() || st.Clock().Now().Sub(f.Received) < delay {
+			continue
+		}
+		if reason, decline := partnerDeclines(f.ID); decline {
+			_, err = st.DeclineFollowUp(ctx, supervisor, f.ID, reason)
+		} else {
+			_, err = st.ApproveFollowUp(ctx, supervisor, f.ID, nil)
+		}
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// partnerDeclines says whether the simulated partner declines a request, and
+// why.
+func partnerDeclines(requestID string) (string, bool) {
+	h := fnv.New32a()
+	h.Write([]byte(requestID))
+	n := h.Sum32()
+	return declineReasons[int(n/4)%len(declineReasons)], n%4 == 0
 }
 
 // partnerNotes are what the simulated partner officers write.

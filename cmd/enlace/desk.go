@@ -26,6 +26,10 @@ type syncSettings struct {
 	KeyFile   string   `json:"key_file"`           // its private key
 	HubCAFile string   `json:"hub_ca_file"`        // the CA that issued the hub's certificate
 	KeyDir    string   `json:"key_dir"`            // the officers' ed25519 signing keys, one <officer>.key each
+	// AgreementFile, if set, is the data-sharing policy in force on the desk
+	// instead of the embedded one (relative paths are relative to the
+	// desk's folder).
+	AgreementFile string `json:"agreement_file,omitempty"`
 }
 
 // loadSyncSettings reads DIR/sync.json; ok is false when the desk has none.
@@ -63,6 +67,9 @@ func openDeskStore(ctx context.Context, dir string, desk int) (*store.Store, *sy
 	opts := store.Options{DeskNumber: desk}
 	if ok {
 		opts.Signer = exchange.NewKeyring(settings.KeyDir)
+		if opts.Agreement, err = loadAgreement(dir, settings.AgreementFile); err != nil {
+			return nil, nil, err
+		}
 	}
 	st, err := store.Open(ctx, filepath.Join(dir, dataFileName), opts)
 	if err != nil {
@@ -72,6 +79,26 @@ func openDeskStore(ctx context.Context, dir string, desk int) (*store.Store, *sy
 		return st, nil, nil
 	}
 	return st, &settings, nil
+}
+
+// loadAgreement reads the policy file a desk's settings name; "" is the
+// embedded default. A file that does not read as a policy is refused.
+func loadAgreement(dir, file string) (*cases.Agreement, error) {
+	if file == "" {
+		return cases.DefaultAgreement(), nil
+	}
+	if !filepath.IsAbs(file) {
+		file = filepath.Join(dir, file)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("the agreement file named in %s: %w", filepath.Join(dir, syncFileName), err)
+	}
+	a, err := cases.ParseAgreement(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s; the desk will not open under a policy it cannot read", file, cases.ErrorMessage(err))
+	}
+	return a, nil
 }
 
 // newSyncClient makes the sync client of a desk store.
@@ -109,7 +136,7 @@ func (d deskLog) Cursor(ctx context.Context) (int64, error) { return d.st.SyncCu
 func (d deskLog) Apply(ctx context.Context, evs []exchange.Delivered, next int64) error {
 	out := make([]store.SyncEvent, len(evs))
 	for i, e := range evs {
-		out[i] = store.SyncEvent{Seq: e.Seq, Conflict: e.Conflict, Event: e.Event}
+		out[i] = store.SyncEvent{Seq: e.Seq, Conflict: e.Conflict, Received: e.Received, Event: e.Event}
 	}
 	return d.st.ApplyRemote(ctx, out, next)
 }

@@ -59,10 +59,13 @@ type caseJSON struct {
 	Updated     string            `json:"updated"`
 	Due         string            `json:"due"`
 	SubjectIDs  []string          `json:"subject_ids"`
-	EncounterID string            `json:"encounter_id"`
-	Examination examinationJSON   `json:"examination"`
-	Digest      string            `json:"digest"`
-	Timeline    []annotationJSON  `json:"timeline"`
+	// SubjectReferences are the partner references of linked subjects this
+	// desk knows only by reference.
+	SubjectReferences []string         `json:"subject_references"`
+	EncounterID       string           `json:"encounter_id"`
+	Examination       examinationJSON  `json:"examination"`
+	Digest            string           `json:"digest"`
+	Timeline          []annotationJSON `json:"timeline"`
 }
 
 // examinationJSON says where a case's examination stands and who did what.
@@ -124,7 +127,7 @@ func caseOut(c *cases.Case, anns []cases.Annotation, ex cases.Examination) caseJ
 	out := caseJSON{ID: c.ID, Title: c.Title, Status: string(c.Status), Version: c.Version, Conflict: c.Conflict,
 		Priority: priorityCode(c.Priority), OwnerAgency: c.OwnerAgency, SharedWith: nonNilStrings(c.SharedWith),
 		Assignees: c.Assignees, Created: jsonTime(c.Created), Updated: jsonTime(c.Updated), Due: jsonTime(c.Due),
-		SubjectIDs: nonNilStrings(c.SubjectIDs), EncounterID: c.EncounterID, Examination: examinationOut(ex), Digest: cases.Digest(c), Timeline: []annotationJSON{}}
+		SubjectIDs: nonNilStrings(c.SubjectIDs), SubjectReferences: []string{}, EncounterID: c.EncounterID, Examination: examinationOut(ex), Digest: cases.Digest(c), Timeline: []annotationJSON{}}
 	if out.Assignees == nil {
 		out.Assignees = map[string]string{}
 	}
@@ -277,23 +280,31 @@ func nonNilStrings(s []string) []string {
 }
 
 type identifyJSON struct {
-	EncounterID string          `json:"encounter_id"`
-	Gallery     int             `json:"gallery"` // subjects searched
-	Fingers     int             `json:"fingers"` // probe fingers used
-	TookMS      int64           `json:"took_ms"`
-	LogID       string          `json:"log_id"` // the search's query-log entry (the search ID of conclusions)
-	Candidates  []candidateJSON `json:"candidates"`
+	EncounterID string `json:"encounter_id"`
+	Gallery     int    `json:"gallery"` // subjects searched
+	Fingers     int    `json:"fingers"` // probe fingers used
+	TookMS      int64  `json:"took_ms"`
+	LogID       string `json:"log_id"` // the search's query-log entry (the search ID of conclusions)
+	// PartnerHit: a red or yellow candidate among the partner's references.
+	PartnerHit bool            `json:"partner_hit"`
+	Candidates []candidateJSON `json:"candidates"`
 }
 
+// candidateJSON is one candidate: an own subject (subject_id, name), or a
+// partner's reference (reference), which carries no personal data.
 type candidateJSON struct {
-	Rank      int               `json:"rank"`
-	SubjectID string            `json:"subject_id"`
-	Name      string            `json:"name"`
-	Score     float64           `json:"score"`    // fused: −log10 of the fused false match rate
-	FMR       *float64          `json:"fmr"`      // null below what the calibration data supports
-	FMRText   string            `json:"fmr_text"` // "< 1 in N (beyond the calibration data)" there
-	Band      string            `json:"band"`
-	Fingers   []fingerScoreJSON `json:"fingers"`
+	Rank        int               `json:"rank"`
+	SubjectID   string            `json:"subject_id"`
+	Name        string            `json:"name"`
+	Reference   string            `json:"reference"`
+	OwnerAgency string            `json:"owner_agency"`
+	Category    string            `json:"category"`
+	Hit         bool              `json:"hit"`
+	Score       float64           `json:"score"`    // fused: −log10 of the fused false match rate
+	FMR         *float64          `json:"fmr"`      // null below what the calibration data supports
+	FMRText     string            `json:"fmr_text"` // "< 1 in N (beyond the calibration data)" there
+	Band        string            `json:"band"`
+	Fingers     []fingerScoreJSON `json:"fingers"`
 }
 
 type fingerScoreJSON struct {
@@ -315,8 +326,12 @@ func supportedFMR(fmr, floor float64) *float64 {
 func identifyOut(r *cases.IdentificationResult, names map[string]string) identifyJSON {
 	out := identifyJSON{EncounterID: r.EncounterID, Gallery: r.Gallery, Fingers: r.Fingers, TookMS: r.Took.Milliseconds(), LogID: r.LogID, Candidates: []candidateJSON{}}
 	for _, c := range r.Candidates {
-		cj := candidateJSON{Rank: c.Rank, SubjectID: c.SubjectID, Name: names[c.SubjectID], Score: c.Score,
-			FMR: supportedFMR(c.FMR, c.FMRFloor), FMRText: cases.FormatFMR(c.FMR, c.FMRFloor), Band: string(c.Band), Fingers: []fingerScoreJSON{}}
+		cj := candidateJSON{Rank: c.Rank, SubjectID: c.SubjectID, Name: names[c.SubjectID], OwnerAgency: c.OwnerAgency, Category: string(c.Category), Hit: c.Hit(),
+			Score: c.Score, FMR: supportedFMR(c.FMR, c.FMRFloor), FMRText: cases.FormatFMR(c.FMR, c.FMRFloor), Band: string(c.Band), Fingers: []fingerScoreJSON{}}
+		if c.Reference != "" {
+			cj.SubjectID, cj.Name, cj.Reference = "", "", c.Reference
+			out.PartnerHit = out.PartnerHit || c.Hit()
+		}
 		for _, f := range c.Fingers {
 			cj.Fingers = append(cj.Fingers, fingerScoreJSON{Position: f.Position, Score: f.Score,
 				FMR: supportedFMR(f.FMR, f.FMRFloor), FMRText: cases.FormatFMR(f.FMR, f.FMRFloor), Paired: len(f.Pairs)})

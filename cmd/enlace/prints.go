@@ -135,7 +135,9 @@ func newIdentifyCmd() *cobra.Command {
 			names := map[string]string{}
 			var ids []string
 			for _, c := range res.Candidates {
-				ids = append(ids, c.SubjectID)
+				if c.Reference == "" {
+					ids = append(ids, c.SubjectID)
+				}
 			}
 			subs, err := st.SubjectsByID(ctx, ids)
 			if err != nil {
@@ -147,11 +149,23 @@ func newIdentifyCmd() *cobra.Command {
 			if asJSON {
 				return writeJSON(stdout, identifyOut(res, names))
 			}
-			fmt.Fprintf(stdout, "%d probe fingers against %d subjects in %v (logged as %s)\n", res.Fingers, res.Gallery, res.Took.Round(1e6), res.LogID)
+			fmt.Fprintf(stdout, "%d probe fingers against %d records (own subjects and partner references) in %v (logged as %s)\n", res.Fingers, res.Gallery, res.Took.Round(1e6), res.LogID)
 			if len(res.Candidates) > 0 {
 				fmt.Fprintln(stdout, "score: -log10 of the fused false match rate, for ranking (rates below about 1 in 1,000 are extrapolated: see --help); finger scores: the matcher's 1:1 similarity")
 			}
 			for _, c := range res.Candidates {
+				if c.Reference != "" {
+					// A partner's reference: hit or no hit, never a person.
+					hit := "no hit"
+					if c.Hit() {
+						hit = "HIT"
+					}
+					fmt.Fprintf(stdout, "%2d. %s on %s's reference (%s)  %s  score %.1f  FMR %s  %s\n", c.Rank, hit, c.OwnerAgency, c.Category.Label(), c.Reference, c.Score, cases.FormatFMR(c.FMR, c.FMRFloor), bandWord(c.Band))
+					for _, f := range c.Fingers {
+						fmt.Fprintf(stdout, "      finger %2d: score %.1f, %d paired minutiae\n", f.Position, f.Score, len(f.Pairs))
+					}
+					continue
+				}
 				name := names[c.SubjectID]
 				if name == "" {
 					name = "(record not on this desk)"
@@ -166,8 +180,8 @@ func newIdentifyCmd() *cobra.Command {
 	}
 	sf.register(cmd)
 	pf.register(cmd)
-	cmd.Flags().IntVar(&top, "top", 10, "candidates to list")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
+	cmd.Flags().IntVar(&top, "top", 10, "candidates to list (the agreement bounds it)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON (partner hits as references, no personal data)")
 	return cmd
 }
 

@@ -167,9 +167,10 @@ func TestDesksSyncThroughARealHub(t *testing.T) {
 }
 
 // TestDemoDesksHoldOneIdentity: each demo desk generates only its own
-// agency's records; after a sync the partner's shared cases, the subjects they
-// name and their encounters are on both desks with the same IDs, and nothing
-// the owner did not share crossed.
+// agency's records; after a sync the partner's shared cases and their
+// encounters are on both desks with the same IDs, the subjects they name
+// reach the partner only as references (in-scope subjects with prints), and
+// nothing the owner did not share crossed: no subject of the partner.
 func TestDemoDesksHoldOneIdentity(t *testing.T) {
 	ctx := context.Background()
 	ec, us, ecSync, usSync := realDesks(t)
@@ -217,10 +218,25 @@ func TestDemoDesksHoldOneIdentity(t *testing.T) {
 				t.Errorf("%s: case %s differs:\nowner   %+v\npartner %+v", pair.name, c.ID, c, got)
 			}
 			for _, sid := range c.SubjectIDs {
-				if _, err := pair.other.Subject(ctx, sid); err != nil {
-					t.Errorf("%s: subject %s of shared case %s is not on the partner's desk: %v", pair.name, sid, c.ID, err)
+				if _, err := pair.other.Subject(ctx, sid); err == nil {
+					t.Errorf("%s: subject %s of shared case %s reached the partner's desk", pair.name, sid, c.ID)
 				}
-				linked++
+				sub, err := pair.owner.Subject(ctx, sid)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ref, err := pair.other.PartnerReference(ctx, cases.ReferenceNumber(pair.agency, sid))
+				inScope := pair.owner.Agreement().InScope(sub.Category) && len(sub.Fingerprints) > 0
+				switch {
+				case inScope && err != nil:
+					t.Errorf("%s: subject %s of shared case %s is in scope but its reference did not arrive: %v", pair.name, sid, c.ID, err)
+				case !inScope && err == nil:
+					t.Errorf("%s: subject %s (%s) is out of scope but its reference reached the partner", pair.name, sid, sub.Category)
+				case inScope && (ref.Category != sub.Category || len(ref.Fingerprints) != len(sub.Fingerprints)):
+					t.Errorf("%s: reference of %s: %+v", pair.name, sid, ref)
+				case inScope:
+					linked++
+				}
 			}
 			if c.EncounterID != "" {
 				if _, err := pair.other.Encounter(ctx, c.EncounterID); err != nil {
@@ -232,15 +248,15 @@ func TestDemoDesksHoldOneIdentity(t *testing.T) {
 			t.Fatalf("%s: the demo shared %d cases naming %d subjects; the test needs some", pair.name, sharedCases, linked)
 		}
 	}
-	// Every subject a desk holds is its own agency's or was shared with it.
+	// Every subject a desk holds is its own agency's.
 	for st, agency := range map[*store.Store]string{ec: "EC-PN", us: "US-CBP"} {
 		h, _ := st.Health(ctx)
 		mine, err := st.SubjectsOwnedBy(ctx, agency)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if mine == h.Subjects {
-			t.Errorf("%s desk holds no partner subject after sync", agency)
+		if mine != h.Subjects {
+			t.Errorf("%s desk holds %d subjects of which %d its own", agency, h.Subjects, mine)
 		}
 	}
 }

@@ -122,7 +122,7 @@ func openSession(ctx context.Context, st *store.Store, sf sessionFlags, syncFn f
 	prints := afis.New(st)
 	prints.Warm(ctx) // the gallery builds while the officer reads the queue
 	return ui.Run(ctx, ui.Config{Store: sendingStore{st, send}, Officer: officer, Agency: agency, Clock: st.Clock(), Theme: sf.theme, Sync: syncFn, Generation: st.Generation,
-		Changes: changes, Identify: prints, QueryLog: st, ProgramOptions: uiProgramOptions})
+		Changes: changes, Identify: prints, Exchange: st, QueryLog: st, ProgramOptions: uiProgramOptions})
 }
 
 func unknownOfficer(ctx context.Context, st *store.Store, id string) error {

@@ -297,7 +297,9 @@ func TestCaseNotSharedNeverReachesPartner(t *testing.T) {
 	shared := us.createCase(t, "EC-PN")
 	us.note(t, shared, "for both")
 	subj := us.emit(t, us.event(t, us.officer, cases.EventSubjectUpserted, "", nil, cases.Subject{ID: "s1", Name: cases.Name{Paternal: "Uno"}, OwnerAgency: "US-CBP", Category: cases.CategoryOther}))
-	subjShared := us.emit(t, us.event(t, us.officer, cases.EventSubjectUpserted, "", []string{"EC-PN"}, cases.Subject{ID: "s2", Name: cases.Name{Paternal: "Dos"}, OwnerAgency: "US-CBP", Category: cases.CategoryOther}))
+	// What reaches the partner of a subject is its reference, never the subject.
+	subjShared := us.emit(t, us.event(t, us.officer, cases.EventReferencePublished, "", []string{"EC-PN"}, cases.Reference{Number: cases.ReferenceNumber("US-CBP", "s2"),
+		OwnerAgency: "US-CBP", Category: cases.CategoryGangMember, Fingerprints: []cases.Fingerprint{{Position: 2, Format: "iso19794-2:2005", Template: []byte{1}}}}))
 	us.sync(t)
 	ec.sync(t)
 	us2.sync(t)
@@ -308,7 +310,7 @@ func TestCaseNotSharedNeverReachesPartner(t *testing.T) {
 		}
 	}
 	if _, ok := held[subjShared.ID]; !ok {
-		t.Fatal("EC-PN desk did not receive the subject shared with it")
+		t.Fatal("EC-PN desk did not receive the reference shared with it")
 	}
 	if len(held) != 3 || len(us2.held(t)) != 6 {
 		t.Fatalf("EC-PN holds %d events (want 3), second US desk %d (want 6)", len(held), len(us2.held(t)))

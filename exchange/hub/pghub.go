@@ -354,7 +354,7 @@ func (r pgReader) caseSeqs(ctx context.Context, caseID string) ([]int64, error) 
 // Pull implements HubStore.
 func (h *PGHub) Pull(ctx context.Context, agency string, after int64, limit int) (exchange.PullResponse, error) {
 	limit = pullLimit(limit)
-	rows, err := h.pool.Query(ctx, `SELECT d.pos, e.seq, e.conflict, e.id, e.author, e.device, e.hlc, e.kind, e.case_id, e.agency, e.shared_with, e.payload, e.signature
+	rows, err := h.pool.Query(ctx, `SELECT d.pos, e.seq, e.conflict, e.received_ms, e.id, e.author, e.device, e.hlc, e.kind, e.case_id, e.agency, e.shared_with, e.payload, e.signature
 		FROM deliveries d JOIN events e ON e.seq = d.event_seq
 		WHERE d.agency = $1 AND d.pos > $2 ORDER BY d.pos LIMIT $3`, agency, after, limit+1)
 	if err != nil {
@@ -363,7 +363,7 @@ func (h *PGHub) Pull(ctx context.Context, agency string, after int64, limit int)
 	defer rows.Close()
 	return pullPage(after, limit, rows, func(pos *int64, d *exchange.WireDelivered) error {
 		w := &d.Event
-		err := rows.Scan(pos, &d.Seq, &d.Conflict, &w.ID, &w.Author, &w.Device, &w.HLC, &w.Kind, &w.CaseID, &w.Agency, &w.SharedWith, &w.Payload, &w.Signature)
+		err := rows.Scan(pos, &d.Seq, &d.Conflict, &d.Received, &w.ID, &w.Author, &w.Device, &w.HLC, &w.Kind, &w.CaseID, &w.Agency, &w.SharedWith, &w.Payload, &w.Signature)
 		if len(w.SharedWith) == 0 {
 			w.SharedWith = nil
 		}

@@ -381,7 +381,7 @@ func splitListNil(s string) []string {
 // Pull implements HubStore.
 func (h *SQLiteHub) Pull(ctx context.Context, agency string, after int64, limit int) (exchange.PullResponse, error) {
 	limit = pullLimit(limit)
-	rows, err := h.db.QueryContext(ctx, `SELECT d.pos, e.seq, e.conflict, e.id, e.author, e.device, e.hlc, e.kind, e.case_id, e.agency, e.shared_with, e.payload, e.signature
+	rows, err := h.db.QueryContext(ctx, `SELECT d.pos, e.seq, e.conflict, e.received_ms, e.id, e.author, e.device, e.hlc, e.kind, e.case_id, e.agency, e.shared_with, e.payload, e.signature
 		FROM deliveries d JOIN events e ON e.seq = d.event_seq
 		WHERE d.agency = ? AND d.pos > ? ORDER BY d.pos LIMIT ?`, agency, after, limit+1)
 	if err != nil {
@@ -391,7 +391,7 @@ func (h *SQLiteHub) Pull(ctx context.Context, agency string, after int64, limit 
 	return pullPage(after, limit, rows, func(pos *int64, d *exchange.WireDelivered) error {
 		var shared string
 		w := &d.Event
-		err := rows.Scan(pos, &d.Seq, &d.Conflict, &w.ID, &w.Author, &w.Device, &w.HLC, &w.Kind, &w.CaseID, &w.Agency, &shared, &w.Payload, &w.Signature)
+		err := rows.Scan(pos, &d.Seq, &d.Conflict, &d.Received, &w.ID, &w.Author, &w.Device, &w.HLC, &w.Kind, &w.CaseID, &w.Agency, &shared, &w.Payload, &w.Signature)
 		w.SharedWith = splitListNil(shared)
 		return err
 	})
