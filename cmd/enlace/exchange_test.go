@@ -22,24 +22,8 @@ import (
 // runner of enlace commands.
 func twoDemoDesks(t *testing.T, size ...string) (ecDir, usDir, dir string, sh func(args ...string) string, fails func(want string, args ...string)) {
 	t.Helper()
-	ctx := context.Background()
 	dir = filepath.Join(t.TempDir(), "demo")
-	sh = func(args ...string) string {
-		t.Helper()
-		var out, errOut bytes.Buffer
-		if err := run(ctx, args, &out, &errOut); err != nil {
-			t.Fatalf("enlace %s: %v\n%s", strings.Join(args, " "), err, errOut.String())
-		}
-		return out.String()
-	}
-	fails = func(want string, args ...string) {
-		t.Helper()
-		var out, errOut bytes.Buffer
-		err := run(ctx, args, &out, &errOut)
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("enlace %s: got %v, want an error saying %q", strings.Join(args, " "), err, want)
-		}
-	}
+	sh, fails = shell(t)
 	sh(append([]string{"demo", "--no-ui", "--data-dir", dir, "--as", "ec.mrodriguez"}, size...)...)
 	sh(append([]string{"demo", "--no-ui", "--data-dir", dir, "--as", "us.jsmith"}, size...)...)
 	ecDir, usDir = filepath.Join(dir, "ec-pn-desk-1"), filepath.Join(dir, "us-cbp-desk-1")
