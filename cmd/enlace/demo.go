@@ -455,6 +455,7 @@ func runDemoExchange(ctx context.Context, f demoFlags, st *store.Store, settings
 	}()
 	go func() {
 		defer wg.Done()
+		defer users.Done()
 		answerRequests(ctx, pst, partner.agency, other, partnerAnswerDelay)
 	}()
 	return own, nil
