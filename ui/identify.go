@@ -454,8 +454,16 @@ type caseOpenedMsg struct {
 func (id *identification) decide(a *app, from Screen, subjectID string) tea.Cmd {
 	band := id.band(subjectID)
 	sub := id.subjects[subjectID]
+	reference := false
 	if sub == nil {
-		return failure("The candidate's record is not on this desk: no decision can name it.")
+		owner, _, err := cases.ParseReference(subjectID)
+		if err != nil {
+			return failure("The candidate's record is not on this desk: no decision can name it.")
+		}
+		// A partner's reference: the conclusion names the reference until
+		// the partner discloses who it is.
+		sub = &cases.Subject{ID: subjectID, OwnerAgency: owner, Name: cases.Name{Given: []string{"Reference"}, Paternal: subjectID}}
+		reference = true
 	}
 	if id.caseID != "" {
 		caseID := id.caseID
@@ -482,7 +490,10 @@ func (id *identification) decide(a *app, from Screen, subjectID string) tea.Cmd 
 		if id.place != "" {
 			title += " at " + id.place
 		}
-		nc := cases.NewCase{Title: title, Priority: cases.PriorityNormal, EncounterID: id.encounterID, SubjectIDs: []string{subjectID}}
+		nc := cases.NewCase{Title: title, Priority: cases.PriorityNormal, EncounterID: id.encounterID}
+		if !reference {
+			nc.SubjectIDs = []string{subjectID}
+		}
 		return tea.Sequence(pop(p), func() tea.Msg {
 			c, err := a.store.CreateCase(a.ctx, a.officer, nc)
 			return caseOpenedMsg{id: id, c: c, subject: sub, err: err}

@@ -230,6 +230,19 @@ func TestAgreementExchangeFromTheShell(t *testing.T) {
 	}
 	caseID := caseOfEncounter(t, usDir, encounter)
 
+	// The examination names the partner's reference until data is disclosed:
+	// a US examiner concludes on the hit, a second US officer verifies it.
+	sh("case", "status", caseID, "in_review", "--data-dir", usDir)
+	sh("case", "conclude", caseID, "--candidate", hit.Reference, "--conclusion", "identification", "--reason", "four fingers agree with the reference's prints", "--data-dir", usDir)
+	sh("case", "verify", caseID, "--candidate", hit.Reference, "--conclusion", "identification", "--reason", "the same, blind", "--as", "us.rgarcia", "--data-dir", usDir)
+	var examined caseJSON
+	if err := json.Unmarshal([]byte(sh("case", "show", caseID, "--json", "--data-dir", usDir)), &examined); err != nil {
+		t.Fatal(err)
+	}
+	if examined.Examination.State != "verified" || examined.Examination.CandidateID != hit.Reference || examined.Status != "decided" {
+		t.Fatalf("an examination of a partner hit: status %s, %+v", examined.Status, examined.Examination)
+	}
+
 	// Bad requests: a reference that does not exist, no reason, an auditor.
 	fails("there is no partner reference EC-PN-R-0000", "request", "core-data", "EC-PN-R-0000", "--case", caseID, "--purpose", "border_inspection", "--reason", "x", "--data-dir", usDir)
 	fails("says why", "request", "core-data", hit.Reference, "--case", caseID, "--purpose", "border_inspection", "--data-dir", usDir)
