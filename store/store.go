@@ -32,6 +32,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/enlace-desk/enlace/cases"
 	"modernc.org/sqlite"
@@ -193,7 +194,28 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := s.purgeLogs(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return newStore(s), nil
+}
+
+// purgeLogs removes the query-log entries older than the agreement keeps
+// them (its log_retention_days), when the store opens.
+func (s *DB) purgeLogs(ctx context.Context) error {
+	a := s.agreement.Load()
+	if a == nil {
+		a = cases.DefaultAgreement()
+	}
+	if a.LogRetentionDays <= 0 {
+		return nil
+	}
+	before := s.clock.Now().Add(-time.Duration(a.LogRetentionDays) * 24 * time.Hour)
+	return storageErr(s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM query_log WHERE at < ?`, before.UnixMilli())
+		return err
+	}), "cannot remove the query-log entries older than the agreement keeps them")
 }
 
 // checkHeader refuses a file that exists but is not a SQLite database, before

@@ -370,3 +370,28 @@ func TestCasesVisibleToAgency(t *testing.T) {
 		t.Errorf("EC-PN sees %v; want %s and %s only", ids, shared.ID, ecCase.ID)
 	}
 }
+
+// TestQueryLogKeptAsLongAsTheAgreementSays: entries older than the
+// agreement's retention are gone when the store next opens; newer ones stay.
+func TestQueryLogKeptAsLongAsTheAgreementSays(t *testing.T) {
+	st, clock, path := seeded(t)
+	for _, age := range []time.Duration{800 * 24 * time.Hour, 10 * 24 * time.Hour} {
+		if err := st.LogQuery(ctx, cases.QueryLogEntry{OfficerID: usOfficer.ID, Agency: "US-CBP", At: clock.Now().Add(-age), Kind: "name",
+			Query: "age " + age.String(), Purpose: cases.PurposeBorder}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	st2 := open(t, path, clock)
+	log, err := st2.QueryLog(ctx, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	for _, e := range log {
+		kept = append(kept, e.Query)
+	}
+	if strings.Join(kept, ",") != "age 240h0m0s" {
+		t.Errorf("after reopening, the log holds %v; the agreement keeps 730 days", kept)
+	}
+}
