@@ -14,8 +14,10 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -179,5 +181,23 @@ func startPGCluster() (string, func(), error) {
 		run("pg_ctl", "-D", data, "-m", "immediate", "-w", "stop")
 		os.RemoveAll(dir)
 	}
+	watchPGCluster(dir, data, bin, asUser)
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port), stop, nil
+}
+
+// watchPGCluster starts a watchdog, in a session of its own, that stops the
+// cluster and removes its directory once this test binary is gone: a binary
+// killed by a timeout or SIGKILL never reaches stopPGCluster, and the server
+// pg_ctl started is no child of it. The watchdog polls every 2 seconds and
+// ends with the cluster.
+func watchPGCluster(dir, data, bin string, asUser []string) {
+	pgctl := strings.Join(append(slices.Clone(asUser), filepath.Join(bin, "pg_ctl")), " ")
+	script := fmt.Sprintf(`while kill -0 %d 2>/dev/null; do sleep 2; done
+if [ -f '%s/postmaster.pid' ]; then %s -D '%s' -m immediate -w stop >/dev/null 2>&1; fi
+rm -rf '%s'`, os.Getpid(), data, pgctl, data, dir)
+	cmd := exec.Command("sh", "-c", script)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err == nil {
+		go cmd.Wait()
+	}
 }
