@@ -23,6 +23,7 @@ type caseView struct {
 	c        *cases.Case
 	subjects []cases.Subject
 	timeline []cases.Annotation
+	names    map[string]string // candidates named in the timeline, by ID
 
 	scrollPage
 	subject   int // the selected linked subject, opened with enter
@@ -42,7 +43,10 @@ type caseMsg struct {
 	c        *cases.Case
 	subjects []cases.Subject
 	timeline []cases.Annotation
-	err      error
+	// names are the candidates the timeline's conclusions name that are not
+	// the case's subjects, by ID: the timeline shows names, not IDs.
+	names map[string]string
+	err   error
 }
 
 // Init loads the case.
@@ -60,8 +64,27 @@ func (v *caseView) load() tea.Cmd {
 			return caseMsg{id: id, err: err}
 		}
 		timeline, err := a.store.Annotations(a.ctx, id)
-		return caseMsg{id: id, c: c, subjects: subjects, timeline: timeline, err: err}
+		names := map[string]string{}
+		for _, ann := range timeline {
+			for _, sid := range []string{ann.SubjectID, decisionCandidate(ann)} {
+				if sid == "" || names[sid] != "" || slices.ContainsFunc(subjects, func(s cases.Subject) bool { return s.ID == sid }) {
+					continue
+				}
+				if sub, err := a.store.Subject(a.ctx, sid); err == nil {
+					names[sid] = sub.Name.Display()
+				}
+			}
+		}
+		return caseMsg{id: id, c: c, subjects: subjects, timeline: timeline, names: names, err: err}
 	}
+}
+
+// decisionCandidate is the candidate a conclusion names, if any.
+func decisionCandidate(a cases.Annotation) string {
+	if a.Decision == nil {
+		return ""
+	}
+	return a.Decision.CandidateID
 }
 
 // Update handles keys, the wheel, and the case (re)loading.
@@ -74,7 +97,7 @@ func (v *caseView) Update(msg tea.Msg) tea.Cmd {
 		v.loaded = true
 		v.err = msg.err
 		if msg.err == nil {
-			v.c, v.subjects, v.timeline = msg.c, msg.subjects, msg.timeline
+			v.c, v.subjects, v.timeline, v.names = msg.c, msg.subjects, msg.timeline, msg.names
 		}
 		v.redraw()
 		return nil

@@ -48,7 +48,10 @@ func TestBlindVerification(t *testing.T) {
 	s.typeText("Same ridge detail on the right index; verified blind.")
 	s.press("ctrl+s")
 	s.waitFor("Verification recorded on " + caseExtradite)
-	s.waitFor(secret) // now it shows
+	text = s.waitFor(secret) // now it shows
+	if !strings.Contains(text, "Identification on Carlos Andrés Pérez Loor") {
+		t.Errorf("the timeline does not name the candidate:\n%s", text)
+	}
 	s.waitFor("Identification, verified by Jorge Vera")
 	c, err := d.store.Case(ctx, caseExtradite)
 	if err != nil {
