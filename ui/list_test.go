@@ -361,3 +361,16 @@ func TestSupervisorSetsADueDate(t *testing.T) {
 	o.press("D")
 	o.waitFor("Only a supervisor sets due dates.")
 }
+
+func TestTinyTerminalSaysSoAndRecovers(t *testing.T) {
+	d := seedDesk(t)
+	s := start(t, d.config(officer, ThemeDark), 20, 5)
+	text := s.waitFor("Enlace needs")
+	if !strings.Contains(text, "this terminal") {
+		t.Errorf("the message at 20x5:\n%s", text)
+	}
+	checkFrame(t, s.frame(), 20, 5)
+	s.tm.Send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	s.waitFor("Cases 6 of 6")
+	checkFrame(t, s.frame(), 80, 24)
+}

@@ -593,6 +593,21 @@ func (m *Model) restyle() {
 	m.help.Styles = s.Help
 }
 
+// The smallest terminal the workstation draws its screens in; below it, it
+// says how small the terminal is and still quits on q.
+const (
+	minWidth  = 40
+	minHeight = 10
+)
+
+// tooSmall is the whole frame of a terminal too small for the screens.
+func (m *Model) tooSmall() string {
+	w, h := max(m.width, 1), max(m.height, 1)
+	text := fmt.Sprintf("Enlace needs %d×%d; this terminal is %d×%d. Enlarge it, or q quits.", minWidth, minHeight, m.width, m.height)
+	lines := wrapLines(text, w)
+	return fit(strings.Join(lines, "\n"), w, h)
+}
+
 // headerHeight is the number of lines above the body.
 const headerHeight = 1
 
@@ -608,6 +623,9 @@ func (m *Model) View() tea.View {
 
 // Render draws the whole screen as text: the View's content.
 func (m *Model) Render() string {
+	if m.width < minWidth || m.height < minHeight {
+		return m.tooSmall()
+	}
 	w := m.bodyW
 	helpView := m.helpView(w)
 	helpLines := strings.Count(helpView, "\n") + 1
