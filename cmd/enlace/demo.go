@@ -34,7 +34,7 @@ const (
 	demoHubListen   = "127.0.0.1:8443"
 	// demoSyncInterval is how often the demo's desks sync when nothing
 	// asks them to: changes on either desk trigger a round at once.
-	demoSyncInterval = 30 * time.Second
+	demoSyncInterval = 2 * time.Minute
 )
 
 // demoDesk is one desk of the demo: a folder, an agency, a desk number.
@@ -412,9 +412,10 @@ func runDemoExchange(ctx context.Context, f demoFlags, st *store.Store, settings
 	case <-ctx.Done():
 		return nil, nil
 	}
-	// The partner's desk pushes its officers' work at once (simulatePartner
-	// triggers it) and then has the officer's desk pull it; between those,
-	// both desks sync on the client's ordinary interval.
+	// Each desk pushes its officers' work at once (simulatePartner triggers
+	// the partner's, the workstation's store the officer's) and then has
+	// the other desk pull it; between those, both desks sync every
+	// demoSyncInterval.
 	var own *exchange.Client
 	tune := func(c *exchange.ClientConfig) { c.HubURL, c.Interval = hubURL, demoSyncInterval }
 	other, err := newSyncClient(pst, psettings, func(c *exchange.ClientConfig) {
@@ -430,7 +431,12 @@ func runDemoExchange(ctx context.Context, f demoFlags, st *store.Store, settings
 	}
 	own, err = newSyncClient(st, settings, func(c *exchange.ClientConfig) {
 		tune(c)
-		c.OnRound = func(exchange.Round) { changes.notify() }
+		c.OnRound = func(r exchange.Round) {
+			changes.notify()
+			if r.Acked > 0 {
+				other.Trigger()
+			}
+		}
 	})
 	if err != nil {
 		return nil, err
