@@ -80,6 +80,9 @@ type CaseService interface {
 	ChangeStatus(ctx context.Context, actor Officer, caseID string, to Status, reason string) (*Annotation, error)
 	Assign(ctx context.Context, actor Officer, caseID, assignee string) (*Annotation, error)
 	SetPriority(ctx context.Context, actor Officer, caseID string, p Priority) (*Annotation, error)
+	// UpdateCase changes a case's title, due date or sharing (only the
+	// owning agency's supervisors change sharing).
+	UpdateCase(ctx context.Context, actor Officer, u CaseUpdated) error
 	RecordDecision(ctx context.Context, actor Officer, caseID string, d Decision) (*Annotation, error)
 	// LinkSubject and UnlinkSubject add or withdraw a subject's link to a case.
 	LinkSubject(ctx context.Context, actor Officer, caseID, subjectID string) (*Annotation, error)

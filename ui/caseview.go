@@ -145,7 +145,7 @@ func (v *caseView) key(msg tea.KeyPressMsg) tea.Cmd {
 	if readOnly(v.app.officer) {
 		switch {
 		case key.Matches(msg, k.AddNote), key.Matches(msg, k.ChangeStatus), key.Matches(msg, k.Assign),
-			key.Matches(msg, k.SetPriority), key.Matches(msg, k.Resolve), key.Matches(msg, k.ReviewPrints):
+			key.Matches(msg, k.SetPriority), key.Matches(msg, k.SetDue), key.Matches(msg, k.Resolve), key.Matches(msg, k.ReviewPrints):
 			return failure("Auditors read cases; they change nothing and search nothing.")
 		}
 		return nil
@@ -165,6 +165,11 @@ func (v *caseView) key(msg tea.KeyPressMsg) tea.Cmd {
 			return failure("Only a supervisor sets priorities.")
 		}
 		return push(newPriorityPicker(v.app, v.c))
+	case key.Matches(msg, k.SetDue):
+		if !v.app.officer.Has(cases.RoleSupervisor) {
+			return failure("Only a supervisor sets due dates.")
+		}
+		return push(newDueEditor(v.app, v.c))
 	case key.Matches(msg, k.ReviewPrints):
 		if v.app.identify == nil || v.c.EncounterID == "" {
 			return nil
@@ -517,7 +522,7 @@ func (v *caseView) Help() ([]key.Binding, [][]key.Binding) {
 		if v.c != nil && v.c.Conflict {
 			acts = append([]key.Binding{k.Resolve}, acts...)
 		}
-		acts = append(acts, k.Assign, k.SetPriority)
+		acts = append(acts, k.Assign, k.SetPriority, k.SetDue)
 	}
 	if v.app.identify != nil && v.c != nil && v.c.EncounterID != "" {
 		acts = append([]key.Binding{k.ReviewPrints}, acts...)

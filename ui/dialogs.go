@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textarea"
@@ -604,4 +605,102 @@ func newPriorityPicker(a *app, c *cases.Case) *choicePicker {
 		}
 	}
 	return p
+}
+
+// dueEditor sets or clears a case's due date (supervisors): a date typed
+// as YYYY-MM-DD, due at the end of that day (UTC); empty clears it.
+type dueEditor struct {
+	size
+	app  *app
+	c    *cases.Case
+	date textinput.Model
+}
+
+func newDueEditor(a *app, c *cases.Case) *dueEditor {
+	in := textinput.New()
+	in.Prompt = "Due: "
+	in.Placeholder = "YYYY-MM-DD, empty for no deadline"
+	in.CharLimit = 10
+	in.SetStyles(a.styles.TextInput)
+	if !c.Due.IsZero() {
+		in.SetValue(date(c.Due))
+	}
+	return &dueEditor{app: a, c: c, date: in}
+}
+
+func (d *dueEditor) isDialog()       {}
+func (d *dueEditor) Title() string   { return "Due date" }
+func (d *dueEditor) Capturing() bool { return true }
+func (d *dueEditor) Init() tea.Cmd   { d.date.CursorEnd(); return d.date.Focus() }
+
+// SetSize fits the date field into the dialog.
+func (d *dueEditor) SetSize(width, height int) {
+	d.size.SetSize(width, height)
+	d.date.SetWidth(max(min(dialogWidth, width-4)-8, 10))
+}
+
+// parseDue reads the date typed: the end of that day in UTC, not before
+// today; "" clears the deadline.
+func parseDue(text string, now time.Time) (time.Time, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return time.Time{}, nil
+	}
+	day, err := time.Parse(time.DateOnly, text)
+	if err != nil {
+		return time.Time{}, cases.Errorf(cases.EINVALID, "%q is not a date: type it as YYYY-MM-DD (%s), or leave it empty for no deadline", text, now.UTC().Format(time.DateOnly))
+	}
+	due := day.Add(24*time.Hour - time.Second)
+	if due.Before(now) {
+		return time.Time{}, cases.Errorf(cases.EINVALID, "%s has passed: a due date is today or later", text)
+	}
+	return due, nil
+}
+
+func (d *dueEditor) Update(msg tea.Msg) tea.Cmd {
+	k := d.app.keys
+	switch msg := msg.(type) {
+	case tea.PasteMsg:
+		var cmd tea.Cmd
+		d.date, cmd = d.date.Update(msg)
+		return cmd
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, k.Cancel):
+			return pop(d)
+		case key.Matches(msg, k.Confirm):
+			due, err := parseDue(d.date.Value(), d.app.clock.Now())
+			if err != nil {
+				return failure(cases.ErrorMessage(err))
+			}
+			a, id, text, done := d.app, d.c.ID, "", "The due date of "+d.c.ID+" is cleared."
+			if !due.IsZero() {
+				text, done = due.UTC().Format(time.RFC3339), fmt.Sprintf("%s is due on %s.", d.c.ID, date(due))
+			}
+			return func() tea.Msg {
+				err := a.store.UpdateCase(a.ctx, a.officer, cases.CaseUpdated{CaseID: id, Due: &text})
+				return changedMsg{from: d, caseID: id, done: done, err: err}
+			}
+		}
+		var cmd tea.Cmd
+		d.date, cmd = d.date.Update(msg)
+		return cmd
+	}
+	return nil
+}
+
+func (d *dueEditor) View() string {
+	inner := min(dialogWidth, d.width-4)
+	k := d.app.keys
+	now := "none"
+	if !d.c.Due.IsZero() {
+		now = date(d.c.Due)
+	}
+	intro := d.app.styles.Muted.Render(truncate("Now: "+now+". The case is overdue after the end of that day (UTC).", inner))
+	return box(d.app, d.width, "Due date of "+d.c.ID, intro+"\n\n"+d.date.View(), hintText(k.Confirm, k.Cancel))
+}
+
+func (d *dueEditor) Help() ([]key.Binding, [][]key.Binding) {
+	k := d.app.keys
+	return []key.Binding{k.Confirm, k.Cancel}, [][]key.Binding{{k.Confirm, k.Cancel}}
 }

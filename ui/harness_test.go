@@ -341,9 +341,10 @@ func keyPress(name string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: 'p', Mod: tea.ModCtrl}
 	case "ctrl+f":
 		return tea.KeyPressMsg{Code: 'f', Mod: tea.ModCtrl}
-	case "R":
-		// What a terminal sends for shift+r.
-		return tea.KeyPressMsg{Code: 'r', ShiftedCode: 'R', Mod: tea.ModShift, Text: "R"}
+	case "R", "D", "L":
+		// What a terminal sends for shift+r (shift+d, shift+l).
+		r := rune(name[0])
+		return tea.KeyPressMsg{Code: r + 'a' - 'A', ShiftedCode: r, Mod: tea.ModShift, Text: name}
 	}
 	r := []rune(name)
 	if len(r) != 1 {

@@ -47,6 +47,7 @@ type KeyMap struct {
 	ChangeStatus key.Binding
 	Assign       key.Binding
 	SetPriority  key.Binding
+	SetDue       key.Binding // supervisors: set or clear the due date
 	Resolve      key.Binding // supervisors: settle a case in conflict
 	OpenSubject  key.Binding // the case's selected subject
 	NextSubject  key.Binding // select the case's next subject
@@ -131,6 +132,7 @@ func DefaultKeyMap() *KeyMap {
 		ChangeStatus: b([]string{"t"}, "t", "change status"),
 		Assign:       b([]string{"a"}, "a", "assign"),
 		SetPriority:  b([]string{"p"}, "p", "priority"),
+		SetDue:       b([]string{"D"}, "D", "due date"),
 		Resolve:      b([]string{"R"}, "R", "resolve conflict"),
 		OpenSubject:  b([]string{"enter"}, "enter", "open subject"),
 		NextSubject:  b([]string{"tab"}, "tab", "next subject"),

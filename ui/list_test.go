@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -316,4 +317,60 @@ func FuzzSplitPaths(f *testing.F) {
 			_ = p // never panics; every path is a string
 		}
 	})
+}
+
+func TestSupervisorSetsADueDate(t *testing.T) {
+	d := seedDesk(t)
+	s := start(t, d.config(supervisor, ThemeDark), 120, 40)
+	s.openCase(caseAlias) // due 2026-03-25
+	s.press("?")
+	s.waitFor("D due date") // the full help offers it to a supervisor
+	s.press("?")
+	s.press("D")
+	s.waitFor("Due date of " + caseAlias)
+	for range 10 {
+		s.press("backspace")
+	}
+	s.typeText("2026-03-01") // before the desk's today, 2026-03-16
+	s.press("enter")
+	s.waitFor("2026-03-01 has passed")
+	for range 10 {
+		s.press("backspace")
+	}
+	s.typeText("2026-04-30")
+	s.press("enter")
+	s.waitFor(caseAlias + " is due on 2026-04-30.")
+	c, err := d.store.Case(context.Background(), caseAlias)
+	if err != nil || date(c.Due) != "2026-04-30" {
+		t.Fatalf("stored due date %v (%v)", c.Due, err)
+	}
+	// Cleared with an empty date.
+	s.press("D")
+	s.waitFor("Due date of " + caseAlias)
+	for range 10 {
+		s.press("backspace")
+	}
+	s.press("enter")
+	s.waitFor("The due date of " + caseAlias + " is cleared.")
+	if c, _ := d.store.Case(context.Background(), caseAlias); !c.Due.IsZero() {
+		t.Errorf("the due date was not cleared: %v", c.Due)
+	}
+	// An officer may not.
+	o := start(t, d.config(officer, ThemeDark), 120, 40)
+	o.openCase(caseAlias)
+	o.press("D")
+	o.waitFor("Only a supervisor sets due dates.")
+}
+
+func TestTinyTerminalSaysSoAndRecovers(t *testing.T) {
+	d := seedDesk(t)
+	s := start(t, d.config(officer, ThemeDark), 20, 5)
+	text := s.waitFor("Enlace needs")
+	if !strings.Contains(text, "this terminal") {
+		t.Errorf("the message at 20x5:\n%s", text)
+	}
+	checkFrame(t, s.frame(), 20, 5)
+	s.tm.Send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	s.waitFor("Cases 6 of 6")
+	checkFrame(t, s.frame(), 80, 24)
 }

@@ -34,7 +34,7 @@ const (
 	demoHubListen   = "127.0.0.1:8443"
 	// demoSyncInterval is how often the demo's desks sync when nothing
 	// asks them to: changes on either desk trigger a round at once.
-	demoSyncInterval = 30 * time.Second
+	demoSyncInterval = 2 * time.Minute
 )
 
 // demoDesk is one desk of the demo: a folder, an agency, a desk number.
@@ -412,16 +412,21 @@ func runDemoExchange(ctx context.Context, f demoFlags, st *store.Store, settings
 	case <-ctx.Done():
 		return nil, nil
 	}
-	// The partner's desk pushes its officers' work at once (simulatePartner
-	// triggers it) and then has the officer's desk pull it; between those,
-	// both desks sync on the client's ordinary interval.
+	// Each desk pushes its officers' work at once (simulatePartner triggers
+	// the partner's, the workstation's store the officer's) and then has
+	// the other desk pull it; between those, both desks sync every
+	// demoSyncInterval.
 	var own *exchange.Client
+	received := newChangeNotice() // the partner desk received events: maybe requests
 	tune := func(c *exchange.ClientConfig) { c.HubURL, c.Interval = hubURL, demoSyncInterval }
 	other, err := newSyncClient(pst, psettings, func(c *exchange.ClientConfig) {
 		tune(c)
 		c.OnRound = func(r exchange.Round) {
 			if r.Acked > 0 && own != nil {
 				own.Trigger()
+			}
+			if r.Applied > 0 {
+				received.notify()
 			}
 		}
 	})
@@ -430,7 +435,12 @@ func runDemoExchange(ctx context.Context, f demoFlags, st *store.Store, settings
 	}
 	own, err = newSyncClient(st, settings, func(c *exchange.ClientConfig) {
 		tune(c)
-		c.OnRound = func(exchange.Round) { changes.notify() }
+		c.OnRound = func(r exchange.Round) {
+			changes.notify()
+			if r.Acked > 0 {
+				other.Trigger()
+			}
+		}
 	})
 	if err != nil {
 		return nil, err
@@ -456,7 +466,7 @@ func runDemoExchange(ctx context.Context, f demoFlags, st *store.Store, settings
 	go func() {
 		defer wg.Done()
 		defer users.Done()
-		answerRequests(ctx, pst, partner.agency, other, partnerAnswerDelay)
+		answerRequests(ctx, pst, partner.agency, other, partnerAnswerDelay, received)
 	}()
 	return own, nil
 }
@@ -473,21 +483,43 @@ var declineReasons = []string{
 }
 
 // answerRequests has the simulated partner's supervisor work its incoming
-// core-data requests every two seconds (answerDue) and sync at once when it
-// answered some.
-func answerRequests(ctx context.Context, st *store.Store, agency string, c *exchange.Client, delay time.Duration) {
-	tick := time.NewTicker(2 * time.Second)
-	defer tick.Stop()
+// core-data requests (answerDue) when one falls due, and sync at once when
+// it answered some. It sleeps until the earliest pending request is due, or
+// until the partner desk receives events (received): nothing is polled.
+func answerRequests(ctx context.Context, st *store.Store, agency string, c *exchange.Client, delay time.Duration, received <-chan struct{}) {
+	wait := time.Duration(0) // look once at the start
 	for {
+		timer := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
+			timer.Stop()
 			return
-		case <-tick.C:
+		case <-received:
+			timer.Stop()
+		case <-timer.C:
 		}
 		if n, _ := answerDue(ctx, st, agency, delay); n > 0 {
 			c.Trigger()
 		}
+		wait = nextAnswer(ctx, st, delay)
 	}
+}
+
+// nextAnswer is how long until the earliest pending incoming request falls
+// due; an hour when none is pending (a received request wakes the loop).
+func nextAnswer(ctx context.Context, st *store.Store, delay time.Duration) time.Duration {
+	wait := time.Hour
+	list, err := st.FollowUps(ctx, true, false)
+	if err != nil {
+		return 10 * time.Second // the store is busy or closing: look again soon
+	}
+	now := st.Clock().Now()
+	for _, f := range list {
+		if f.Status == cases.FollowUpPending && !f.Received.IsZero() {
+			wait = min(wait, max(f.Received.Add(delay).Sub(now), 0)+10*time.Millisecond)
+		}
+	}
+	return wait
 }
 
 // answerDue answers, as agency's supervisor, each pending incoming request

@@ -230,6 +230,12 @@ func (s sendingStore) SaveSubject(ctx context.Context, actor cases.Officer, sub 
 	return err
 }
 
+func (s sendingStore) UpdateCase(ctx context.Context, actor cases.Officer, u cases.CaseUpdated) error {
+	err := s.Store.UpdateCase(ctx, actor, u)
+	s.send()
+	return err
+}
+
 func (s sendingStore) ResolveConflict(ctx context.Context, actor cases.Officer, caseID string, status cases.Status, reason string) error {
 	err := s.Store.ResolveConflict(ctx, actor, caseID, status, reason)
 	s.send()

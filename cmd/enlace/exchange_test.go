@@ -366,11 +366,19 @@ func TestAgreementExchangeFromTheShell(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// It sleeps until the first request falls due, not by polling.
+	if wait := nextAnswer(ctx, st, time.Minute); wait <= 0 || wait > time.Minute+time.Second {
+		t.Errorf("the partner would look again in %v, want within the minute the requests take to fall due", wait)
+	}
 	n, err := answerDue(ctx, st, "EC-PN", 0)
-	st.Close()
 	if err != nil || n != 6 {
+		st.Close()
 		t.Fatalf("the simulated partner answered %d of 6: %v", n, err)
 	}
+	if wait := nextAnswer(ctx, st, time.Minute); wait != time.Hour {
+		t.Errorf("with nothing pending the partner would look again in %v, want an hour (a request wakes it)", wait)
+	}
+	st.Close()
 	sh("sync", "--data-dir", ecDir)
 	sh("sync", "--data-dir", usDir)
 	json.Unmarshal([]byte(sh("requests", "list", "--outgoing", "--json", "--data-dir", usDir)), &outgoing)

@@ -37,9 +37,16 @@ func newSyncCmd() *cobra.Command {
 				return err
 			}
 			defer c.Close()
+			interrupted := ctx
 			ctx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
 			r := c.RunOnce(ctx)
+			if interrupted.Err() != nil {
+				// ctrl+c: what the hub acknowledged stays acknowledged, the
+				// rest is sent by the next round.
+				fmt.Fprintln(stdout, "stopped; the next `enlace sync` carries on where this round stopped")
+				return nil
+			}
 			fmt.Fprintf(stdout, "hub %s, round of %v\n", settings.HubURL, r.Duration.Round(time.Millisecond))
 			fmt.Fprintf(stdout, "pushed %d: %d stored (%d already held), %d refused\n", r.Pushed, r.Acked, r.Resent, r.Rejected)
 			fmt.Fprintf(stdout, "pulled %d: %d applied, %d refused on this desk\n", r.Pulled, r.Applied, r.Refused)
