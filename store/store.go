@@ -4,9 +4,8 @@
 // It implements the cases service interfaces on modernc.org/sqlite (pure Go)
 // in WAL mode with foreign keys, a busy timeout and a single writer: one
 // service per aggregate (CaseService, SubjectService, SearchService,
-// DirectoryService, AuditService, SyncService, ExchangeService) over one DB
-// handle, bundled as
-// Store (cases.Store). The schema comes from numbered migrations embedded from
+// DirectoryService, AuditService, SyncService, ExchangeService, LoginService)
+// over one DB handle, bundled as Store (cases.Store). The schema comes from numbered migrations embedded from
 // migrations/*.sql; the file's schema version is SQLite's user_version.
 //
 // Every change goes through one path: the change is expressed as a
@@ -134,12 +133,13 @@ type Store struct {
 	*AuditService
 	*SyncService
 	*ExchangeService
+	*LoginService
 }
 
 func newStore(db *DB) *Store {
 	return &Store{DB: db, CaseService: &CaseService{db}, SubjectService: &SubjectService{db}, SearchService: &SearchService{db},
 		DirectoryService: &DirectoryService{db}, AuditService: &AuditService{db}, SyncService: &SyncService{db},
-		ExchangeService: &ExchangeService{db}}
+		ExchangeService: &ExchangeService{db}, LoginService: &LoginService{db}}
 }
 
 // Open opens the store in the file at path, creating it if needed and

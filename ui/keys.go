@@ -8,6 +8,7 @@ type KeyMap struct {
 	// Everywhere.
 	Quit      key.Binding
 	ForceQuit key.Binding
+	Lock      key.Binding // lock the session now (ui.Session)
 	Help      key.Binding
 	Back      key.Binding
 	// Open the subject search (f when not typing, ctrl+f anywhere) and the
@@ -99,6 +100,7 @@ func DefaultKeyMap() *KeyMap {
 	return &KeyMap{
 		Quit:      b([]string{"q"}, "q", "quit"),
 		ForceQuit: b([]string{"ctrl+c"}, "ctrl+c", "quit"),
+		Lock:      b([]string{"ctrl+l"}, "ctrl+l", "lock"),
 		Help:      b([]string{"?"}, "?", "help"),
 		Back:      b([]string{"esc"}, "esc", "back"),
 

@@ -52,6 +52,9 @@ type Config struct {
 	// Exchange is the agreement's exchange: core-data requests from partner
 	// hits, the requests queue, disclosures. Nil hides them.
 	Exchange cases.ExchangeService
+	// Login opens the workstation with a login (Officer is the officer
+	// preset in it) and locks it when idle; Run requires Login.Auth.
+	Login LoginConfig
 }
 
 // Themes the Config accepts.
@@ -284,8 +287,9 @@ func New(cfg Config) *Model {
 	return m
 }
 
-// Run runs the workstation on the terminal until the officer quits (q,
-// ctrl+c) or ctx is done, and restores the terminal either way.
+// Run runs the workstation behind its login (NewSession) on the terminal
+// until the officer quits (q, ctrl+c) or ctx is done, and restores the
+// terminal either way.
 func Run(ctx context.Context, cfg Config) error {
 	switch cfg.Theme {
 	case "", ThemeAuto, ThemeDark, ThemeLight:
@@ -295,10 +299,11 @@ func Run(ctx context.Context, cfg Config) error {
 	if cfg.Store == nil {
 		return errors.New("ui: no store")
 	}
-	m := New(cfg)
-	m.app.ctx = ctx
+	if cfg.Login.Auth == nil {
+		return errors.New("ui: no login: an officer proves who they are before the workstation opens")
+	}
 	opts := append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(frameRate)}, cfg.ProgramOptions...)
-	_, err := tea.NewProgram(m, opts...).Run()
+	_, err := tea.NewProgram(NewSession(ctx, cfg), opts...).Run()
 	if err != nil && ctx.Err() != nil && errors.Is(err, tea.ErrProgramKilled) {
 		return nil // asked to stop: not a failure
 	}
@@ -697,7 +702,7 @@ func (m *Model) quitBinding() key.Binding {
 
 func (m *Model) globalHelp() []key.Binding {
 	k := m.app.keys
-	return append([]key.Binding{k.Help, k.Back, k.Quit, k.ForceQuit}, m.globalKeys()...)
+	return append([]key.Binding{k.Help, k.Back, k.Quit, k.ForceQuit, k.Lock}, m.globalKeys()...)
 }
 
 // globalKeys are the screens reachable from anywhere, for this officer: the

@@ -23,6 +23,8 @@ import (
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/exchange"
 	"github.com/enlace-desk/enlace/exchange/hub"
+	"github.com/enlace-desk/enlace/exchange/officerkey"
+	"github.com/enlace-desk/enlace/internal/passphrase"
 )
 
 // Bounds of a load test: it is for loopback hubs on one machine.
@@ -119,7 +121,7 @@ type loadReport struct {
 type loadDesk struct {
 	name, agency string
 	officer      string
-	keys         *exchange.Keyring
+	keys         *officerkey.Keyring
 	client       *exchange.Client
 	log          *memLog
 	ids          *cases.IDs
@@ -214,6 +216,14 @@ func runLoadTest(ctx context.Context, o loadOptions, out io.Writer) (loadReport,
 	if err != nil {
 		return rep, err
 	}
+	// The simulated officers sign with the PKI's keys, sealed with its
+	// passphrase (ENLACE_PASSPHRASE_FILE, or typed): one keyring per agency.
+	pass, err := passphrase.Std().Read("Passphrase of the PKI's officer keys: ")
+	if err != nil {
+		return rep, err
+	}
+	defer clear(pass)
+	rings := map[string]*officerkey.Keyring{}
 	agencies := []string{"US-CBP", "EC-PN"}
 	// The run's cases are numbered like any case (the hub's rule book
 	// checks case numbers): desk 99 of each agency, sequence numbers from a
@@ -243,12 +253,20 @@ func runLoadTest(ctx context.Context, o loadOptions, out io.Writer) (loadReport,
 		if err != nil {
 			return rep, err
 		}
+		ring, ok := rings[agency]
+		if !ok {
+			ring = officerkey.NewKeyring(first.KeyDir)
+			if err := ring.Unlock(officer, pass); err != nil {
+				return rep, err
+			}
+			rings[agency] = ring
+		}
 		tlsCfg, err := files.TLSConfig()
 		if err != nil {
 			return rep, err
 		}
 		d := &loadDesk{name: name, agency: agency, officer: officer,
-			keys: exchange.NewKeyring(files.KeyDir), log: newMemLog(runCases), ids: cases.NewIDs(cases.SystemClock{}),
+			keys: ring, log: newMemLog(runCases), ids: cases.NewIDs(cases.SystemClock{}),
 			hlc: cases.NewHLClock(cases.SystemClock{}, cases.HLC{}), shared: i%4 < 2,
 			caseID: cases.CaseNumber(agency, 2026, 99, base+i)}
 		d.client, err = exchange.NewClient(exchange.ClientConfig{HubURL: o.hubs[i%len(o.hubs)], HubURLs: rotate(o.hubs, i), TLS: tlsCfg,

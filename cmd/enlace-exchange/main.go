@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/enlace-desk/enlace/exchange/hub"
+	"github.com/enlace-desk/enlace/internal/passphrase"
 )
 
 const usage = `usage:
@@ -89,7 +90,20 @@ func initCmd(args []string, stdout, stderr io.Writer) error {
 	} else if fs.NArg() != 0 || dir == "" {
 		return usageError("init needs exactly one directory")
 	}
-	pki, err := hub.InitDevPKI(dir, hub.DevPKIOptions{Listen: *listen})
+	// The officers' signing keys are sealed with a passphrase they share
+	// (development only): from ENLACE_PASSPHRASE_FILE, or typed twice.
+	var pass []byte
+	var err error
+	src := passphrase.Std()
+	if f := os.Getenv(passphrase.EnvFile); f != "" {
+		pass, err = passphrase.FromFile(f)
+	} else {
+		pass, err = src.ReadNew("Passphrase for the officers' signing keys: ", "")
+	}
+	if err != nil {
+		return err
+	}
+	pki, err := hub.InitDevPKI(dir, hub.DevPKIOptions{Listen: *listen, Passphrase: pass})
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/internal/cell"
 	"github.com/spf13/cobra"
 )
@@ -14,7 +13,7 @@ func init() { register("audit", newAuditCmd) }
 
 func newAuditCmd() *cobra.Command {
 	return groupCmd("audit", "Read the audit trail (auditors and supervisors)",
-		"  enlace audit queries --as ec.auditoria --limit 20\n  enlace audit disclosures --as ec.auditoria", newAuditQueriesCmd(), newAuditDisclosuresCmd())
+		"  enlace audit queries --as ec.auditoria --limit 20\n  enlace audit disclosures --as ec.auditoria", newAuditQueriesCmd(), newAuditDisclosuresCmd(), newAuditLoginsCmd())
 }
 
 func newAuditQueriesCmd() *cobra.Command {
@@ -29,14 +28,11 @@ func newAuditQueriesCmd() *cobra.Command {
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stdout := cmd.Context(), cmd.OutOrStdout()
-			st, officer, err := sf.open(ctx)
+			st, officer, err := sf.openAuditor(ctx, "the query log")
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			if !officer.Has(cases.RoleAuditor) && !officer.Has(cases.RoleSupervisor) {
-				return fmt.Errorf("the query log is for auditors and supervisors; %s is neither (use --as)", officer.ID)
-			}
 			// Each agency audits its own officers' searches and views.
 			entries, err := st.QueryLogOf(ctx, officer.Agency, limit)
 			if err != nil {

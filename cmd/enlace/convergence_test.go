@@ -16,6 +16,7 @@ import (
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/exchange"
 	"github.com/enlace-desk/enlace/exchange/hub"
+	"github.com/enlace-desk/enlace/exchange/officerkey"
 	"github.com/enlace-desk/enlace/store"
 )
 
@@ -135,7 +136,8 @@ func newConvWorld(t *testing.T, seed uint64) *convWorld {
 	for _, d := range convDesks {
 		desks = append(desks, hub.DevDesk{Name: d.name, Agency: d.agency})
 	}
-	pki, err := hub.InitDevPKI(filepath.Join(dir, "exchange"), hub.DevPKIOptions{Agencies: demo.Agencies(), Officers: demo.Officers(), Desks: desks})
+	pki, err := hub.InitDevPKI(filepath.Join(dir, "exchange"), hub.DevPKIOptions{Agencies: demo.Agencies(), Officers: demo.Officers(), Desks: desks,
+		Passphrase: []byte(demoPassphrase), KeyParams: demoKeyParams})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,8 +174,12 @@ func newConvWorld(t *testing.T, seed uint64) *convWorld {
 // open opens a desk's store from its file, signing as its officers, and its
 // sync client, as openDeskStore and newSyncClient do for a real desk.
 func (w *convWorld) open(d *convDesk) {
+	keys := officerkey.NewKeyring(d.files.KeyDir)
+	if err := unlockDemoOfficers(keys, d.agency); err != nil {
+		w.t.Fatal(err)
+	}
 	st, err := store.Open(w.ctx, filepath.Join(w.dir, d.name, dataFileName), store.Options{Clock: d.clock, DeskNumber: d.number,
-		Signer: exchange.NewKeyring(d.files.KeyDir)})
+		Signer: keys})
 	if err != nil {
 		w.t.Fatalf("open desk %s: %v", d.name, err)
 	}

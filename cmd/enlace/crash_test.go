@@ -16,15 +16,36 @@ import (
 	"github.com/enlace-desk/enlace/assets/demo"
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/exchange"
+	"github.com/enlace-desk/enlace/exchange/officerkey"
+	"github.com/enlace-desk/enlace/internal/passphrase"
 )
 
 // TestMain lets the test binary play a desk that syncs until it is killed
 // (ENLACE_DESK_CHILD=DIR, ENLACE_DESK_HUB=URL).
+//
+// The tests' demo keys are sealed with cheap Argon2id parameters, and the
+// tools read the demo passphrase from ENLACE_PASSPHRASE_FILE as a script
+// would (TestToolsWithoutThePassphraseCannotAct unsets it).
 func TestMain(m *testing.M) {
+	officerKeyParams = officerkey.Params{Time: 1, MemoryKiB: 64, Threads: 1}
+	demoKeyParams = officerKeyParams
 	if dir := os.Getenv("ENLACE_DESK_CHILD"); dir != "" {
 		os.Exit(deskChild(dir, os.Getenv("ENLACE_DESK_HUB")))
 	}
-	os.Exit(m.Run())
+	tmp, err := os.MkdirTemp("", "enlace-cmd-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	pf := filepath.Join(tmp, "passphrase")
+	if err := os.WriteFile(pf, []byte(demoPassphrase+"\n"), 0o600); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Setenv(passphrase.EnvFile, pf)
+	code := m.Run()
+	os.RemoveAll(tmp)
+	os.Exit(code)
 }
 
 // deskChild syncs the desk in dir forever, adding a note between rounds.
@@ -32,6 +53,10 @@ func deskChild(dir, hub string) int {
 	ctx := context.Background()
 	st, settings, err := openDeskStore(ctx, dir, 0)
 	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 3
+	}
+	if err := settings.keys.Unlock("ec.mrodriguez", []byte(demoPassphrase)); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 3
 	}
@@ -68,6 +93,9 @@ func TestDeskKilledDuringSyncLosesAndDuplicatesNothing(t *testing.T) {
 	}
 	defer us.Close()
 	demo.WriteDirectory(ctx, us)
+	if err := usSettings.keys.Unlock("us.jsmith", []byte(demoPassphrase)); err != nil {
+		t.Fatal(err)
+	}
 	jane := officer("us.jsmith")
 	c, err := us.CreateCase(ctx, jane, cases.NewCase{Title: "Crash test", SharedWith: []string{"EC-PN"}})
 	if err != nil {

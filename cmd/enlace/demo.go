@@ -20,6 +20,7 @@ import (
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/exchange"
 	exhub "github.com/enlace-desk/enlace/exchange/hub"
+	"github.com/enlace-desk/enlace/exchange/officerkey"
 	"github.com/enlace-desk/enlace/store"
 	"github.com/enlace-desk/enlace/ui"
 	"github.com/spf13/cobra"
@@ -123,10 +124,10 @@ func runDemo(ctx context.Context, f demoFlags, stderr io.Writer) error {
 	if err := os.MkdirAll(f.dataDir, 0o700); err != nil {
 		return fmt.Errorf("cannot create %s: %w", f.dataDir, err)
 	}
-	if !f.offline {
-		if err := ensureDemoPKI(f.dataDir); err != nil {
-			return err
-		}
+	// The desks' keys exist offline too: officers prove who they are with
+	// them whether or not the hub runs.
+	if err := ensureDemoPKI(f.dataDir); err != nil {
+		return err
 	}
 	ownDir := filepath.Join(f.dataDir, own.name)
 	st, settings, fresh, err := openDemoDesk(ctx, ownDir, own.number)
@@ -134,6 +135,10 @@ func runDemo(ctx context.Context, f demoFlags, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
+	keys, err := deskKeys(settings, st)
+	if err != nil {
+		return err
+	}
 	opts := demo.Options{Agency: me.Agency, Seed: f.seed, Subjects: f.subjects, Cases: f.ncases, Prints: f.prints, Encounters: f.encounters}
 	if !fresh && f.subjectsSet {
 		h, err := st.Health(ctx)
@@ -144,6 +149,13 @@ func runDemo(ctx context.Context, f demoFlags, stderr io.Writer) error {
 	}
 	if err := demo.WriteDirectory(ctx, st, me.Agency); err != nil {
 		return err
+	}
+	if fresh {
+		// The generator writes as the agency's demo officers: it opens their
+		// keys with the demo passphrase.
+		if err := unlockDemoOfficers(keys, me.Agency); err != nil {
+			return err
+		}
 	}
 	if f.noUI {
 		// Prepare this officer's desk (and the demo hub's configuration), and
@@ -189,6 +201,13 @@ func runDemo(ctx context.Context, f demoFlags, stderr io.Writer) error {
 		defer close(ready)
 		if fresh {
 			fail(populateDesk(ctx, st, ownDir, opts))
+			// The generator is done acting as the agency's officers: their
+			// keys close again, but for the officer at the desk.
+			for _, o := range demo.Officers() {
+				if o.Agency == me.Agency && o.ID != me.ID {
+					keys.Lock(o.ID)
+				}
+			}
 			changes.notify() // the queue shows the cases
 		}
 		prints.Warm(ctx) // the gallery builds while the officer reads the queue
@@ -237,8 +256,18 @@ func runDemo(ctx context.Context, f demoFlags, stderr io.Writer) error {
 			c.Trigger()
 		}
 	}
+	// The demo logs its officer in itself, with the demo passphrase, through
+	// the same gate (lockout, login log), and opens on the queue: the demo's
+	// two commands and a first look need no typing, and "q" quits at once.
+	// The idle lock asks for the passphrase like any desk's; the login screen
+	// itself is what `enlace --data-dir DEMO/ec-pn-desk-1` opens with.
+	gate := &cases.Gate{Keys: keys, Log: st, Clock: st.Clock(), Via: "enlace demo"}
+	if err := gate.Login(ctx, *me, []byte(demoPassphrase)); err != nil {
+		return err
+	}
 	err = ui.Run(ctx, ui.Config{Store: sendingStore{st, send}, Officer: *me, Agency: agency, Clock: st.Clock(), Theme: f.theme, Sync: syncFn, Generation: st.Generation,
-		Changes: changes, Identify: prints, Exchange: st, QueryLog: st, ProgramOptions: uiProgramOptions})
+		Changes: changes, Identify: prints, Exchange: st, QueryLog: st, ProgramOptions: uiProgramOptions,
+		Login: ui.LoginConfig{Auth: gate, LoggedIn: true}})
 	cancel()
 	wg.Wait()
 	return errors.Join(err, bgErr)
@@ -308,18 +337,47 @@ func populate(ctx context.Context, st *store.Store, opts demo.Options, stderr io
 	return nil
 }
 
+// unlockDemoOfficers opens the signing keys of the agency's demo officers
+// with the demo passphrase, two at a time.
+func unlockDemoOfficers(keys *officerkey.Keyring, agency string) error {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var errs []error
+	slots := make(chan struct{}, 2)
+	for _, o := range demo.Officers() {
+		if o.Agency != agency {
+			continue
+		}
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			if err := keys.Unlock(o.ID, []byte(demoPassphrase)); err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
 // ensureDemoPKI creates the exchange's development PKI and each desk's sync
-// settings the first time.
+// settings the first time, the officers' keys sealed with the demo
+// passphrase. A demo made before keys were encrypted has its keys encrypted
+// with the demo passphrase now.
 func ensureDemoPKI(dir string) error {
 	exDir := filepath.Join(dir, demoExchangeDir)
 	if _, err := os.Stat(filepath.Join(exDir, "hub.json")); err == nil {
-		return nil
+		return encryptDemoKeys(dir)
 	}
 	var desks []exhub.DevDesk
 	for _, d := range demoDesks {
 		desks = append(desks, exhub.DevDesk{Name: d.name, Agency: d.agency})
 	}
-	pki, err := exhub.InitDevPKI(exDir, exhub.DevPKIOptions{Agencies: demo.Agencies(), Officers: demo.Officers(), Desks: desks, Listen: demoHubListen})
+	pki, err := exhub.InitDevPKI(exDir, exhub.DevPKIOptions{Agencies: demo.Agencies(), Officers: demo.Officers(), Desks: desks, Listen: demoHubListen,
+		Passphrase: []byte(demoPassphrase), KeyParams: demoKeyParams})
 	if err != nil {
 		return fmt.Errorf("creating the demo exchange in %s: %w", exDir, err)
 	}
@@ -332,6 +390,25 @@ func ensureDemoPKI(dir string) error {
 		if err := writeSyncSettings(deskDir, syncSettings{HubURL: "https://" + demoHubListen, CertFile: files.CertFile,
 			KeyFile: files.KeyFile, HubCAFile: files.HubCAFile, KeyDir: files.KeyDir}); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// encryptDemoKeys encrypts, with the demo passphrase, the demo officers' keys
+// that an older Enlace left unencrypted in the demo's desks.
+func encryptDemoKeys(dir string) error {
+	for _, d := range demoDesks {
+		s, ok, err := loadSyncSettings(filepath.Join(dir, d.name))
+		if err != nil || !ok {
+			continue // the desk is made by ensureDemoPKI's caller's next steps, or by hand
+		}
+		for _, o := range demo.Officers() {
+			if o.Agency == d.agency && officerkey.IsPlain(s.KeyDir, o.ID) {
+				if err := officerkey.SetPassphrase(s.KeyDir, o.ID, nil, []byte(demoPassphrase), demoKeyParams); err != nil {
+					return fmt.Errorf("encrypting the demo key of %s: %w", o.ID, err)
+				}
+			}
 		}
 	}
 	return nil
@@ -378,6 +455,16 @@ func runDemoExchange(ctx context.Context, f demoFlags, st *store.Store, settings
 	pdir := filepath.Join(f.dataDir, partner.name)
 	pst, psettings, empty, err := openDemoDesk(ctx, pdir, partner.number)
 	if err != nil {
+		return nil, err
+	}
+	// The simulated partner's officers act on their own desk: it opens
+	// their keys with the demo passphrase.
+	if psettings == nil {
+		pst.Close()
+		return nil, fmt.Errorf("the partner desk has no %s", syncFileName)
+	}
+	if err := unlockDemoOfficers(psettings.keys, partner.agency); err != nil {
+		pst.Close()
 		return nil, err
 	}
 	// The partner's store closes once the demo stops and all that uses it

@@ -11,6 +11,7 @@ import (
 
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/exchange"
+	"github.com/enlace-desk/enlace/exchange/officerkey"
 	"github.com/enlace-desk/enlace/store"
 )
 
@@ -25,11 +26,13 @@ type syncSettings struct {
 	CertFile  string   `json:"cert_file"`          // the desk's TLS certificate (PEM)
 	KeyFile   string   `json:"key_file"`           // its private key
 	HubCAFile string   `json:"hub_ca_file"`        // the CA that issued the hub's certificate
-	KeyDir    string   `json:"key_dir"`            // the officers' ed25519 signing keys, one <officer>.key each
+	KeyDir    string   `json:"key_dir"`            // the officers' ed25519 signing keys, one <officer>.key each, encrypted
 	// AgreementFile, if set, is the data-sharing policy in force on the desk
 	// instead of the embedded one (relative paths are relative to the
 	// desk's folder).
 	AgreementFile string `json:"agreement_file,omitempty"`
+
+	keys *officerkey.Keyring // over KeyDir, set by openDeskStore: the store's Signer
 }
 
 // loadSyncSettings reads DIR/sync.json; ok is false when the desk has none.
@@ -66,7 +69,10 @@ func openDeskStore(ctx context.Context, dir string, desk int) (*store.Store, *sy
 	}
 	opts := store.Options{DeskNumber: desk}
 	if ok {
-		opts.Signer = exchange.NewKeyring(settings.KeyDir)
+		// Every key is locked until its officer logs in (logIn, the
+		// workstation's login): an officer who has not cannot sign.
+		settings.keys = officerkey.NewKeyring(settings.KeyDir)
+		opts.Signer = settings.keys
 		if opts.Agreement, err = loadAgreement(dir, settings.AgreementFile); err != nil {
 			return nil, nil, err
 		}

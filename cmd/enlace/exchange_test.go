@@ -13,6 +13,7 @@ import (
 
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/exchange"
+	"github.com/enlace-desk/enlace/exchange/officerkey"
 	"github.com/enlace-desk/enlace/store"
 )
 
@@ -362,8 +363,11 @@ func TestAgreementExchangeFromTheShell(t *testing.T) {
 	}
 	sh("sync", "--data-dir", usDir)
 	sh("sync", "--data-dir", ecDir)
-	st, _, err := openDeskStore(ctx, ecDir, 0) // signs as the desk's officers
+	st, settings, err := openDeskStore(ctx, ecDir, 0) // signs as the desk's officers
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unlockDemoOfficers(settings.keys, "EC-PN"); err != nil {
 		t.Fatal(err)
 	}
 	// It sleeps until the first request falls due, not by polling.
@@ -508,7 +512,7 @@ func (l *craftedLog) Apply(_ context.Context, evs []exchange.Delivered, _ int64)
 func TestHubRefusesPersonalDataOutsideADisclosure(t *testing.T) {
 	ecDir, usDir, _, _, _ := twoDemoDesks(t, "--subjects", "60", "--cases", "20", "--prints", "60", "--encounters", "0")
 	ids := cases.NewIDs(cases.SystemClock{})
-	deskClient := func(dir string) (*exchange.Client, *craftedLog, *exchange.Keyring) {
+	deskClient := func(dir, agency string) (*exchange.Client, *craftedLog, *officerkey.Keyring) {
 		s, _, err := loadSyncSettings(dir)
 		if err != nil {
 			t.Fatal(err)
@@ -522,9 +526,13 @@ func TestHubRefusesPersonalDataOutsideADisclosure(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return c, log, exchange.NewKeyring(s.KeyDir)
+		keys := officerkey.NewKeyring(s.KeyDir)
+		if err := unlockDemoOfficers(keys, agency); err != nil {
+			t.Fatal(err)
+		}
+		return c, log, keys
 	}
-	event := func(keys *exchange.Keyring, author, agency string, kind cases.EventKind, to []string, payload any) cases.Event {
+	event := func(keys *officerkey.Keyring, author, agency string, kind cases.EventKind, to []string, payload any) cases.Event {
 		body, err := json.Marshal(payload)
 		if err != nil {
 			t.Fatal(err)
@@ -536,8 +544,8 @@ func TestHubRefusesPersonalDataOutsideADisclosure(t *testing.T) {
 		}
 		return ev
 	}
-	us, usLog, usKeys := deskClient(usDir)
-	ec, ecLog, ecKeys := deskClient(ecDir)
+	us, usLog, usKeys := deskClient(usDir, "US-CBP")
+	ec, ecLog, ecKeys := deskClient(ecDir, "EC-PN")
 
 	ecSubject := "0193aaaa-0000-7000-8000-000000000001"
 	ecRef := cases.ReferenceNumber("EC-PN", ecSubject)

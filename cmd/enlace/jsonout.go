@@ -340,3 +340,14 @@ func identifyOut(r *cases.IdentificationResult, names map[string]string) identif
 	}
 	return out
 }
+
+// loginOut is one login-log entry in `audit logins --json`.
+type loginOut struct {
+	ID        string `json:"id"`
+	OfficerID string `json:"officer_id"`
+	Agency    string `json:"agency"`
+	At        string `json:"at"`
+	Kind      string `json:"kind"`
+	Via       string `json:"via"`
+	Detail    string `json:"detail"`
+}

@@ -15,42 +15,63 @@ import (
 type storeFlags struct {
 	dataDir string
 	as      string
+	cmd     *cobra.Command // the command, named in the login log
 }
 
 func (f *storeFlags) register(cmd *cobra.Command) {
+	f.cmd = cmd
 	fs := cmd.Flags()
 	fs.StringVar(&f.dataDir, "data-dir", defaultDataDir(), "directory of the local store")
 	fs.StringVar(&f.as, "as", "", "act as this officer (default: the store's default officer)")
 	cmd.MarkFlagDirname("data-dir")
 }
 
-// open opens the store and resolves the acting officer.
+// open opens the store, resolves the acting officer and has them prove who
+// they are with their passphrase (logIn): --as alone proves nothing.
 func (f *storeFlags) open(ctx context.Context) (*store.Store, cases.Officer, error) {
-	path := filepath.Join(f.dataDir, dataFileName)
-	if _, err := os.Stat(path); err != nil {
-		return nil, cases.Officer{}, usageError("no store at %s; run `enlace demo --no-ui` for a demo store, or pass --data-dir", path)
-	}
-	st, _, err := openDeskStore(ctx, f.dataDir, 0)
+	st, settings, o, err := f.resolve(ctx)
 	if err != nil {
 		return nil, cases.Officer{}, err
 	}
-	id := f.as
-	if id == "" {
-		if id, err = st.DefaultOfficer(ctx); err != nil {
-			st.Close()
-			return nil, cases.Officer{}, err
-		}
-		if id == "" {
-			st.Close()
-			return nil, cases.Officer{}, usageError("say who you are with --as OFFICER")
-		}
+	keys, err := deskKeys(settings, st)
+	if err == nil {
+		err = logIn(ctx, st, keys, o, f.cmd.CommandPath())
 	}
-	o, err := deskOfficer(ctx, st, id)
 	if err != nil {
 		st.Close()
 		return nil, cases.Officer{}, err
 	}
 	return st, o, nil
+}
+
+// resolve opens the store and resolves the officer named by --as (or the
+// desk's default), who has proved nothing yet.
+func (f *storeFlags) resolve(ctx context.Context) (*store.Store, *syncSettings, cases.Officer, error) {
+	path := filepath.Join(f.dataDir, dataFileName)
+	if _, err := os.Stat(path); err != nil {
+		return nil, nil, cases.Officer{}, usageError("no store at %s; run `enlace demo --no-ui` for a demo store, or pass --data-dir", path)
+	}
+	st, settings, err := openDeskStore(ctx, f.dataDir, 0)
+	if err != nil {
+		return nil, nil, cases.Officer{}, err
+	}
+	id := f.as
+	if id == "" {
+		if id, err = st.DefaultOfficer(ctx); err != nil {
+			st.Close()
+			return nil, nil, cases.Officer{}, err
+		}
+		if id == "" {
+			st.Close()
+			return nil, nil, cases.Officer{}, usageError("say who you are with --as OFFICER")
+		}
+	}
+	o, err := deskOfficer(ctx, st, id)
+	if err != nil {
+		st.Close()
+		return nil, nil, cases.Officer{}, err
+	}
+	return st, settings, o, nil
 }
 
 // deskOfficer resolves who acts on a desk: an officer of the desk's own

@@ -30,6 +30,9 @@ func realDesks(t *testing.T) (ec, us *store.Store, ecSync, usSync *exchange.Clie
 		if err := demo.WriteDirectory(ctx, st, d.agency); err != nil {
 			t.Fatal(err)
 		}
+		if err := unlockDemoOfficers(settings.keys, d.agency); err != nil {
+			t.Fatal(err)
+		}
 		c, err := newSyncClient(st, settings, func(c *exchange.ClientConfig) { c.HubURL = url })
 		if err != nil {
 			t.Fatal(err)

@@ -96,11 +96,13 @@ func runWorkstation(ctx context.Context, sf sessionFlags) error {
 		syncFn = func() cases.SyncState { return syncState(ctx, st, c) }
 		send = c.Trigger
 	}
-	return openSession(ctx, st, sf, syncFn, changes, send)
+	return openSession(ctx, st, settings, sf, syncFn, changes, send)
 }
 
-// openSession resolves the officer and runs the TUI on an open store.
-func openSession(ctx context.Context, st *store.Store, sf sessionFlags, syncFn func() cases.SyncState, changes changeNotice, send func()) error {
+// openSession resolves the officer preset in the login and runs the TUI on an
+// open store, behind its login: the officer's passphrase must open their
+// signing key before the workstation shows anything.
+func openSession(ctx context.Context, st *store.Store, settings *syncSettings, sf sessionFlags, syncFn func() cases.SyncState, changes changeNotice, send func()) error {
 	id := sf.as
 	if id == "" {
 		var err error
@@ -119,10 +121,15 @@ func openSession(ctx context.Context, st *store.Store, sf sessionFlags, syncFn f
 	if err != nil {
 		return err
 	}
+	keys, err := deskKeys(settings, st)
+	if err != nil {
+		return err
+	}
 	prints := afis.New(st)
 	prints.Warm(ctx) // the gallery builds while the officer reads the queue
 	return ui.Run(ctx, ui.Config{Store: sendingStore{st, send}, Officer: officer, Agency: agency, Clock: st.Clock(), Theme: sf.theme, Sync: syncFn, Generation: st.Generation,
-		Changes: changes, Identify: prints, Exchange: st, QueryLog: st, ProgramOptions: uiProgramOptions})
+		Changes: changes, Identify: prints, Exchange: st, QueryLog: st, ProgramOptions: uiProgramOptions,
+		Login: ui.LoginConfig{Auth: &cases.Gate{Keys: keys, Log: st, Clock: st.Clock(), Via: "workstation"}}})
 }
 
 func unknownOfficer(ctx context.Context, st *store.Store, id string) error {

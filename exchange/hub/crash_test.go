@@ -107,7 +107,7 @@ func TestHubSurvivesSIGKILL(t *testing.T) {
 	}
 	trials := envInt("ENLACE_CRASH_TRIALS", 4)
 	dir := t.TempDir()
-	pki, err := InitDevPKI(dir, DevPKIOptions{Desks: testDesks})
+	pki, err := testPKI(dir, DevPKIOptions{Desks: testDesks})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/exchange"
+	"github.com/enlace-desk/enlace/exchange/officerkey"
 )
 
 // testLog is a TEST DOUBLE of the desk's store: a real SQLite-backed DeskLog
@@ -254,7 +255,7 @@ type testDesk struct {
 	name, agency string
 	log          *testLog
 	client       *exchange.Client
-	keys         *exchange.Keyring
+	keys         *officerkey.Keyring
 	ids          *cases.IDs
 	hlc          *cases.HLClock
 	officer      cases.Officer
@@ -276,10 +277,23 @@ type testEnv struct {
 
 var testDesks = []DevDesk{{Name: "us-1", Agency: "US-CBP"}, {Name: "us-2", Agency: "US-CBP"}, {Name: "ec-1", Agency: "EC-PN"}}
 
+// The test PKIs' officers share a passphrase, and their keys are sealed with
+// cheap Argon2id parameters so that tests do not spend seconds deriving keys.
+var (
+	testPassphrase = []byte("exchange test passphrase")
+	testKeyParams  = officerkey.Params{Time: 1, MemoryKiB: 64, Threads: 1}
+)
+
+// testPKI is InitDevPKI with the tests' passphrase and cheap parameters.
+func testPKI(dir string, opts DevPKIOptions) (*DevPKI, error) {
+	opts.Passphrase, opts.KeyParams = testPassphrase, testKeyParams
+	return InitDevPKI(dir, opts)
+}
+
 func newTestEnv(t testing.TB) *testEnv {
 	t.Helper()
 	dir := t.TempDir()
-	pki, err := InitDevPKI(dir, DevPKIOptions{Desks: testDesks})
+	pki, err := testPKI(dir, DevPKIOptions{Desks: testDesks})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,11 +371,14 @@ func (e *testEnv) newDesk(name, hubURL string) *testDesk {
 	files := e.pki.Desks[name]
 	log := openTestLog(t, filepath.Join(e.dir, name+".db"))
 	client := e.client(name, hubURL, log)
-	d := &testDesk{name: name, agency: files.Agency, log: log, client: client, keys: exchange.NewKeyring(files.KeyDir),
+	d := &testDesk{name: name, agency: files.Agency, log: log, client: client, keys: officerkey.NewKeyring(files.KeyDir),
 		ids: cases.NewIDs(cases.SystemClock{}), hlc: cases.NewHLClock(cases.SystemClock{}, cases.HLC{}), files: files}
 	for _, o := range DefaultDevOfficers {
 		if o.Agency != d.agency {
 			continue
+		}
+		if err := d.keys.Unlock(o.ID, testPassphrase); err != nil {
+			t.Fatal(err)
 		}
 		if o.Has(cases.RoleSupervisor) {
 			d.supervisor = o

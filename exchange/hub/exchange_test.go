@@ -12,6 +12,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"log/slog"
 	"net/http"
 	"os"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/exchange"
+	"github.com/enlace-desk/enlace/exchange/officerkey"
 )
 
 func quietLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
@@ -71,7 +73,7 @@ func TestPushPullAcrossAgencies(t *testing.T) {
 func TestUnknownCAIsRefused(t *testing.T) {
 	e := newTestEnv(t)
 	// A complete PKI of someone else: same agency names, different CAs.
-	other, err := InitDevPKI(t.TempDir(), DevPKIOptions{Desks: []DevDesk{{Name: "intruder", Agency: "US-CBP"}}})
+	other, err := testPKI(t.TempDir(), DevPKIOptions{Desks: []DevDesk{{Name: "intruder", Agency: "US-CBP"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -551,11 +553,11 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 func TestOfficerKeys(t *testing.T) {
 	dir := t.TempDir()
-	k1, err := exchange.LoadOrCreateOfficerKey(dir, "ec.mrodriguez")
+	k1, err := officerkey.LoadOrCreate(dir, "ec.mrodriguez", testPassphrase, testKeyParams)
 	if err != nil {
 		t.Fatal(err)
 	}
-	k2, err := exchange.LoadOrCreateOfficerKey(dir, "ec.mrodriguez")
+	k2, err := officerkey.LoadOrCreate(dir, "ec.mrodriguez", testPassphrase, testKeyParams)
 	if err != nil || !k1.Equal(k2) {
 		t.Fatalf("second load gave another key: %v", err)
 	}
@@ -563,13 +565,22 @@ func TestOfficerKeys(t *testing.T) {
 		t.Fatalf("key file: %v %v", fi, err)
 	}
 	for _, bad := range []string{"", "../x", ".hidden", "a/b", strings.Repeat("x", 65)} {
-		if _, err := exchange.LoadOrCreateOfficerKey(dir, bad); err == nil {
+		if _, err := officerkey.LoadOrCreate(dir, bad, testPassphrase, testKeyParams); err == nil {
 			t.Errorf("officer ID %q accepted", bad)
 		}
 	}
-	ring := exchange.NewKeyring(dir)
-	if _, err := ring.Sign("someone.else", []byte("x")); err == nil || cases.ErrorCode(err) != cases.ENOTFOUND {
-		t.Fatalf("signing without a key: %v", err)
+	ring := officerkey.NewKeyring(dir)
+	if err := ring.Unlock("someone.else", testPassphrase); err == nil || cases.ErrorCode(err) != cases.ENOTFOUND {
+		t.Fatalf("unlocking without a key file: %v", err)
+	}
+	if _, err := ring.Sign("ec.mrodriguez", []byte("x")); err == nil || cases.ErrorCode(err) != cases.EFORBIDDEN {
+		t.Fatalf("signing with a locked key: %v", err)
+	}
+	if err := ring.Unlock("ec.mrodriguez", []byte("not the passphrase")); !errors.Is(err, cases.ErrWrongPassphrase) {
+		t.Fatalf("unlocking with a wrong passphrase: %v", err)
+	}
+	if err := ring.Unlock("ec.mrodriguez", testPassphrase); err != nil {
+		t.Fatal(err)
 	}
 	ev := cases.Event{ID: "0190a5b4-0000-7000-8000-000000000001", Author: "ec.mrodriguez", Device: "d", HLC: cases.HLC{WallMS: 1},
 		Kind: cases.EventSubjectUpserted, Agency: "EC-PN", Payload: []byte(`{}`)}
@@ -588,7 +599,7 @@ func TestOfficerKeys(t *testing.T) {
 
 func TestHubConfigRoundTrip(t *testing.T) {
 	dir := t.TempDir()
-	pki, err := InitDevPKI(dir, DevPKIOptions{})
+	pki, err := testPKI(dir, DevPKIOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -600,7 +611,7 @@ func TestHubConfigRoundTrip(t *testing.T) {
 		t.Fatalf("config: %+v", cfg)
 	}
 	// Running init again keeps the officers' keys.
-	if _, err := InitDevPKI(dir, DevPKIOptions{}); err != nil {
+	if _, err := testPKI(dir, DevPKIOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	cfg2, _ := LoadHubConfig(pki.ConfigPath)

@@ -67,7 +67,7 @@ func TestPGFailoverHubKilledMidPush(t *testing.T) {
 	}
 	t.Setenv("ENLACE_HUB_BACKEND", "postgres")
 	dir := t.TempDir()
-	pki, err := InitDevPKI(dir, DevPKIOptions{Desks: testDesks})
+	pki, err := testPKI(dir, DevPKIOptions{Desks: testDesks})
 	if err != nil {
 		t.Fatal(err)
 	}

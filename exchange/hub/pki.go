@@ -20,6 +20,7 @@ import (
 
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/exchange"
+	"github.com/enlace-desk/enlace/exchange/officerkey"
 )
 
 // DevDesk is a demo desk for InitDevPKI: its name (the certificate's common
@@ -37,6 +38,11 @@ type DevPKIOptions struct {
 	Officers []cases.Officer
 	Listen   string    // the hub's listen address, "127.0.0.1:8443" by default
 	Now      time.Time // start of the certificates' validity; now by default
+	// Passphrase seals the officers' signing keys it creates (required; the
+	// demo's officers share one). Keys already there are opened with it, and
+	// unencrypted ones from an older Enlace are encrypted with it.
+	Passphrase []byte
+	KeyParams  officerkey.Params // Argon2id parameters of new keys; officerkey.DefaultParams when zero
 }
 
 // DefaultDevAgencies are the two agencies of the demo.
@@ -111,6 +117,12 @@ func InitDevPKI(dir string, opts DevPKIOptions) (*DevPKI, error) {
 	}
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
+	}
+	if opts.KeyParams == (officerkey.Params{}) {
+		opts.KeyParams = officerkey.DefaultParams
+	}
+	if err := officerkey.CheckPassphrase(opts.Passphrase); err != nil {
+		return nil, cases.Errorf(cases.EINVALID, "the officers' keys need a passphrase: %v", err)
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, cases.Wrap(cases.ESTORAGE, err, "cannot create %s", dir)
@@ -189,11 +201,18 @@ func InitDevPKI(dir string, opts DevPKIOptions) (*DevPKI, error) {
 			var key []byte
 			if p, ok := pub[o.ID]; ok {
 				key = p
-				if err := exchange.CopyOfficerKey(firstDeskKeyDir(dir, opts.Desks, d.Agency), files.KeyDir, o.ID); err != nil {
+				kdir := files.KeyDir
+				if officerkey.IsPlain(kdir, o.ID) {
+					// Left unencrypted by an older Enlace: sealed with the PKI's passphrase.
+					if err := officerkey.SetPassphrase(kdir, o.ID, nil, opts.Passphrase, opts.KeyParams); err != nil {
+						return nil, err
+					}
+				}
+				if err := officerkey.Copy(firstDeskKeyDir(dir, opts.Desks, d.Agency), kdir, o.ID); err != nil {
 					return nil, err
 				}
 			} else {
-				priv, err := exchange.LoadOrCreateOfficerKey(files.KeyDir, o.ID)
+				priv, err := devOfficerKey(files.KeyDir, o.ID, opts)
 				if err != nil {
 					return nil, err
 				}
@@ -210,7 +229,7 @@ func InitDevPKI(dir string, opts DevPKIOptions) (*DevPKI, error) {
 		key, ok := pub[o.ID]
 		if !ok {
 			// No desk of the agency: keep the key beside the agency CA.
-			priv, err := exchange.LoadOrCreateOfficerKey(filepath.Join(dir, "agencies", o.Agency, "officers"), o.ID)
+			priv, err := devOfficerKey(filepath.Join(dir, "agencies", o.Agency, "officers"), o.ID, opts)
 			if err != nil {
 				return nil, err
 			}
@@ -225,6 +244,17 @@ func InitDevPKI(dir string, opts DevPKIOptions) (*DevPKI, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// devOfficerKey loads or creates an officer's key for InitDevPKI, encrypting
+// an unencrypted key left by an older Enlace with the PKI's passphrase.
+func devOfficerKey(dir, officerID string, opts DevPKIOptions) (ed25519.PrivateKey, error) {
+	if officerkey.IsPlain(dir, officerID) {
+		if err := officerkey.SetPassphrase(dir, officerID, nil, opts.Passphrase, opts.KeyParams); err != nil {
+			return nil, err
+		}
+	}
+	return officerkey.LoadOrCreate(dir, officerID, opts.Passphrase, opts.KeyParams)
 }
 
 func firstDeskKeyDir(dir string, desks []DevDesk, agency string) string {
@@ -372,7 +402,7 @@ func AddDevDesk(dir, name, agency, keyDir string) (DeskFiles, error) {
 	}
 	for _, e := range entries {
 		if id, ok := strings.CutSuffix(e.Name(), ".key"); ok {
-			if err := exchange.CopyOfficerKey(keyDir, files.KeyDir, id); err != nil {
+			if err := officerkey.Copy(keyDir, files.KeyDir, id); err != nil {
 				return files, err
 			}
 		}
