@@ -60,6 +60,27 @@ type Agreement struct {
 	// SpontaneousCategories are the categories whose core data an owner may
 	// disclose without a request.
 	SpontaneousCategories []Category `json:"spontaneous_categories"`
+	// VerificationRequired lists the closing conclusions of a fingerprint
+	// examination that a second officer must verify before they decide a
+	// case (identification, no_identification). Absent: both.
+	VerificationRequired *[]Conclusion `json:"verification_required,omitempty"`
+}
+
+// Verification is the policy's verification rule.
+func (a *Agreement) Verification() VerificationPolicy {
+	if a == nil || a.VerificationRequired == nil {
+		return DefaultVerification
+	}
+	var p VerificationPolicy
+	for _, c := range *a.VerificationRequired {
+		switch c {
+		case Identification:
+			p.Identification = true
+		case NoIdentification:
+			p.NoIdentification = true
+		}
+	}
+	return p
 }
 
 // DefaultAgreement returns the embedded policy: the US–Ecuador agreement.
@@ -134,6 +155,13 @@ func ParseAgreement(b []byte) (*Agreement, error) {
 	for _, c := range a.SpontaneousCategories {
 		if !slices.Contains(a.Categories, c) {
 			return nil, bad("spontaneous_categories", "%q is not among the categories in scope", c)
+		}
+	}
+	if a.VerificationRequired != nil {
+		for _, c := range *a.VerificationRequired {
+			if !c.Closing() {
+				return nil, bad("verification_required", "%q is not a conclusion that closes an examination (identification, no_identification)", c)
+			}
 		}
 	}
 	return &a, nil

@@ -92,6 +92,13 @@ func (s stamp) less(o stamp) bool {
 // Events the hub rejected change nothing. ok is false when the facts hold no
 // case.created.
 func ProjectCase(facts []CaseFact) (p CaseProjection, ok bool) {
+	return ProjectCaseWith(facts, DefaultVerification)
+}
+
+// ProjectCaseWith is ProjectCase under an agreement's verification rule
+// (Agreement.Verification): every desk under the same agreement projects
+// the same examination.
+func ProjectCaseWith(facts []CaseFact, verification VerificationPolicy) (p CaseProjection, ok bool) {
 	var created *CaseFact
 	for i := range facts {
 		if facts[i].Event.Kind == EventCaseCreated && !facts[i].Rejected {
@@ -239,7 +246,7 @@ func ProjectCase(facts []CaseFact) (p CaseProjection, ok bool) {
 
 	// A verified (or resolved) identification links the identified subject;
 	// an overturned one no longer does.
-	p.Examination = ProjectExamination(decisions, func(id string) string { return agencyOf[id] }, DefaultVerification)
+	p.Examination = ProjectExamination(decisions, func(id string) string { return agencyOf[id] }, verification)
 	if out := p.Examination.Outcome; out != nil && out.Conclusion == Identification && out.CandidateID != "" {
 		linked[out.CandidateID] = true
 	}

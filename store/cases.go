@@ -295,7 +295,7 @@ func (s *CaseService) annotate(ctx context.Context, actor cases.Officer, caseID 
 			return err
 		}
 		if key := cases.FieldKey(&a, actor.Agency); key != "" {
-			p, _, err := projectCase(ctx, tx, c.ID)
+			p, _, err := s.projectCase(ctx, tx, c.ID)
 			if err != nil {
 				return err
 			}

@@ -67,7 +67,7 @@ func (s *DB) search(ctx context.Context, q querier, id, encounterID string) (*ca
 
 // Examination returns where a case's examination stands.
 func (s *CaseService) Examination(ctx context.Context, caseID string) (cases.Examination, error) {
-	p, ok, err := projectCase(ctx, s.r, caseID)
+	p, ok, err := s.projectCase(ctx, s.r, caseID)
 	if err != nil {
 		return cases.Examination{}, storageErr(err, "cannot read case %s", caseID)
 	}
@@ -90,7 +90,7 @@ func (s *CaseService) examine(ctx context.Context, actor cases.Officer, caseID s
 		if c.Conflict {
 			return cases.Errorf(cases.ECONFLICT, "case %s is in conflict: a supervisor must resolve it before the examination goes on", c.ID)
 		}
-		p, _, err := projectCase(ctx, tx, c.ID)
+		p, _, err := s.projectCase(ctx, tx, c.ID)
 		if err != nil {
 			return err
 		}
@@ -163,7 +163,7 @@ func (s *CaseService) Conclude(ctx context.Context, actor cases.Officer, caseID 
 		if err := cases.CheckTransition(c.Status, cases.StatusDecided, []cases.Role{cases.RoleOfficer, cases.RoleSupervisor}, true); err != nil && c.Status != cases.StatusDecided {
 			return cases.Errorf(cases.EINVALID, "case %s is %s: start its review before closing the examination (%s)", c.ID, c.Status.Label(), cases.ErrorMessage(err))
 		}
-		if cases.DefaultVerification.Requires(a.Decision.Conclusion) {
+		if s.Agreement().Verification().Requires(a.Decision.Conclusion) {
 			return nil // waits for a second officer
 		}
 		return decide(c, actor, a)

@@ -42,12 +42,13 @@ func caseFacts(ctx context.Context, q querier, caseID string) ([]cases.CaseFact,
 }
 
 // projectCase computes a case from its events (cases.ProjectCase).
-func projectCase(ctx context.Context, q querier, caseID string) (cases.CaseProjection, bool, error) {
+// under the agreement in force (its verification rule).
+func (s *DB) projectCase(ctx context.Context, q querier, caseID string) (cases.CaseProjection, bool, error) {
 	facts, err := caseFacts(ctx, q, caseID)
 	if err != nil {
 		return cases.CaseProjection{}, false, err
 	}
-	p, ok := cases.ProjectCase(facts)
+	p, ok := cases.ProjectCaseWith(facts, s.Agreement().Verification())
 	return p, ok, nil
 }
 
@@ -78,14 +79,14 @@ func caseAsOf(ctx context.Context, q querier, caseID string, seq int64) (*cases.
 // projectCases rewrites every projected field of the given cases from their
 // events: the row, the assignees, the linked subjects and the overridden
 // marks. It runs in the transaction that changed them.
-func projectCases(ctx context.Context, tx *sql.Tx, ids map[string]bool) error {
+func (s *DB) projectCases(ctx context.Context, tx *sql.Tx, ids map[string]bool) error {
 	list := make([]string, 0, len(ids))
 	for id := range ids {
 		list = append(list, id)
 	}
 	sort.Strings(list)
 	for _, id := range list {
-		p, ok, err := projectCase(ctx, tx, id)
+		p, ok, err := s.projectCase(ctx, tx, id)
 		if err != nil {
 			return err
 		}

@@ -424,7 +424,7 @@ func (s *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	err = fn(tx)
 	if err == nil && len(s.touchedCases) > 0 {
-		err = projectCases(ctx, tx, s.touchedCases)
+		err = s.projectCases(ctx, tx, s.touchedCases)
 	}
 	clear(s.touchedCases)
 	if err != nil {

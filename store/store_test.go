@@ -395,3 +395,55 @@ func TestQueryLogKeptAsLongAsTheAgreementSays(t *testing.T) {
 		t.Errorf("after reopening, the log holds %v; the agreement keeps 730 days", kept)
 	}
 }
+
+// TestAgreementSaysWhichConclusionsAreVerified: under an agreement that asks
+// verification of identifications only, "no identification" decides the
+// case at once; an identification still waits for a second officer.
+func TestAgreementSaysWhichConclusionsAreVerified(t *testing.T) {
+	a := cases.DefaultAgreement()
+	only := []cases.Conclusion{cases.Identification}
+	a.VerificationRequired = &only
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "v.db"), store.Options{Clock: cases.NewManualClock(epoch), Agreement: a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, ag := range []cases.Agency{{Code: "US-CBP", Name: "CBP", Country: "USA"}, {Code: "EC-PN", Name: "PN", Country: "ECU"}} {
+		if err := st.PutAgency(ctx, ag); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, o := range allOfficer {
+		if err := st.PutOfficer(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open := func() string {
+		c, err := st.CreateCase(ctx, usOfficer, cases.NewCase{Title: "t", SubjectIDs: []string{"s1"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.ChangeStatus(ctx, usOfficer, c.ID, cases.StatusInReview, ""); err != nil {
+			t.Fatal(err)
+		}
+		return c.ID
+	}
+	none, ident := open(), open()
+	if _, err := st.Conclude(ctx, usOfficer, none, cases.Decision{Conclusion: cases.NoIdentification, Justification: "none agrees"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Conclude(ctx, usOfficer, ident, cases.Decision{Conclusion: cases.Identification, CandidateID: "s1", Justification: "12 points"}); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := st.Case(ctx, none); c.Status != cases.StatusDecided || c.Examination != cases.ExamUnverified {
+		t.Errorf("no identification under this agreement: %s, %s", c.Status, c.Examination)
+	}
+	if c, _ := st.Case(ctx, ident); c.Status != cases.StatusInReview || c.Examination != cases.ExamAwaitVerify {
+		t.Errorf("an identification under this agreement: %s, %s", c.Status, c.Examination)
+	}
+	bad := []byte(`{"name":"x","parties":["EC-PN","US-CBP"],"categories_in_scope":["terrorist"],"purposes":["other"],"core_fields":["name"],` +
+		`"follow_up_deadline_hours":48,"max_candidates":20,"log_retention_days":730,"spontaneous_categories":[],"verification_required":["exclusion"]}`)
+	if _, err := cases.ParseAgreement(bad); err == nil || !strings.Contains(err.Error(), "verification_required") {
+		t.Errorf("a policy that asks verification of an exclusion: %v", err)
+	}
+}

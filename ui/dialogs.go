@@ -489,7 +489,7 @@ func (f *decisionForm) View() string {
 	if f.reviewFirst() {
 		b.WriteString("\n" + st.Muted.Render(truncate("The case is "+f.c.Status.Label()+": saving moves it to In review, then records the decision.", inner)))
 	}
-	if f.mode == modeConclude && f.conclusion >= 0 && f.choices()[f.conclusion].Closing() && cases.DefaultVerification.Requires(f.choices()[f.conclusion]) {
+	if f.mode == modeConclude && f.conclusion >= 0 && f.choices()[f.conclusion].Closing() && f.app.verification.Requires(f.choices()[f.conclusion]) {
 		b.WriteString("\n" + st.Muted.Render(truncate("This closes the examination: a second officer of "+f.app.officer.Agency+" verifies it blind before it decides the case.", inner)))
 	}
 	k := f.app.keys

@@ -7,7 +7,7 @@ import "github.com/enlace-desk/enlace/cases"
 
 // examination is a case's examination from its timeline.
 func (a *app) examination(timeline []cases.Annotation) cases.Examination {
-	return cases.ProjectExamination(timeline, func(id string) string { return a.officers[id].Agency }, cases.DefaultVerification)
+	return cases.ProjectExamination(timeline, func(id string) string { return a.officers[id].Agency }, a.verification)
 }
 
 // blind reports whether this officer may verify the examination's closing

@@ -135,6 +135,9 @@ type app struct {
 	queryLog QueryLog
 	// exchange is the agreement's exchange; nil hides requests.
 	exchange cases.ExchangeService
+	// verification is the agreement's rule for which closing conclusions
+	// need a second officer (cases.DefaultVerification without an exchange).
+	verification cases.VerificationPolicy
 }
 
 // partnerAgency is the agency that is not the officer's: the default to
@@ -267,6 +270,11 @@ func New(cfg Config) *Model {
 		styles:   NewStyles(theme != ThemeLight),
 		officers: map[string]cases.Officer{},
 		exchange: cfg.Exchange,
+		// The store projects examinations under the same rule.
+		verification: cases.DefaultVerification,
+	}
+	if cfg.Exchange != nil {
+		a.verification = cfg.Exchange.Agreement().Verification()
 	}
 	// Screens read untrusted data through wrappers that defuse control
 	// characters (untrusted.go); an officer reads their agency's log only.

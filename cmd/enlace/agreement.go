@@ -40,6 +40,7 @@ another file as "agreement_file".`,
 				fmt.Fprintf(out, "candidates per search   at most %d\n", a.MaxCandidates)
 				fmt.Fprintf(out, "logs kept               %d days\n", a.LogRetentionDays)
 				fmt.Fprintf(out, "spontaneous disclosure  %s\n", orDash(joinStrings(a.SpontaneousCategories)))
+				fmt.Fprintf(out, "verified by a second officer  %s\n", orDash(strings.Join(verificationList(a), ", ")))
 				return nil
 			})
 		},

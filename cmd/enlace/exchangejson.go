@@ -19,6 +19,7 @@ type agreementJSON struct {
 	MaxCandidates         int      `json:"max_candidates"`
 	LogRetentionDays      int      `json:"log_retention_days"`
 	SpontaneousCategories []string `json:"spontaneous_categories"`
+	VerificationRequired  []string `json:"verification_required"`
 }
 
 func strs[T ~string](xs []T) []string {
@@ -32,7 +33,20 @@ func strs[T ~string](xs []T) []string {
 func agreementOut(a *cases.Agreement) agreementJSON {
 	return agreementJSON{Name: a.Name, Parties: nonNilStrings(a.Parties), CategoriesInScope: strs(a.Categories), Purposes: strs(a.Purposes),
 		CoreFields: strs(a.CoreFields), FollowUpDeadlineHours: a.FollowUpDeadlineHours, MaxCandidates: a.MaxCandidates,
-		LogRetentionDays: a.LogRetentionDays, SpontaneousCategories: strs(a.SpontaneousCategories)}
+		LogRetentionDays: a.LogRetentionDays, SpontaneousCategories: strs(a.SpontaneousCategories), VerificationRequired: verificationList(a)}
+}
+
+// verificationList is the closing conclusions the agreement has verified.
+func verificationList(a *cases.Agreement) []string {
+	v := a.Verification()
+	out := []string{}
+	if v.Identification {
+		out = append(out, string(cases.Identification))
+	}
+	if v.NoIdentification {
+		out = append(out, string(cases.NoIdentification))
+	}
+	return out
 }
 
 type followUpJSON struct {
