@@ -18,7 +18,8 @@ import (
 // and view of a person, newest first. The store implements it; the UI
 // defines it because only the query-log screen needs it.
 type QueryLog interface {
-	QueryLog(ctx context.Context, limit int) ([]cases.QueryLogEntry, error)
+	// QueryLogOf returns one agency's entries, newest first, up to limit.
+	QueryLogOf(ctx context.Context, agency string, limit int) ([]cases.QueryLogEntry, error)
 }
 
 // queryLogLimit is how many entries the screen reads, newest first.
@@ -92,7 +93,7 @@ func (s *queryLogScreen) SetSize(width, height int) {
 func (s *queryLogScreen) load() tea.Cmd {
 	a, log := s.app, s.log
 	return func() tea.Msg {
-		list, err := log.QueryLog(a.ctx, queryLogLimit)
+		list, err := log.QueryLogOf(a.ctx, a.officer.Agency, queryLogLimit)
 		return queryLogMsg{list, err}
 	}
 }

@@ -277,7 +277,8 @@ func New(cfg Config) *Model {
 		a.verification = cfg.Exchange.Agreement().Verification()
 	}
 	// Screens read untrusted data through wrappers that defuse control
-	// characters (untrusted.go); an officer reads their agency's log only.
+	// characters (untrusted.go); the query-log screen reads the officer's
+	// agency's entries only (QueryLogOf).
 	if cfg.Store != nil {
 		a.store = untrustedStore{cfg.Store}
 	}
@@ -285,7 +286,7 @@ func New(cfg Config) *Model {
 		a.identify = untrustedPrints{cfg.Identify}
 	}
 	if cfg.QueryLog != nil {
-		a.queryLog = agencyLog{cfg.QueryLog, cfg.Officer.Agency}
+		a.queryLog = untrustedLog{cfg.QueryLog}
 	}
 	m := &Model{app: a, theme: theme, sync: cfg.Sync, gen: cfg.Generation, changes: cfg.Changes, width: 80, height: 24, dark: theme != ThemeLight}
 	m.help = help.New()

@@ -132,23 +132,9 @@ func (s untrustedPrints) Import(ctx context.Context, actor cases.Officer, paths 
 	return clean(s.IdentificationService.Import(ctx, actor, paths, asSubject))
 }
 
-// agencyLog is the query log as an officer of one agency reads it: its own
-// agency's entries only, scrubbed.
-type agencyLog struct {
-	log    QueryLog
-	agency string
-}
+// untrustedLog is the query log as the screens read it, scrubbed.
+type untrustedLog struct{ log QueryLog }
 
-func (l agencyLog) QueryLog(ctx context.Context, limit int) ([]cases.QueryLogEntry, error) {
-	entries, err := l.log.QueryLog(ctx, limit)
-	if err != nil {
-		return nil, err
-	}
-	out := entries[:0]
-	for _, e := range entries {
-		if e.Agency == l.agency {
-			out = append(out, e)
-		}
-	}
-	return clean(out, nil)
+func (l untrustedLog) QueryLogOf(ctx context.Context, agency string, limit int) ([]cases.QueryLogEntry, error) {
+	return clean(l.log.QueryLogOf(ctx, agency, limit))
 }
