@@ -26,6 +26,9 @@ type identification struct {
 	// timeline is the case's, when the encounter has one: the conclusions
 	// already recorded on its candidates.
 	timeline []cases.Annotation
+	// ex is the case's examination, computed when the timeline arrives (the
+	// list draws the marks from it on every frame).
+	ex cases.Examination
 	// disclosed is, by reference number, the latest core data the partner
 	// disclosed to this agency about a candidate reference.
 	disclosed map[string]*cases.DisclosureRecord
@@ -34,7 +37,7 @@ type identification struct {
 // marks are the conclusions recorded on a candidate, as the list shows them
 // ("" for none); a blind verifier does not see the examiner's.
 func (id *identification) marks(a *app, subjectID string) string {
-	ex := a.examination(id.timeline)
+	ex := id.ex
 	var out []string
 	for _, ann := range ex.ByCandidate[subjectID] {
 		if a.hidden(ex, ann) {
@@ -213,6 +216,7 @@ func (s *candidatesScreen) Update(msg tea.Msg) tea.Cmd {
 			return failure(cases.ErrorMessage(msg.err))
 		}
 		s.id.enc, s.id.res, s.id.subjects, s.id.timeline, s.id.disclosed = msg.enc, msg.res, msg.subjects, msg.timeline, msg.disclosed
+		s.id.ex = s.app.examination(msg.timeline)
 		if s.id.place == "" && msg.enc != nil {
 			s.id.place = msg.enc.Place
 		}
@@ -246,7 +250,7 @@ func (s *candidatesScreen) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case timelineMsg:
 		if msg.id == s.id && msg.err == nil {
-			s.id.timeline = msg.timeline
+			s.id.timeline, s.id.ex = msg.timeline, s.app.examination(msg.timeline)
 		}
 		return nil
 	case tea.KeyPressMsg:
