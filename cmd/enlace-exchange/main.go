@@ -8,13 +8,15 @@
 //	enlace-exchange loadtest --pki DIR --hub URL [--hub URL]... [--desks N] [--events N] [--duration D]
 //	                                           load loopback hubs with desks of both agencies and check delivery
 //
-// It only wires package exchange to flags and signals.
+//	enlace-exchange completion bash|zsh|fish   shell completions
+//
+// Every command takes --help; the root takes --version. It only wires
+// package exchange/hub to flags and signals.
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -26,70 +28,149 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/enlace-desk/enlace/exchange/hub"
+	"github.com/enlace-desk/enlace/internal/buildinfo"
 	"github.com/enlace-desk/enlace/internal/passphrase"
 )
 
-const usage = `usage:
-  enlace-exchange init DIR [--listen ADDR]   create a development PKI and hub configuration in DIR
-  enlace-exchange serve --config FILE [--store URL] [--listen ADDR]
-                                             run the hub; the store is sqlite:PATH or postgres://USER@HOST/DB
-  enlace-exchange loadtest --pki DIR --hub URL [--hub URL]... [--desks N] [--events N] [--duration D] [--batch N]
-                                             desks of both agencies push and pull against loopback hubs, then
-                                             every desk is checked for every event it may see, once
-`
+// exitError carries a specific exit status out of a command.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageError marks a mistake in how the command was called (exit status 2).
+func usageError(format string, args ...any) error {
+	return &exitError{code: 2, err: fmt.Errorf(format, args...)}
+}
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "enlace-exchange:", err)
-		var ue usageError
-		if errors.As(err, &ue) {
-			fmt.Fprint(os.Stderr, usage)
-			os.Exit(2)
+		code := 1
+		var ee *exitError
+		if errors.As(err, &ee) {
+			code = ee.code
 		}
-		os.Exit(1)
+		fmt.Fprintln(os.Stderr, "enlace-exchange:", err)
+		os.Exit(code)
 	}
 }
 
-type usageError string
-
-func (e usageError) Error() string { return string(e) }
-
+// run executes the command line args (without the program name).
 func run(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return usageError("no command")
+	root := newRootCmd(stdout, stderr)
+	root.SetArgs(args)
+	return root.Execute()
+}
+
+// newRootCmd builds the command tree, writing to stdout and stderr.
+func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "enlace-exchange",
+		Short: "The Enlace exchange hub",
+		Long: `enlace-exchange runs the hub that carries case events between the liaison
+desks of the partner agencies over HTTPS with mutual TLS (docs/sync.md).`,
+		Example: `  enlace-exchange init ./pki                          # development PKI and hub.json
+  enlace-exchange serve --config ./pki/hub.json       # one hub on SQLite
+  enlace-exchange serve --config ./pki/hub.json --store postgres://enlace@127.0.0.1:5432/enlace`,
+		Version:       buildinfo.Version(),
+		Args:          noArgs,
+		SilenceErrors: true, // main prints "enlace-exchange: …" and chooses the exit status
+		SilenceUsage:  true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return usageError("which command? init, serve or loadtest (see `enlace-exchange --help`)")
+		},
 	}
-	switch args[0] {
-	case "init":
-		return initCmd(args[1:], stdout, stderr)
-	case "serve":
-		return serveCmd(args[1:], stderr)
-	case "loadtest":
-		return loadtestCmd(args[1:], stdout, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError("%v (see `%s --help`)", err, c.CommandPath())
+	})
+	root.AddCommand(newInitCmd(stdout), newServeCmd(stderr), newLoadtestCmd(stdout))
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		switch c.Name() {
+		case "help":
+			c.Example = "  enlace-exchange help serve"
+		case "completion":
+			c.Example = "  source <(enlace-exchange completion bash)"
+			for _, sh := range c.Commands() {
+				sh.Example = fmt.Sprintf("  enlace-exchange completion %s > enlace-exchange.%s", sh.Name(), sh.Name())
+			}
+		}
+	}
+	return root
+}
+
+// noArgs refuses positional arguments with a usage error that names the
+// command to ask for help.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
 		return nil
 	}
-	return usageError(fmt.Sprintf("unknown command %q", args[0]))
+	if !cmd.HasParent() {
+		return usageError("unknown command %q; run `enlace-exchange help` for the list", args[0])
+	}
+	return usageError("%s takes no arguments, got %q (see `%s --help`)", cmd.CommandPath(), args[0], cmd.CommandPath())
 }
 
-func initCmd(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("init", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	listen := fs.String("listen", "127.0.0.1:8443", "address the hub will listen on")
-	// Accept the directory before or after the flags.
-	var dir string
-	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
-		dir, args = args[0], args[1:]
+func newInitCmd(stdout io.Writer) *cobra.Command {
+	var listen string
+	c := &cobra.Command{
+		Use:   "init DIR",
+		Short: "Create a development PKI and hub configuration in DIR",
+		Long: `init writes a development PKI into DIR: a CA per agency, the hub's certificate,
+desk certificates, the officers' signing keys sealed with a passphrase (from
+ENLACE_PASSPHRASE_FILE, or typed twice), and hub.json. For development and
+tests only: production certificates come from each agency's own CA.`,
+		Example: "  enlace-exchange init ./pki --listen 127.0.0.1:9443",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageError("init wants one directory, got %d argument(s) (see `%s --help`)", len(args), cmd.CommandPath())
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return initPKI(args[0], listen, stdout)
+		},
 	}
-	if err := fs.Parse(args); err != nil {
-		return usageError(err.Error())
+	c.Flags().StringVar(&listen, "listen", "127.0.0.1:8443", "address the hub will listen on")
+	return c
+}
+
+func newServeCmd(stderr io.Writer) *cobra.Command {
+	var config, storeURL, listen string
+	c := &cobra.Command{
+		Use:   "serve --config FILE",
+		Short: "Run the hub",
+		Long: `serve runs the hub with the configuration init wrote (or one of your own).
+Its store is sqlite:PATH (the default, embedded) or a postgres:// URL; several
+hub processes may serve one PostgreSQL database. SIGINT or SIGTERM stops it
+after the requests in flight.`,
+		Example: `  enlace-exchange serve --config ./pki/hub.json
+  enlace-exchange serve --config ./pki/hub.json --listen 127.0.0.1:9444 --store postgres://enlace@127.0.0.1:5432/enlace`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if config == "" {
+				return usageError("serve needs --config FILE (see `%s --help`)", cmd.CommandPath())
+			}
+			return serve(config, storeURL, listen, stderr)
+		},
 	}
-	if dir == "" && fs.NArg() == 1 {
-		dir = fs.Arg(0)
-	} else if fs.NArg() != 0 || dir == "" {
-		return usageError("init needs exactly one directory")
-	}
+	c.Flags().StringVar(&config, "config", "", "hub configuration file (written by init)")
+	c.Flags().StringVar(&storeURL, "store", "", "the hub's store, overriding the configuration: sqlite:PATH or postgres://USER@HOST/DB")
+	c.Flags().StringVar(&listen, "listen", "", "address to listen on, overriding the configuration")
+	return c
+}
+
+// initPKI writes the development PKI and hub configuration into dir.
+func initPKI(dir, listen string, stdout io.Writer) error {
 	// The officers' signing keys are sealed with a passphrase they share
 	// (development only): from ENLACE_PASSPHRASE_FILE, or typed twice.
 	var pass []byte
@@ -103,7 +184,7 @@ func initCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	pki, err := hub.InitDevPKI(dir, hub.DevPKIOptions{Listen: *listen, Passphrase: pass})
+	pki, err := hub.InitDevPKI(dir, hub.DevPKIOptions{Listen: listen, Passphrase: pass})
 	if err != nil {
 		return err
 	}
@@ -122,30 +203,20 @@ func initCmd(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func serveCmd(args []string, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	config := fs.String("config", "", "hub configuration file (written by init)")
-	storeURL := fs.String("store", "", "the hub's store, overriding the configuration: sqlite:PATH or postgres://USER@HOST/DB")
-	listen := fs.String("listen", "", "address to listen on, overriding the configuration")
-	if err := fs.Parse(args); err != nil {
-		return usageError(err.Error())
-	}
-	if *config == "" || fs.NArg() != 0 {
-		return usageError("serve needs --config FILE")
-	}
-	cfg, err := hub.LoadHubConfig(*config)
+// serve runs the hub until SIGINT or SIGTERM.
+func serve(config, storeURL, listen string, stderr io.Writer) error {
+	cfg, err := hub.LoadHubConfig(config)
 	if err != nil {
 		return err
 	}
-	if *storeURL != "" {
-		cfg.Database, cfg.StoreURL = "", *storeURL
+	if storeURL != "" {
+		cfg.Database, cfg.StoreURL = "", storeURL
 		if err := cfg.Validate(); err != nil {
 			return err
 		}
 	}
-	if *listen != "" {
-		cfg.Listen = *listen
+	if listen != "" {
+		cfg.Listen = listen
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	slog.SetDefault(logger)

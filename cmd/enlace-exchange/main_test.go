@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/enlace-desk/enlace/exchange/hub"
 	"github.com/enlace-desk/enlace/internal/passphrase"
 )
@@ -44,14 +46,49 @@ func TestInitWritesALoadableConfiguration(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
-	for _, args := range [][]string{nil, {"bogus"}, {"init"}, {"serve"}, {"serve", "extra"}} {
-		var ue usageError
-		if err := run(args, &bytes.Buffer{}, &bytes.Buffer{}); !errors.As(err, &ue) {
-			t.Errorf("%q: got %v, want a usage error", args, err)
+	for _, args := range [][]string{nil, {"bogus"}, {"init"}, {"init", "a", "b"}, {"serve"}, {"serve", "extra"},
+		{"serve", "--nonsense"}, {"loadtest"}, {"loadtest", "--desks", "many"}} {
+		var errb bytes.Buffer
+		err := run(args, &bytes.Buffer{}, &errb)
+		var ee *exitError
+		if !errors.As(err, &ee) || ee.code != 2 {
+			t.Errorf("%q: got %v, want a usage error (exit 2)", args, err)
+			continue
+		}
+		if !strings.Contains(err.Error(), "--help") && !strings.Contains(err.Error(), "help`") {
+			t.Errorf("%q: %q does not say where to find help", args, err)
 		}
 	}
 	if err := run([]string{"serve", "--config", filepath.Join(t.TempDir(), "missing.json")}, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
 		t.Error("serve with a missing configuration succeeded")
+	}
+}
+
+// TestEveryCommandHasHelp: --help on every command succeeds and shows its
+// flags and an example; --version and completion scripts work.
+func TestEveryCommandHasHelp(t *testing.T) {
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		path := strings.Fields(c.CommandPath())[1:]
+		var out bytes.Buffer
+		if err := run(append(path, "--help"), &out, &out); err != nil {
+			t.Errorf("%v --help: %v", path, err)
+		}
+		if !strings.Contains(out.String(), "Examples:") || !strings.Contains(out.String(), "Flags:") {
+			t.Errorf("%v --help shows no example or no flags:\n%s", path, out.String())
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(newRootCmd(&bytes.Buffer{}, &bytes.Buffer{}))
+	var out bytes.Buffer
+	if err := run([]string{"--version"}, &out, &out); err != nil || !strings.Contains(out.String(), "enlace-exchange version") {
+		t.Errorf("--version: %v %q", err, out.String())
+	}
+	out.Reset()
+	if err := run([]string{"completion", "bash"}, &out, &out); err != nil || !strings.Contains(out.String(), "enlace-exchange") {
+		t.Errorf("completion bash: %v %.80q", err, out.String())
 	}
 }
 

@@ -14,12 +14,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"sort"
 	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/enlace-desk/enlace/internal/buildinfo"
 )
 
 // constructors are the subcommands' constructors, registered from init.
@@ -32,31 +33,6 @@ func register(name string, newCmd func() *cobra.Command) {
 		panic("enlace: subcommand registered twice: " + name)
 	}
 	constructors[name] = newCmd
-}
-
-// version is the program's version; release builds set it with
-// -ldflags "-X main.version=v1.2.3". Otherwise the module's build information
-// is used.
-var version = ""
-
-func versionString() string {
-	if version != "" {
-		return version
-	}
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "(unknown)"
-	}
-	v := bi.Main.Version
-	if v == "" || v == "(devel)" {
-		v = "development build"
-	}
-	for _, s := range bi.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			v += " (" + s.Value[:12] + ")"
-		}
-	}
-	return v + ", " + bi.GoVersion
 }
 
 // exitError carries a specific exit status out of a subcommand.
@@ -113,7 +89,7 @@ and a simulated partner desk.`,
 		Example: `  enlace demo                                  # try it: generated data, hub and partner desk
   enlace --data-dir ~/.local/share/enlace/demo/ec-pn-desk-1 --as ec.mrodriguez
   enlace help search                           # help for one command`,
-		Version:       versionString(),
+		Version:       buildinfo.Version(),
 		Args:          noArgs,
 		SilenceErrors: true, // main prints "enlace: …" and chooses the exit status
 		SilenceUsage:  true, // an error is not a reason to print the whole usage
