@@ -375,7 +375,10 @@ func FuzzSearchSubjects(f *testing.F) {
 // when nothing closer exists, and hides them when something closer does.
 func TestSearchOneSurnameShowsWeakResultsOnlyAlone(t *testing.T) {
 	st := searchStore(t)
-	res := search(t, st, cases.SubjectQuery{Text: "Pedro Villamar Macías"}) // civil order, one given name nobody has
+	// Civil order, one given name nobody has. (This read "Pedro Villamar
+	// Macías", the family's surnames in the other order, and passed only
+	// because the old demo population happened to hold a Villamar Macías.)
+	res := search(t, st, cases.SubjectQuery{Text: "Macías Villamar Pedro"})
 	if len(res.Hits) == 0 {
 		t.Fatal("nothing shown for two surnames the Macías Villamar family shares")
 	}
