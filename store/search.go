@@ -346,12 +346,7 @@ func (s *SearchService) search(ctx context.Context, tx *sql.Tx, q cases.SubjectQ
 		}
 	}
 	out = search.Trim(out, func(s shown) search.Ranked { return s.r })
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].r.Score != out[j].r.Score {
-			return out[i].r.Score > out[j].r.Score
-		}
-		return out[i].c.subject.ID < out[j].c.subject.ID
-	})
+	sort.Slice(out, func(i, j int) bool { return search.Less(out[i].r, out[j].r) })
 	if len(out) > q.Limit {
 		out = out[:q.Limit]
 	}
@@ -496,6 +491,7 @@ func (s *SearchService) loadCandidates(ctx context.Context, tx *sql.Tx, rowids m
 			sub.Documents = append(sub.Documents, cases.Document{Kind: cases.DocumentKind(d[0]), Number: d[1], Country: d[2]})
 		}
 		c.Name, c.DOB = sub.Name, sub.DOB
+		c.ID, c.Fingerprints, c.Documents, c.Updated = sub.ID, c.prints, len(sub.Documents), sub.Updated
 		out[c.rowid] = c
 	}
 	return out, rows.Err()

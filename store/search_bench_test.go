@@ -185,8 +185,9 @@ const ambiguousAt = 5
 
 // benchNames runs the name samples and reports, beside the latency:
 //   - in-top5: how often the subject a query was written from is among the
-//     first five results (strict: among records that score alike it may
-//     fall beyond the fifth place);
+//     first five results (strict: among records that score alike, which
+//     search.Less orders by what is on file, it may fall beyond the fifth
+//     place);
 //   - in-top5-or-tied: how often it is there or ties with the fifth
 //     result's score, which is what the ranking can do;
 //   - ambiguous: the share of queries whose source has ambiguousAt or more

@@ -2,8 +2,9 @@
 // domain side: the candidate plan over a full-text index of name keys
 // (which query parts to intersect first and how to relax), how a candidate
 // found by name, by document or both is scored, how a date of birth counts
-// as evidence, and which near misses are still shown (a record whose
-// surnames match while a given name differs). The SQL adapter (package
+// as evidence, which near misses are still shown (a record whose surnames
+// match while a given name differs), and how records that score alike are
+// ordered (Less). The SQL adapter (package
 // store) only fetches: it runs the plan's key expressions against its
 // index, loads the candidates and hands them back here.
 //
@@ -16,6 +17,7 @@ import (
 	"math/bits"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/cases/names"
@@ -269,6 +271,13 @@ type Candidate struct {
 	ByDocument bool
 	DocWhy     []string // which document matched
 
+	// What the record holds besides its name: used only to order records
+	// that score alike (see Less).
+	ID           string
+	Fingerprints int // fingers on file
+	Documents    int // identity documents on file
+	Updated      time.Time
+
 	name      names.Result
 	nameAlias string // the alias that scored best, if any
 	named     bool   // the name was scored
@@ -322,6 +331,57 @@ type Ranked struct {
 	// Weak marks a record that only shares the query's one surname: shown
 	// only when nothing else is (see Trim).
 	Weak bool
+
+	tie tieOrder
+}
+
+// tieOrder is what orders records that score alike.
+type tieOrder struct {
+	alias      bool // the name matched through an alias, not the record's own name
+	verifiable int  // kinds of evidence the officer can check at once
+	updated    time.Time
+	id         string
+}
+
+// Less orders results: the higher score first; among records that score
+// alike (namesakes, or records that differ only in a part the query left
+// out), which the query cannot tell apart:
+//  1. a record whose own name matched before one that matched through an
+//     alias (the name typed is that record's name; the other only used it);
+//  2. the record that can be confirmed or excluded at once: with more kinds
+//     of evidence on file (fingerprints to compare, an identity document to
+//     check, a full date of birth to ask about);
+//  3. the record changed most recently (an encounter, an update: a person
+//     currently of interest);
+//  4. last, by ID, so that the order is stable.
+//
+// None of these depends on which record the officer is looking for, so
+// none can favour one over its namesakes but by what is on file.
+func Less(a, b Ranked) bool {
+	if a.Score != b.Score {
+		return a.Score > b.Score
+	}
+	x, y := a.tie, b.tie
+	if x.alias != y.alias {
+		return !x.alias
+	}
+	if x.verifiable != y.verifiable {
+		return x.verifiable > y.verifiable
+	}
+	if !x.updated.Equal(y.updated) {
+		return x.updated.After(y.updated)
+	}
+	return x.id < y.id
+}
+
+func (c *Candidate) tieOrder() tieOrder {
+	t := tieOrder{alias: c.nameAlias != "", updated: c.Updated, id: c.ID}
+	for _, has := range []bool{c.Fingerprints > 0, c.Documents > 0, c.DOB.Day != 0} {
+		if has {
+			t.verifiable++
+		}
+	}
+	return t
 }
 
 // Trim drops the weak near misses (a shared surname, other given names)
@@ -369,6 +429,7 @@ func Rank(c *Candidate, q Query) (Ranked, bool) {
 		return r, false
 	}
 	r.ByDocument, r.ByName = c.ByDocument, byName || partial
+	r.tie = c.tieOrder()
 	r.Reasons = append(r.Reasons, c.DocWhy...)
 	if !q.DOB.IsZero() {
 		adj, why, keep := DOBEvidence(q.DOB, c.DOB, q.DOBToleranceYears)
