@@ -400,3 +400,41 @@ func BenchmarkOpenForQueue(b *testing.B) {
 		st.Close()
 	}
 }
+
+// BenchmarkSearchFirst opens the store afresh for each operation and times
+// its first name search (the vocabulary of the name index is read on first
+// use), with and without WarmSearch started a second before, as the
+// workstation does when it opens on the queue. It needs ENLACE_BENCH_STORE
+// (opening a temporary store of each size is not what it measures).
+func BenchmarkSearchFirst(b *testing.B) {
+	path := os.Getenv("ENLACE_BENCH_STORE")
+	if path == "" {
+		b.Skip("set ENLACE_BENCH_STORE to a store made by BenchmarkSearchName")
+	}
+	queries := []string{"José Zambrano Vera", "Luis Camacho", "Kevin Cedeño Pincay", "Ana Quishpe"}
+	for _, warm := range []bool{false, true} {
+		b.Run(fmt.Sprintf("warm=%v", warm), func(b *testing.B) {
+			var total time.Duration
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				st, err := store.Open(ctx, path, store.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if warm {
+					st.WarmSearch()
+					time.Sleep(time.Second)
+				}
+				b.StartTimer()
+				start := time.Now()
+				if _, err := st.SearchSubjects(ctx, demo.Officers()[0], cases.SubjectQuery{Text: queries[i%len(queries)], Purpose: cases.PurposeBorder}); err != nil {
+					b.Fatal(err)
+				}
+				total += time.Since(start)
+				b.StopTimer()
+				st.Close()
+			}
+			b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "first-ms")
+		})
+	}
+}
