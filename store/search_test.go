@@ -34,7 +34,7 @@ var fito = cases.Subject{
 func searchStore(t *testing.T) *store.Store {
 	t.Helper()
 	st, _, _ := seeded(t)
-	if err := demo.Populate(ctx, st, demo.Options{Subjects: 3000, Cases: 0, Now: epoch}); err != nil {
+	if err := demo.Populate(ctx, st, demo.Options{Subjects: 3000, Cases: 0, Now: epoch, NoShowcase: true}); err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range []cases.Subject{

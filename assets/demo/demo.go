@@ -77,6 +77,11 @@ type Options struct {
 	// subject), the rest strangers. Negative means none.
 	Prints     int
 	Encounters int
+	// NoShowcase leaves out the names the README and the tools' help search
+	// for (the Macías Villamar family, Jesús Vargas López...), which the
+	// first Ecuadorian subjects otherwise carry: for tests that plant their
+	// own.
+	NoShowcase bool
 	// Progress, if set, is called after each batch with subjects and cases written.
 	Progress func(subjectsDone, casesDone int)
 }
@@ -275,6 +280,7 @@ type generator struct {
 	serial  int
 	officer map[string][]cases.Officer // agency → officers who work cases
 	super   map[string]cases.Officer   // agency → supervisor
+	shown   int                        // showcase names given so far
 }
 
 // rngReader feeds the ID generator from the seeded source.
@@ -373,6 +379,13 @@ func (g *generator) subject() cases.Subject {
 	}
 	s.DOB = g.dob()
 	g.aliases(&s)
+	if s.OwnerAgency == "EC-PN" && !g.opts.NoShowcase && g.shown < len(showcase) {
+		// The first Ecuadorian subjects carry the names the README and
+		// the tools' help search for.
+		sc := showcase[g.shown]
+		g.shown++
+		s.Name, s.Sex, s.Aliases = sc.name, sc.sex, sc.aliases
+	}
 	switch r := g.rng.IntN(100); {
 	case r < 45:
 		s.Category = cases.CategoryGangMember

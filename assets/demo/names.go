@@ -1,5 +1,7 @@
 package demo
 
+import "github.com/enlace-desk/enlace/cases"
+
 // Name lists of the demo: how names are written (accents), the demo's own
 // given names and surnames beside the tables of real names they are drawn
 // with (realnames.go), nicknames, street names, gangs and places.
@@ -95,4 +97,21 @@ var moreSurnames = []string{
 	"Riofrío", "Robalino", "Rojas", "Rosales", "Rosero", "Ruales", "Saltos", "Samaniego", "Sarango", "Serrano",
 	"Sisalema", "Sosa", "Tapia", "Tenorio", "Terán", "Toledo", "Tobar", "Troya", "Unda", "Uquillas",
 	"Urgilés", "Valarezo", "Vallejo", "Vásconez", "Velasco", "Velasteguí", "Viteri", "Vivanco", "Yumbo", "Zurita",
+}
+
+// showcase are the names the README and the tools' help use as examples,
+// given to the first Ecuadorian subjects of the stream: a family (the
+// Macías Villamar), two men a nickname may name (Fito: Adolfo or Rodolfo),
+// and the examples of a wrong given name and swapped surnames.
+var showcase = []struct {
+	name    cases.Name
+	sex     cases.Sex
+	aliases []cases.Alias
+}{
+	{cases.Name{Given: []string{"José", "Adolfo"}, Paternal: "Macías", Maternal: "Villamar"}, cases.SexMale, []cases.Alias{{Name: "Fito", Moniker: true}}},
+	{cases.Name{Given: []string{"Carlos", "Andrés"}, Paternal: "Macías", Maternal: "Villamar"}, cases.SexMale, nil},
+	{cases.Name{Given: []string{"María", "José"}, Paternal: "Macías", Maternal: "Villamar"}, cases.SexFemale, nil},
+	{cases.Name{Given: []string{"Rodolfo"}, Paternal: "Macías", Maternal: "Cedeño"}, cases.SexMale, []cases.Alias{{Name: "Fito", Moniker: true}}},
+	{cases.Name{Given: []string{"Jesús"}, Paternal: "Vargas", Maternal: "López"}, cases.SexMale, []cases.Alias{{Name: "Chucho", Moniker: true}}},
+	{cases.Name{Given: []string{"Jorge", "Luis"}, Paternal: "Paredes", Maternal: "Salinas"}, cases.SexMale, nil},
 }
