@@ -45,7 +45,9 @@ type Reading struct {
 	Order    string // how the roles were decided: "fields", "comma", "everyday", "civil", "single"
 }
 
-// maxParts bounds the parts compared per name; words beyond it are ignored.
+// MaxParts bounds the parts compared per name; words beyond it are ignored.
+const MaxParts = maxParts
+
 const maxParts = 8
 
 // unit is a word with its particles, before roles are assigned; a compound

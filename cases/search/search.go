@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/cases/names"
@@ -232,9 +233,11 @@ func nearKeys(w string, ix Index) []string {
 	return out
 }
 
-// Notices explains a query that cannot be searched as a name: nothing but
-// particles, initials or punctuation, or no Latin letters at all. It
-// returns nil for a searchable name.
+// Notices explains a query that cannot be searched as a name (nothing but
+// particles, initials or punctuation, or no Latin letters at all) and what
+// was done with a query that can only in part: bytes that are not UTF-8
+// text, more words than a name is compared on. It returns nil for a
+// searchable name written plainly.
 func Notices(text string) []string {
 	folded := names.Fold(text)
 	if folded == "" {
@@ -243,16 +246,26 @@ func Notices(text string) []string {
 		}
 		return nil
 	}
-	searchable := false
+	var out []string
+	if !utf8.ValidString(text) {
+		out = append(out, "The query holds bytes that are not text (invalid UTF-8): they were read as spaces between words; check how the name was copied.")
+	}
+	searchable, words := false, 0
 	for _, w := range strings.Fields(folded) {
+		if !names.IsParticle(w) {
+			words++
+		}
 		if !names.IsParticle(w) && len(w) >= 2 {
 			searchable = true
 		}
 	}
 	if !searchable {
-		return []string{fmt.Sprintf("Nothing to search in %q: it holds only particles, initials or punctuation; add a surname or a given name.", clip(strings.TrimSpace(text), 60))}
+		return append(out, fmt.Sprintf("Nothing to search in %q: it holds only particles, initials or punctuation; add a surname or a given name.", clip(strings.TrimSpace(text), 60)))
 	}
-	return nil
+	if words > names.MaxParts {
+		out = append(out, fmt.Sprintf("The query holds %d words: a name is compared on its first %d parts, the rest were left out.", words, names.MaxParts))
+	}
+	return out
 }
 
 func clip(s string, n int) string {

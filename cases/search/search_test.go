@@ -134,6 +134,9 @@ func TestNotices(t *testing.T) {
 		{"... ,,,", "no Latin letters"},
 		{"Иван Петров", "no Latin letters"},
 		{"\xff\xfe", "no Latin letters"},
+		{"Mac\xffías Villamar", "not text (invalid UTF-8)"},
+		{strings.Repeat("Zambrano ", 1250), "holds 1250 words"},
+		{"María de los Ángeles de la Cruz del Pezo", ""},
 		{"José de la Cruz", ""},
 		{"", ""},
 	} {
