@@ -300,6 +300,13 @@ func analyse(s string, fr Frequencies) (parts []Part, rs []roles, suffix string)
 				every += 1
 				civil += 1
 			}
+			if ns == 2 && n == 3 {
+				// Three words the tables cannot place (Luis Recalde
+				// Camacho): one given name and two surnames is the more
+				// usual Hispanic name; a tie-break only, any evidence wins.
+				every += 0.1
+				civil += 0.1
+			}
 			k := ns
 			cands = append(cands,
 				roles{mask(func(i int) bool { return i >= n-k }), "everyday", every},
