@@ -421,15 +421,18 @@ func Trim[T any](items []T, rank func(T) Ranked) []T {
 // at or above ShowFloor; a record whose surnames all match while a given
 // name differs (lower, saying what differs; when the query has only one
 // surname, a weak result that Trim keeps only when nothing else is shown);
+// a record whose name matches but for the order of its surnames (low, as
+// another person most likely is, saying so);
 // a document on file; never a record that only a date of birth would keep.
 func Rank(c *Candidate, q Query) (Ranked, bool) {
 	var r Ranked
 	byName := c.named && c.name.Score >= ShowFloor
-	shared := 0
+	shared, swapped := 0, false
 	if c.named && !byName {
 		shared = c.name.SharedSurnames()
+		swapped = shared == 0 && c.name.OnlySurnamesSwapped()
 	}
-	partial := shared > 0
+	partial := shared > 0 || swapped
 	r.Weak = shared == 1
 	switch {
 	case c.ByDocument && byName && c.name.Match():
@@ -457,6 +460,8 @@ func Rank(c *Candidate, q Query) (Ranked, bool) {
 	switch {
 	case shared == 1:
 		r.Reasons = append(r.Reasons, "the surname matches but the given names differ: shown because nothing closer was found")
+	case swapped:
+		r.Reasons = append(r.Reasons, "every part of the name matches but the surnames are in the other order: shown in case they were written the wrong way round")
 	case partial:
 		r.Reasons = append(r.Reasons, "the surnames match but a given name differs: shown in case the given name was taken down wrong")
 	}

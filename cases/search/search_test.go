@@ -334,3 +334,26 @@ func TestLessOrdersNamesakesByWhatIsOnFile(t *testing.T) {
 		t.Error("a higher score is not first")
 	}
 }
+
+// TestRankShowsSwappedSurnamesLow: a record that carries every part of the
+// name, the surnames in the other order, is most likely another person but
+// is shown, low and saying so, so that "No subject matches" still means
+// that nothing shares the name; one whose given names differ as well is not.
+func TestRankShowsSwappedSurnamesLow(t *testing.T) {
+	paredes := cases.Name{Given: []string{"Jorge", "Luis"}, Paternal: "Paredes", Maternal: "Salinas"}
+	r, ok := rank(t, "Jorge Luis Salinas Paredes", Candidate{Name: paredes}, Query{ByName: true})
+	if !ok {
+		t.Fatal("the record with the surnames in the other order is not shown")
+	}
+	if !strings.Contains(strings.Join(r.Reasons, "\n"), "surnames are in the other order") || r.Score >= names.DefaultThreshold*scoreNameScale {
+		t.Errorf("shown at %.3f with %q", r.Score, r.Reasons)
+	}
+	exact, _ := rank(t, "Jorge Luis Paredes Salinas", Candidate{Name: paredes}, Query{ByName: true})
+	if exact.Score <= r.Score {
+		t.Errorf("the name in order %.3f, swapped %.3f", exact.Score, r.Score)
+	}
+	other := cases.Name{Given: []string{"Pedro"}, Paternal: "Paredes", Maternal: "Salinas"}
+	if r, ok := rank(t, "Jorge Luis Salinas Paredes", Candidate{Name: other}, Query{ByName: true}); ok {
+		t.Errorf("another given name and the surnames swapped shown: %.3f %q", r.Score, r.Reasons)
+	}
+}
