@@ -88,6 +88,10 @@ type frequencies struct {
 	byLen  map[int][]string // folded keys (not phonetic) by length
 	total  int              // subjects
 	loaded bool
+	// warming is the background load WarmSearch started: Close waits for
+	// it, so that no reader outlives the store (a demo desk cut short is
+	// removed and made again under the same name, in the same process).
+	warming sync.WaitGroup
 }
 
 // Docs implements search.Index.
@@ -193,7 +197,11 @@ func (f *frequencies) reset() {
 // second on a 1,000,000-subject store. A search that starts before it is
 // done waits for it, as it would have anyway.
 func (s *SearchService) WarmSearch() {
-	go s.freq.count("")
+	s.freq.warming.Add(1)
+	go func() {
+		defer s.freq.warming.Done()
+		s.freq.count("")
+	}()
 }
 
 // SearchSubjects runs a subject search: documents by exact number, names by

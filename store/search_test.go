@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"database/sql"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -406,5 +407,35 @@ func TestSearchOneSurnameShowsWeakResultsOnlyAlone(t *testing.T) {
 	}
 	if res = search(t, st, cases.SubjectQuery{Text: "Eustaquio Zzyzxqw"}); len(res.Hits) != 0 {
 		t.Errorf("a name nobody shares: %d results", len(res.Hits))
+	}
+}
+
+// TestWarmSearchThenClose: closing right after WarmSearch waits for the
+// load, and a store made again under the same name answers.
+func TestWarmSearchThenClose(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "enlace.db")
+	for i := 0; i < 3; i++ {
+		st, err := store.Open(ctx, path, store.Options{Clock: cases.NewManualClock(epoch)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := demo.Populate(ctx, st, demo.Options{Subjects: 500, Now: epoch}); err != nil {
+			t.Fatal(err)
+		}
+		st.WarmSearch()
+		if err := st.Close(); err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{path, path + "-wal", path + "-shm"} {
+			os.Remove(name)
+		}
+	}
+	st, err := store.Open(ctx, path, store.Options{Clock: cases.NewManualClock(epoch)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Health(ctx); err != nil {
+		t.Fatal(err)
 	}
 }
