@@ -88,6 +88,10 @@ type frequencies struct {
 	byLen  map[int][]string // folded keys (not phonetic) by length
 	total  int              // subjects
 	loaded bool
+	// warming is the background load WarmSearch started: Close waits for
+	// it, so that no reader outlives the store (a demo desk cut short is
+	// removed and made again under the same name, in the same process).
+	warming sync.WaitGroup
 }
 
 // Docs implements search.Index.
@@ -185,6 +189,19 @@ func (f *frequencies) reset() {
 	f.mu.Lock()
 	f.docs_, f.byLen, f.total, f.loaded = nil, nil, 0, false
 	f.mu.Unlock()
+}
+
+// WarmSearch reads the name index's vocabulary (the frequencies and the
+// keys a mistyped word is matched against) on a goroutine of its own, so
+// that the officer's first name search does not wait for it: about half a
+// second on a 1,000,000-subject store. A search that starts before it is
+// done waits for it, as it would have anyway.
+func (s *SearchService) WarmSearch() {
+	s.freq.warming.Add(1)
+	go func() {
+		defer s.freq.warming.Done()
+		s.freq.count("")
+	}()
 }
 
 // SearchSubjects runs a subject search: documents by exact number, names by
@@ -346,12 +363,7 @@ func (s *SearchService) search(ctx context.Context, tx *sql.Tx, q cases.SubjectQ
 		}
 	}
 	out = search.Trim(out, func(s shown) search.Ranked { return s.r })
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].r.Score != out[j].r.Score {
-			return out[i].r.Score > out[j].r.Score
-		}
-		return out[i].c.subject.ID < out[j].c.subject.ID
-	})
+	sort.Slice(out, func(i, j int) bool { return search.Less(out[i].r, out[j].r) })
 	if len(out) > q.Limit {
 		out = out[:q.Limit]
 	}
@@ -496,6 +508,7 @@ func (s *SearchService) loadCandidates(ctx context.Context, tx *sql.Tx, rowids m
 			sub.Documents = append(sub.Documents, cases.Document{Kind: cases.DocumentKind(d[0]), Number: d[1], Country: d[2]})
 		}
 		c.Name, c.DOB = sub.Name, sub.DOB
+		c.ID, c.Fingerprints, c.Documents, c.Updated = sub.ID, c.prints, len(sub.Documents), sub.Updated
 		out[c.rowid] = c
 	}
 	return out, rows.Err()

@@ -240,8 +240,10 @@ func checkHeader(path string) error {
 	return nil
 }
 
-// Close closes the store.
+// Close closes the store, once a background load of the search's
+// vocabulary (WarmSearch) is done.
 func (s *DB) Close() error {
+	s.freq.warming.Wait()
 	var err error
 	if s.r != nil {
 		err = s.r.Close()

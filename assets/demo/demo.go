@@ -77,6 +77,11 @@ type Options struct {
 	// subject), the rest strangers. Negative means none.
 	Prints     int
 	Encounters int
+	// NoShowcase leaves out the names the README and the tools' help search
+	// for (the Macías Villamar family, Jesús Vargas López...), which the
+	// first Ecuadorian subjects otherwise carry: for tests that plant their
+	// own.
+	NoShowcase bool
 	// Progress, if set, is called after each batch with subjects and cases written.
 	Progress func(subjectsDone, casesDone int)
 }
@@ -266,8 +271,6 @@ func deskOfficer(agency string) cases.Officer {
 // printBatch is how many subjects' ten-prints one transaction adds.
 const printBatch = 1000
 
-var allEcSurnames = append(append([]string{}, ecSurnames...), moreSurnames...)
-
 type generator struct {
 	opts    Options
 	rng     *rand.Rand
@@ -277,6 +280,7 @@ type generator struct {
 	serial  int
 	officer map[string][]cases.Officer // agency → officers who work cases
 	super   map[string]cases.Officer   // agency → supervisor
+	shown   int                        // showcase names given so far
 }
 
 // rngReader feeds the ID generator from the seeded source.
@@ -311,19 +315,24 @@ func newGenerator(opts Options) *generator {
 	return g
 }
 
-// zipf picks an index in [0, n) biased towards the front of the list: the
-// square of a uniform, so the first entry of a list of 100 is drawn about 10%
-// of the time and the density falls off like 1/sqrt(i).
-func (g *generator) zipf(n int) int {
-	u := g.rng.Float64()
-	return min(n-1, int(u*u*float64(n)))
-}
-
-func (g *generator) pick(list []string) string { return list[g.zipf(len(list))] }
 func (g *generator) uniform(list []string) string {
 	return list[g.rng.IntN(len(list))]
 }
 func (g *generator) chance(p float64) bool { return g.rng.Float64() < p }
+
+// draw draws a name from a distribution of real names.
+func (g *generator) draw(w *weighted) string { return w.pick(g.rng.Float64()) }
+
+// givenName draws a Hispanic given name of a woman or a man.
+func (g *generator) givenName(female bool) string {
+	if female {
+		return g.draw(&book().hispanicFemale)
+	}
+	return g.draw(&book().hispanicMale)
+}
+
+// surname draws a Hispanic surname.
+func (g *generator) surname() string { return g.draw(&book().hispanicSurname) }
 
 func (g *generator) subject() cases.Subject {
 	var s cases.Subject
@@ -337,7 +346,7 @@ func (g *generator) subject() cases.Subject {
 	switch {
 	case kind < 80: // Ecuadorian, held by EC-PN
 		s.OwnerAgency, s.Nationalities = "EC-PN", []string{"ECU"}
-		s.Name = g.hispanicName(female, allEcSurnames)
+		s.Name = g.hispanicName(female)
 		g.serial++
 		s.Documents = append(s.Documents, cases.Document{Kind: cases.DocCedula, Number: iddoc.MakeCedula(g.province(), g.serial), Country: "ECU"})
 		if g.chance(0.55) {
@@ -347,7 +356,7 @@ func (g *generator) subject() cases.Subject {
 		s.OwnerAgency = "US-CBP"
 		country := []string{"MEX", "SLV", "HND", "GTM", "COL", "VEN", "ECU"}[g.rng.IntN(7)]
 		s.Nationalities = []string{country}
-		s.Name = g.hispanicName(female, latamSurnames)
+		s.Name = g.hispanicName(female)
 		if g.chance(0.7) {
 			s.Documents = append(s.Documents, cases.Document{Kind: cases.DocANumber, Number: fmt.Sprintf("A%09d", 10_000_000+g.rng.IntN(250_000_000)), Country: "USA"})
 		}
@@ -356,18 +365,27 @@ func (g *generator) subject() cases.Subject {
 		}
 	default: // US citizen or resident, held by US-CBP
 		s.OwnerAgency, s.Nationalities = "US-CBP", []string{"USA"}
-		given := usMaleGiven
+		given := &book().usMale
 		if female {
-			given = usFemaleGiven
+			given = &book().usFemale
 		}
-		s.Name = cases.Name{Given: []string{g.uniform(given)}, Paternal: g.pick(usSurnames)}
+		s.Name = cases.Name{Given: []string{g.draw(given)}, Paternal: g.draw(&book().usSurname)}
 		if g.chance(0.4) {
-			s.Name.Given = append(s.Name.Given, g.uniform(given))
+			if second := g.draw(given); second != s.Name.Given[0] {
+				s.Name.Given = append(s.Name.Given, second)
+			}
 		}
 		s.Documents = append(s.Documents, cases.Document{Kind: cases.DocPassport, Number: fmt.Sprintf("%09d", 100_000_000+g.rng.IntN(900_000_000)), Country: "USA"})
 	}
 	s.DOB = g.dob()
 	g.aliases(&s)
+	if s.OwnerAgency == "EC-PN" && !g.opts.NoShowcase && g.shown < len(showcase) {
+		// The first Ecuadorian subjects carry the names the README and
+		// the tools' help search for.
+		sc := showcase[g.shown]
+		g.shown++
+		s.Name, s.Sex, s.Aliases = sc.name, sc.sex, sc.aliases
+	}
 	switch r := g.rng.IntN(100); {
 	case r < 45:
 		s.Category = cases.CategoryGangMember
@@ -397,23 +415,19 @@ func (g *generator) subject() cases.Subject {
 	return s
 }
 
-func (g *generator) hispanicName(female bool, surnames []string) cases.Name {
-	given := maleGiven
-	if female {
-		given = femaleGiven
-	}
-	n := cases.Name{Given: []string{g.pick(given)}, Paternal: g.pick(surnames), Maternal: g.pick(surnames)}
+// hispanicName draws a Hispanic name: one or two given names and two
+// surnames, each drawn on its own with the shares of the tables of real
+// names (realnames.go).
+func (g *generator) hispanicName(female bool) cases.Name {
+	n := cases.Name{Given: []string{g.givenName(female)}, Paternal: g.surname(), Maternal: g.surname()}
 	for n.Maternal == n.Paternal {
-		n.Maternal = g.pick(surnames)
+		n.Maternal = g.surname()
 	}
 	if g.chance(0.75) {
-		second := g.pick(given)
+		second := g.givenName(female)
 		if second != n.Given[0] {
 			n.Given = append(n.Given, second)
 		}
-	}
-	if female && n.Given[0] != "María" && g.chance(0.15) {
-		n.Given = append([]string{"María"}, n.Given...)[:2]
 	}
 	if g.chance(0.04) {
 		n.Maternal = "" // maternal surname unknown
@@ -462,10 +476,7 @@ func (g *generator) aliases(s *cases.Subject) {
 	}
 	if g.chance(0.12) && s.Name.Maternal != "" {
 		// A false identity used before: another maternal surname and given name.
-		alt := cases.Name{Given: []string{g.pick(maleGiven)}, Paternal: s.Name.Paternal, Maternal: g.pick(ecSurnames)}
-		if s.Sex == cases.SexFemale {
-			alt.Given[0] = g.pick(femaleGiven)
-		}
+		alt := cases.Name{Given: []string{g.givenName(s.Sex == cases.SexFemale)}, Paternal: s.Name.Paternal, Maternal: g.surname()}
 		s.Aliases = append(s.Aliases, cases.Alias{Name: alt.Display()})
 	}
 }

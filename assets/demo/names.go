@@ -1,8 +1,10 @@
 package demo
 
-// Name lists for generated subjects. Frequencies are rough: lists are ordered
-// from common to rare and drawn with a Zipf-like bias, so a few surnames
-// (Zambrano, Sánchez, Vera...) are common and many are rare, as in Ecuador.
+import "github.com/enlace-desk/enlace/cases"
+
+// Name lists of the demo: how names are written (accents), the demo's own
+// given names and surnames beside the tables of real names they are drawn
+// with (realnames.go), nicknames, street names, gangs and places.
 
 var ecSurnames = []string{
 	"Zambrano", "Sánchez", "Rodríguez", "Vera", "García", "Macías", "Mendoza", "Cedeño", "Loor", "López",
@@ -16,13 +18,6 @@ var ecSurnames = []string{
 	"del Pezo", "de los Santos", "Ullauri", "Tituaña", "Toapanta", "Lema", "Guanoluisa", "Pilataxi", "Tipán", "Chalá",
 	"Angulo", "Estupiñán", "Corozo", "Valdez", "Hurtado", "Guerrero", "Nazareno", "Preciado", "Landázuri", "Olaya",
 	"Ximénez", "Bajaña", "Holguín", "Villao", "Hidalgo", "Jaramillo", "Bermeo", "Zhunio", "Sigcho", "Llivichuzhca",
-}
-
-var usSurnames = []string{
-	"Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "Wilson", "Anderson", "Taylor",
-	"Thomas", "Moore", "Martin", "Jackson", "Thompson", "White", "Harris", "Clark", "Lewis", "Robinson",
-	"Walker", "Young", "Allen", "King", "Wright", "Scott", "Hill", "Green", "Adams", "Baker",
-	"Nelson", "Carter", "Mitchell", "Roberts", "Turner", "Phillips", "Campbell", "Parker", "Evans", "Edwards",
 }
 
 // Latin-American surnames common among US-held records.
@@ -47,9 +42,6 @@ var femaleGiven = []string{
 	"Guadalupe", "Rosario", "Concepción", "Consuelo", "Dolores", "Teresa", "Isabel", "Elena", "Fernanda", "Alexandra",
 	"Jenny", "Narcisa", "Mayra", "Johanna", "Katherine", "Tatiana", "Ximena", "Nelly", "Piedad", "Fátima",
 }
-
-var usMaleGiven = []string{"James", "Robert", "John", "Michael", "William", "David", "Richard", "Joseph", "Thomas", "Christopher", "Daniel", "Anthony"}
-var usFemaleGiven = []string{"Mary", "Patricia", "Jennifer", "Linda", "Elizabeth", "Barbara", "Susan", "Jessica", "Sarah", "Karen"}
 
 // nicknames gives everyday nicknames of given names (used as monikers).
 var nicknames = map[string][]string{
@@ -105,4 +97,21 @@ var moreSurnames = []string{
 	"Riofrío", "Robalino", "Rojas", "Rosales", "Rosero", "Ruales", "Saltos", "Samaniego", "Sarango", "Serrano",
 	"Sisalema", "Sosa", "Tapia", "Tenorio", "Terán", "Toledo", "Tobar", "Troya", "Unda", "Uquillas",
 	"Urgilés", "Valarezo", "Vallejo", "Vásconez", "Velasco", "Velasteguí", "Viteri", "Vivanco", "Yumbo", "Zurita",
+}
+
+// showcase are the names the README and the tools' help use as examples,
+// given to the first Ecuadorian subjects of the stream: a family (the
+// Macías Villamar), two men a nickname may name (Fito: Adolfo or Rodolfo),
+// and the examples of a wrong given name and swapped surnames.
+var showcase = []struct {
+	name    cases.Name
+	sex     cases.Sex
+	aliases []cases.Alias
+}{
+	{cases.Name{Given: []string{"José", "Adolfo"}, Paternal: "Macías", Maternal: "Villamar"}, cases.SexMale, []cases.Alias{{Name: "Fito", Moniker: true}}},
+	{cases.Name{Given: []string{"Carlos", "Andrés"}, Paternal: "Macías", Maternal: "Villamar"}, cases.SexMale, nil},
+	{cases.Name{Given: []string{"María", "José"}, Paternal: "Macías", Maternal: "Villamar"}, cases.SexFemale, nil},
+	{cases.Name{Given: []string{"Rodolfo"}, Paternal: "Macías", Maternal: "Cedeño"}, cases.SexMale, []cases.Alias{{Name: "Fito", Moniker: true}}},
+	{cases.Name{Given: []string{"Jesús"}, Paternal: "Vargas", Maternal: "López"}, cases.SexMale, []cases.Alias{{Name: "Chucho", Moniker: true}}},
+	{cases.Name{Given: []string{"Jorge", "Luis"}, Paternal: "Paredes", Maternal: "Salinas"}, cases.SexMale, nil},
 }

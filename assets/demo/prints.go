@@ -88,8 +88,8 @@ func (g *generator) encounters(ctx context.Context, st *store.Store, printed []s
 			claimed.Documents = nil
 			switch rng.IntN(3) {
 			case 0: // travels under an alias: another given name and maternal surname
-				claimed.Name.Given = []string{g.pick(maleGiven)}
-				claimed.Name.Maternal = g.pick(allEcSurnames)
+				claimed.Name.Given = []string{g.givenName(claimed.Sex == cases.SexFemale)}
+				claimed.Name.Maternal = g.surname()
 			case 1: // no maternal surname on a foreign passport
 				claimed.Name.Maternal = ""
 			}

@@ -27,7 +27,10 @@
 // Pedro); Spanish diminutives (Rosita) and contractions of compound given
 // names (Juanpa); initials written together (JP). Surnames paired in the
 // other order and compound given names reversed (María José, José María)
-// are scored as another person, and said so in the explanation.
+// are scored as another person, and said so in the explanation. When the
+// caller's frequencies cannot tell a word's role (a store counts index
+// keys, not roles), the reading of a typed name takes it from these tables.
+// [RealNames] lists them by country (the demo draws its names from them).
 //
 // Package names is pure computation: it does no I/O beyond its embedded data
 // files, each stating its source and licence: data/given-us.txt (US SSA

@@ -39,6 +39,24 @@ type realName struct {
 	surname      float64 // people per million carrying it as a surname
 }
 
+// RealName is one entry of a country's tables of real names: a folded
+// word and how many people per million carry it as a woman's given name,
+// a man's given name or a surname.
+type RealName struct {
+	Name                  string
+	Female, Male, Surname float64
+}
+
+// RealNames lists one country's entries ("EC": data/names-ec.txt,
+// hand-compiled estimates; "US": data/given-us.txt, SSA, and
+// data/surnames-us.txt, Census 2010), in the files' order. Each call
+// returns a fresh slice. The demo generator draws its names from it.
+func RealNames(country string) []RealName {
+	return append([]RealName(nil), byCountry[country]...)
+}
+
+var byCountry = map[string][]RealName{}
+
 var (
 	realNames = map[string]realName{}
 	variantOf = map[string]uint16{} // folded form → its variant group (from 1)
@@ -108,9 +126,10 @@ func init() {
 		}
 		w := foldWord(f[0])
 		r := realNames[w]
-		r.female = max(r.female, number("data/given-us.txt", f[1]))
-		r.male = max(r.male, number("data/given-us.txt", f[2]))
+		female, male := number("data/given-us.txt", f[1]), number("data/given-us.txt", f[2])
+		r.female, r.male = max(r.female, female), max(r.male, male)
 		realNames[w] = r
+		byCountry["US"] = append(byCountry["US"], RealName{Name: w, Female: female, Male: male})
 	})
 	// US surnames: pairs "name per100k" on each line.
 	eachLine(surnamesUSText, func(f []string) {
@@ -120,8 +139,10 @@ func init() {
 		for i := 0; i < len(f); i += 2 {
 			w := foldWord(f[i])
 			r := realNames[w]
-			r.surname = max(r.surname, 10*number("data/surnames-us.txt", f[i+1]))
+			share := 10 * number("data/surnames-us.txt", f[i+1])
+			r.surname = max(r.surname, share)
 			realNames[w] = r
+			byCountry["US"] = append(byCountry["US"], RealName{Name: w, Surname: share})
 		}
 	})
 	eachLine(namesECText, func(f []string) {
@@ -129,17 +150,23 @@ func init() {
 		case len(f) == 4 && f[0] == "g" && (f[2] == "F" || f[2] == "M"):
 			w := Fold(f[1])
 			r := realNames[w]
+			e := RealName{Name: w}
 			if f[2] == "F" {
-				r.female = max(r.female, number("data/names-ec.txt", f[3]))
+				e.Female = number("data/names-ec.txt", f[3])
+				r.female = max(r.female, e.Female)
 			} else {
-				r.male = max(r.male, number("data/names-ec.txt", f[3]))
+				e.Male = number("data/names-ec.txt", f[3])
+				r.male = max(r.male, e.Male)
 			}
 			realNames[w] = r
+			byCountry["EC"] = append(byCountry["EC"], e)
 		case len(f) == 3 && f[0] == "s":
 			w := Fold(f[1])
 			r := realNames[w]
-			r.surname = max(r.surname, number("data/names-ec.txt", f[2]))
+			e := RealName{Name: w, Surname: number("data/names-ec.txt", f[2])}
+			r.surname = max(r.surname, e.Surname)
 			realNames[w] = r
+			byCountry["EC"] = append(byCountry["EC"], e)
 		default:
 			panic("names: data/names-ec.txt: want \"g name F|M share\" or \"s name share\": " + strings.Join(f, " "))
 		}

@@ -134,3 +134,21 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestThreeUnknownWordsReadAsOneGivenTwoSurnames: when the tables cannot
+// place a middle word, three words read as a given name and two surnames,
+// so that an alias "Luis Recalde Camacho" carries Camacho as its maternal
+// surname and a search for "Luis Camacho" ranks it below the records whose
+// paternal surname is Camacho.
+func TestThreeUnknownWordsReadAsOneGivenTwoSurnames(t *testing.T) {
+	parts := PrepareText("Luis Recalde Camacho", nil).Parts()
+	if len(parts) != 3 || parts[0].Role != Given || parts[1].Role != Surname || parts[2].Role != Surname {
+		t.Fatalf("Luis Recalde Camacho read as %+v", parts)
+	}
+	q := PrepareText("Luis Camacho", nil)
+	alias := Score(q, PrepareText("Luis Recalde Camacho", nil)).Score
+	own := Score(q, Prepare(cases.Name{Given: []string{"Luis"}, Paternal: "Camacho", Maternal: "Achig"}, nil)).Score
+	if alias >= own {
+		t.Errorf("Camacho as the maternal surname %.3f, as the paternal %.3f: want the paternal higher", alias, own)
+	}
+}

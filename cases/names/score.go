@@ -430,6 +430,25 @@ func (r Result) SharedSurnames() int {
 	return best
 }
 
+// OnlySurnamesSwapped reports whether the two names agree but for the order
+// of their surnames (Jorge Luis Paredes Salinas, Jorge Luis Salinas
+// Paredes): the score would reach the threshold without the swap. Most
+// likely another person (another father and mother), but a search shows
+// such a record, low, in case the surnames were written the wrong way
+// round: it shares every part of the name.
+func (r Result) OnlySurnamesSwapped() bool {
+	if r.a == nil || r.b == nil || !r.order.swapped || r.order.reversed || r.Score/swappedCost < DefaultThreshold {
+		return false
+	}
+	mb := r.b.readings[r.rb].surname
+	for _, ra := range r.a.readings {
+		if r.sharedSurnames(ra.surname, mb) >= 2 {
+			return true
+		}
+	}
+	return false
+}
+
 // SurnamesAgree reports whether two surnames or more are shared (see
 // SharedSurnames).
 func (r Result) SurnamesAgree() bool { return r.SharedSurnames() >= 2 }

@@ -346,3 +346,21 @@ func TestLoneSurnameLeansPaternal(t *testing.T) {
 		t.Errorf("a lone surname should lean to the paternal one: paternal %.3f, maternal %.3f", paternal.Score, maternal.Score)
 	}
 }
+
+// TestRoleBlindFrequencies: a store's counts of index keys say how common a
+// word is, not in which role. The reading of a typed name must still take
+// Zambrano for a surname, so that a record's own name and an alias that
+// spells it alike score the same for the same query.
+func TestRoleBlindFrequencies(t *testing.T) {
+	blind := fixedFrequencies{"jose": 0.07, "zambrano": 0.03, "jaramillo": 0.004, "rafael": 0.01}
+	q := PrepareText("Jose Zambrano Jaramillo", blind)
+	parts := q.Parts()
+	if len(parts) != 3 || parts[0].Role != Given || parts[1].Role != Surname || parts[2].Role != Surname {
+		t.Fatalf("reading of %q with role-blind frequencies: %+v", "Jose Zambrano Jaramillo", parts)
+	}
+	own := Score(q, Prepare(cases.Name{Given: []string{"José"}, Paternal: "Zambrano", Maternal: "Jaramillo"}, blind)).Score
+	alias := Score(q, PrepareText("José Zambrano Jaramillo", blind)).Score
+	if math.Abs(own-alias) > 1e-9 {
+		t.Errorf("own name %.4f, alias written alike %.4f: want equal", own, alias)
+	}
+}

@@ -2,8 +2,9 @@
 // domain side: the candidate plan over a full-text index of name keys
 // (which query parts to intersect first and how to relax), how a candidate
 // found by name, by document or both is scored, how a date of birth counts
-// as evidence, and which near misses are still shown (a record whose
-// surnames match while a given name differs). The SQL adapter (package
+// as evidence, which near misses are still shown (a record whose surnames
+// match while a given name differs), and how records that score alike are
+// ordered (Less). The SQL adapter (package
 // store) only fetches: it runs the plan's key expressions against its
 // index, loads the candidates and hands them back here.
 //
@@ -16,6 +17,8 @@ import (
 	"math/bits"
 	"sort"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/cases/names"
@@ -230,9 +233,11 @@ func nearKeys(w string, ix Index) []string {
 	return out
 }
 
-// Notices explains a query that cannot be searched as a name: nothing but
-// particles, initials or punctuation, or no Latin letters at all. It
-// returns nil for a searchable name.
+// Notices explains a query that cannot be searched as a name (nothing but
+// particles, initials or punctuation, or no Latin letters at all) and what
+// was done with a query that can only in part: bytes that are not UTF-8
+// text, more words than a name is compared on. It returns nil for a
+// searchable name written plainly.
 func Notices(text string) []string {
 	folded := names.Fold(text)
 	if folded == "" {
@@ -241,16 +246,26 @@ func Notices(text string) []string {
 		}
 		return nil
 	}
-	searchable := false
+	var out []string
+	if !utf8.ValidString(text) {
+		out = append(out, "The query holds bytes that are not text (invalid UTF-8): they were read as spaces between words; check how the name was copied.")
+	}
+	searchable, words := false, 0
 	for _, w := range strings.Fields(folded) {
+		if !names.IsParticle(w) {
+			words++
+		}
 		if !names.IsParticle(w) && len(w) >= 2 {
 			searchable = true
 		}
 	}
 	if !searchable {
-		return []string{fmt.Sprintf("Nothing to search in %q: it holds only particles, initials or punctuation; add a surname or a given name.", clip(strings.TrimSpace(text), 60))}
+		return append(out, fmt.Sprintf("Nothing to search in %q: it holds only particles, initials or punctuation; add a surname or a given name.", clip(strings.TrimSpace(text), 60)))
 	}
-	return nil
+	if words > names.MaxParts {
+		out = append(out, fmt.Sprintf("The query holds %d words: a name is compared on its first %d parts, the rest were left out.", words, names.MaxParts))
+	}
+	return out
 }
 
 func clip(s string, n int) string {
@@ -268,6 +283,13 @@ type Candidate struct {
 	DOB        cases.PartialDate
 	ByDocument bool
 	DocWhy     []string // which document matched
+
+	// What the record holds besides its name: used only to order records
+	// that score alike (see Less).
+	ID           string
+	Fingerprints int // fingers on file
+	Documents    int // identity documents on file
+	Updated      time.Time
 
 	name      names.Result
 	nameAlias string // the alias that scored best, if any
@@ -322,6 +344,57 @@ type Ranked struct {
 	// Weak marks a record that only shares the query's one surname: shown
 	// only when nothing else is (see Trim).
 	Weak bool
+
+	tie tieOrder
+}
+
+// tieOrder is what orders records that score alike.
+type tieOrder struct {
+	alias      bool // the name matched through an alias, not the record's own name
+	verifiable int  // kinds of evidence the officer can check at once
+	updated    time.Time
+	id         string
+}
+
+// Less orders results: the higher score first; among records that score
+// alike (namesakes, or records that differ only in a part the query left
+// out), which the query cannot tell apart:
+//  1. a record whose own name matched before one that matched through an
+//     alias (the name typed is that record's name; the other only used it);
+//  2. the record that can be confirmed or excluded at once: with more kinds
+//     of evidence on file (fingerprints to compare, an identity document to
+//     check, a full date of birth to ask about);
+//  3. the record changed most recently (an encounter, an update: a person
+//     currently of interest);
+//  4. last, by ID, so that the order is stable.
+//
+// None of these depends on which record the officer is looking for, so
+// none can favour one over its namesakes but by what is on file.
+func Less(a, b Ranked) bool {
+	if a.Score != b.Score {
+		return a.Score > b.Score
+	}
+	x, y := a.tie, b.tie
+	if x.alias != y.alias {
+		return !x.alias
+	}
+	if x.verifiable != y.verifiable {
+		return x.verifiable > y.verifiable
+	}
+	if !x.updated.Equal(y.updated) {
+		return x.updated.After(y.updated)
+	}
+	return x.id < y.id
+}
+
+func (c *Candidate) tieOrder() tieOrder {
+	t := tieOrder{alias: c.nameAlias != "", updated: c.Updated, id: c.ID}
+	for _, has := range []bool{c.Fingerprints > 0, c.Documents > 0, c.DOB.Day != 0} {
+		if has {
+			t.verifiable++
+		}
+	}
+	return t
 }
 
 // Trim drops the weak near misses (a shared surname, other given names)
@@ -348,15 +421,18 @@ func Trim[T any](items []T, rank func(T) Ranked) []T {
 // at or above ShowFloor; a record whose surnames all match while a given
 // name differs (lower, saying what differs; when the query has only one
 // surname, a weak result that Trim keeps only when nothing else is shown);
+// a record whose name matches but for the order of its surnames (low, as
+// another person most likely is, saying so);
 // a document on file; never a record that only a date of birth would keep.
 func Rank(c *Candidate, q Query) (Ranked, bool) {
 	var r Ranked
 	byName := c.named && c.name.Score >= ShowFloor
-	shared := 0
+	shared, swapped := 0, false
 	if c.named && !byName {
 		shared = c.name.SharedSurnames()
+		swapped = shared == 0 && c.name.OnlySurnamesSwapped()
 	}
-	partial := shared > 0
+	partial := shared > 0 || swapped
 	r.Weak = shared == 1
 	switch {
 	case c.ByDocument && byName && c.name.Match():
@@ -369,6 +445,7 @@ func Rank(c *Candidate, q Query) (Ranked, bool) {
 		return r, false
 	}
 	r.ByDocument, r.ByName = c.ByDocument, byName || partial
+	r.tie = c.tieOrder()
 	r.Reasons = append(r.Reasons, c.DocWhy...)
 	if !q.DOB.IsZero() {
 		adj, why, keep := DOBEvidence(q.DOB, c.DOB, q.DOBToleranceYears)
@@ -383,6 +460,8 @@ func Rank(c *Candidate, q Query) (Ranked, bool) {
 	switch {
 	case shared == 1:
 		r.Reasons = append(r.Reasons, "the surname matches but the given names differ: shown because nothing closer was found")
+	case swapped:
+		r.Reasons = append(r.Reasons, "every part of the name matches but the surnames are in the other order: shown in case they were written the wrong way round")
 	case partial:
 		r.Reasons = append(r.Reasons, "the surnames match but a given name differs: shown in case the given name was taken down wrong")
 	}

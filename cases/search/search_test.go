@@ -3,6 +3,7 @@ package search
 import (
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/enlace-desk/enlace/cases"
@@ -133,6 +134,9 @@ func TestNotices(t *testing.T) {
 		{"... ,,,", "no Latin letters"},
 		{"Иван Петров", "no Latin letters"},
 		{"\xff\xfe", "no Latin letters"},
+		{"Mac\xffías Villamar", "not text (invalid UTF-8)"},
+		{strings.Repeat("Zambrano ", 1250), "holds 1250 words"},
+		{"María de los Ángeles de la Cruz del Pezo", ""},
 		{"José de la Cruz", ""},
 		{"", ""},
 	} {
@@ -289,3 +293,67 @@ type lenIndex struct {
 }
 
 func (l *lenIndex) Keys(n int) []string { return l.byLen[n] }
+
+// TestLessOrdersNamesakesByWhatIsOnFile: records that score alike are
+// ordered by the record's own name before an alias, then by evidence the
+// officer can check, then by recent activity, never by chance.
+func TestLessOrdersNamesakesByWhatIsOnFile(t *testing.T) {
+	q := names.PrepareText("Jesús Vargas López", nil)
+	day := func(d int) time.Time { return time.Date(2026, 11, d, 0, 0, 0, 0, time.UTC) }
+	rank := func(c Candidate) Ranked {
+		c.ScoreName(q, nil)
+		r, ok := Rank(&c, Query{ByName: true})
+		if !ok {
+			t.Fatalf("%+v not shown", c)
+		}
+		return r
+	}
+	bare := rank(Candidate{Name: jesus, ID: "a", Updated: day(1)})
+	printed := rank(Candidate{Name: jesus, ID: "b", Updated: day(1), Fingerprints: 10, Documents: 1})
+	recent := rank(Candidate{Name: jesus, ID: "c", Updated: day(20)})
+	alias := rank(Candidate{Name: cases.Name{Given: []string{"Pedro"}, Paternal: "Vargas", Maternal: "Mina"}, Aliases: []string{"Jesús Vargas López"},
+		ID: "0", Updated: day(28), Fingerprints: 10, Documents: 2})
+	if bare.Score != printed.Score || bare.Score != recent.Score || bare.Score != alias.Score {
+		t.Fatalf("namesakes score apart: %.4f %.4f %.4f %.4f", bare.Score, printed.Score, recent.Score, alias.Score)
+	}
+	for _, c := range []struct {
+		what        string
+		first, next Ranked
+	}{
+		{"evidence on file", printed, recent},
+		{"recent activity", recent, bare},
+		{"own name before alias", bare, alias},
+	} {
+		if !Less(c.first, c.next) || Less(c.next, c.first) {
+			t.Errorf("%s: not ordered first", c.what)
+		}
+	}
+	higher := bare
+	higher.Score += 0.01
+	if !Less(higher, printed) {
+		t.Error("a higher score is not first")
+	}
+}
+
+// TestRankShowsSwappedSurnamesLow: a record that carries every part of the
+// name, the surnames in the other order, is most likely another person but
+// is shown, low and saying so, so that "No subject matches" still means
+// that nothing shares the name; one whose given names differ as well is not.
+func TestRankShowsSwappedSurnamesLow(t *testing.T) {
+	paredes := cases.Name{Given: []string{"Jorge", "Luis"}, Paternal: "Paredes", Maternal: "Salinas"}
+	r, ok := rank(t, "Jorge Luis Salinas Paredes", Candidate{Name: paredes}, Query{ByName: true})
+	if !ok {
+		t.Fatal("the record with the surnames in the other order is not shown")
+	}
+	if !strings.Contains(strings.Join(r.Reasons, "\n"), "surnames are in the other order") || r.Score >= names.DefaultThreshold*scoreNameScale {
+		t.Errorf("shown at %.3f with %q", r.Score, r.Reasons)
+	}
+	exact, _ := rank(t, "Jorge Luis Paredes Salinas", Candidate{Name: paredes}, Query{ByName: true})
+	if exact.Score <= r.Score {
+		t.Errorf("the name in order %.3f, swapped %.3f", exact.Score, r.Score)
+	}
+	other := cases.Name{Given: []string{"Pedro"}, Paternal: "Paredes", Maternal: "Salinas"}
+	if r, ok := rank(t, "Jorge Luis Salinas Paredes", Candidate{Name: other}, Query{ByName: true}); ok {
+		t.Errorf("another given name and the surnames swapped shown: %.3f %q", r.Score, r.Reasons)
+	}
+}
