@@ -287,14 +287,22 @@ func (d *Desk) Identify(ctx context.Context, actor cases.Officer, encounterID st
 		return nil, cases.Errorf(cases.EINVALID, "no subject on file has fingerprints: %v", match.ErrEmptyGallery)
 	}
 	start := time.Now()
-	found := g.Search(ctx, probe, topN)
+	// Above match.IndexMinFingers the gallery is searched through its
+	// index; the result says which mode ran, and why not the index when a
+	// probe finger was too poor for it.
+	rep := g.SearchWith(ctx, probe, match.SearchOptions{TopN: topN})
+	found := rep.Candidates
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	res := &cases.IdentificationResult{EncounterID: encounterID, Gallery: g.Len(), Fingers: len(probe), Took: time.Since(start)}
+	res := &cases.IdentificationResult{EncounterID: encounterID, Gallery: rep.Subjects, Fingers: len(probe), Took: time.Since(start),
+		Mode: cases.SearchExhaustive, ModeNote: rep.Fallback, Penetration: rep.Penetration()}
+	if rep.Mode == match.Indexed {
+		res.Mode = cases.SearchIndexed
+	}
 	var partnerHits []string
 	for i, c := range found {
-		cand := cases.Candidate{Rank: i + 1, SubjectID: c.SubjectID, Score: c.Score, FMR: c.FMR, FMRFloor: c.Floor, Band: bandIn(c.FMR, g.Len())}
+		cand := cases.Candidate{Rank: i + 1, SubjectID: c.SubjectID, Score: c.Score, FMR: c.FMR, FMRFloor: c.Floor, Band: bandIn(c.FMR, res.Gallery)}
 		var prints []cases.Fingerprint
 		if cases.IsReferenceNumber(c.SubjectID) {
 			ref, err := d.st.PartnerReference(ctx, c.SubjectID)

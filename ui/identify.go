@@ -360,6 +360,11 @@ func (s *candidatesScreen) statusLine(width int) string {
 		r := s.id.res
 		parts = append(parts, st.Text.Render(fmt.Sprintf("%s against %s, logged",
 			count(r.Fingers, "finger", "fingers"), count(r.Gallery, "subject", "subjects"))))
+		if r.Mode == cases.SearchIndexed {
+			parts = append(parts, st.Muted.Render(fmt.Sprintf("indexed search: %.1f%% of the gallery compared", 100*r.Penetration)))
+		} else {
+			parts = append(parts, st.Muted.Render("exhaustive search"))
+		}
 		if s.id.caseID != "" {
 			parts = append(parts, st.Label.Render("decisions go on ")+st.Text.Render(s.id.caseID))
 		} else {
