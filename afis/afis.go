@@ -186,6 +186,9 @@ func (d *Desk) build(ctx context.Context) (*match.Gallery, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A gallery large enough to be searched through its index gets it now,
+	// while the gallery is built, not at the first search.
+	g.WarmIndex()
 	return g, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/enlace-desk/enlace/biometric"
 )
@@ -159,41 +160,54 @@ type Gallery struct {
 	mu       sync.RWMutex
 	subjects []*subject
 	byID     map[string]int
-	index    *fingerIndex
 	fingers  int
+	// index is nil until BuildIndex; from then on every change is filed.
+	index   *fingerIndex
+	indexed atomic.Bool // index != nil, read without the lock
 }
 
-// NewGallery returns an empty gallery.
+// NewGallery returns an empty gallery, without an index.
 func NewGallery() *Gallery {
-	return &Gallery{byID: map[string]int{}, index: newFingerIndex()}
+	return &Gallery{byID: map[string]int{}}
 }
 
 // Add enrolls a subject's fingers, replacing any earlier enrollment of the
-// same ID. Fingers without a template are skipped. Each finger is packed
-// and filed in the index before the gallery's lock is taken.
+// same ID. Fingers without a template are skipped. Each finger is packed,
+// and hashed for the index when the gallery has one, before the gallery's
+// lock is taken.
 func (g *Gallery) Add(subjectID string, fingers []Finger) {
 	s := &subject{id: subjectID}
 	var keys []lshKeys
+	hashed := g.indexed.Load()
 	for _, f := range fingers {
 		if f.Template == nil {
 			continue
 		}
 		p, form := packForm(f.Template)
-		var k lshKeys
-		if form != nil {
-			k, _ = hashCylinders(form, 0)
-		}
 		s.fingers = append(s.fingers, enrolledFinger{position: f.Position, p: p})
-		keys = append(keys, k)
+		if hashed {
+			var k lshKeys
+			if form != nil {
+				k, _ = hashCylinders(form, 0)
+			}
+			keys = append(keys, k)
+		}
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.index.add(s, keys)
+	if g.index != nil {
+		if !hashed { // the index was built meanwhile
+			keys = subjectKeys(s)
+		}
+		g.index.add(s, keys)
+	}
 	g.fingers += len(s.fingers)
 	if i, ok := g.byID[subjectID]; ok {
 		old := g.subjects[i]
 		g.fingers -= len(old.fingers)
-		g.index.remove(old)
+		if g.index != nil {
+			g.index.remove(old)
+		}
 		g.subjects[i] = s
 		return
 	}
@@ -210,7 +224,9 @@ func (g *Gallery) Remove(subjectID string) bool {
 		return false
 	}
 	g.fingers -= len(g.subjects[i].fingers)
-	g.index.remove(g.subjects[i])
+	if g.index != nil {
+		g.index.remove(g.subjects[i])
+	}
 	last := len(g.subjects) - 1
 	g.subjects[i] = g.subjects[last]
 	g.byID[g.subjects[i].id] = i
@@ -246,7 +262,9 @@ func (g *Gallery) Stats() Stats {
 			st.Bytes += f.p.Bytes()
 		}
 	}
-	st.IndexBytes = g.index.bytes()
+	if g.index != nil {
+		st.IndexBytes = g.index.bytes()
+	}
 	return st
 }
 
@@ -336,12 +354,15 @@ func (r SearchReport) Penetration() float64 {
 // when ctx is cancelled.
 func (g *Gallery) SearchWith(ctx context.Context, probe []Finger, opt SearchOptions) SearchReport {
 	pfs := prepareProbe(probe)
+	if opt.Mode == Indexed || opt.Mode == AutoMode && g.large() {
+		g.BuildIndex()
+	}
 	g.mu.RLock()
 	all := append([]*subject(nil), g.subjects...)
 	rep := SearchReport{Mode: opt.Mode, Subjects: len(all), Fingers: g.fingers}
 	if rep.Mode == AutoMode {
 		rep.Mode = Exhaustive
-		if g.fingers >= IndexMinFingers {
+		if g.fingers >= IndexMinFingers && g.index != nil {
 			rep.Mode = Indexed
 		}
 	}
@@ -363,6 +384,63 @@ func (g *Gallery) SearchWith(ctx context.Context, probe []Finger, opt SearchOpti
 	}
 	rep.Candidates, rep.Screened, rep.Compared = rank(ctx, pfs, pool, opt.TopN, -1)
 	return rep
+}
+
+// large reports whether the gallery is searched through its index by
+// default: IndexMinFingers or more fingers.
+func (g *Gallery) large() bool {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	return g.fingers >= IndexMinFingers
+}
+
+// BuildIndex builds the gallery's index, on all cores, unless it has one;
+// from then on every Add and Remove updates it. A search that needs the
+// index builds it first; BuildIndex lets the caller pay that cost ahead
+// (or time it). Adds and searches wait while it builds.
+func (g *Gallery) BuildIndex() {
+	if g.indexed.Load() {
+		return
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.index != nil {
+		return
+	}
+	keys := make([][]lshKeys, len(g.subjects))
+	parallel(context.Background(), len(g.subjects), runtime.GOMAXPROCS(0), func() func(lo, hi int) {
+		return func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				keys[i] = subjectKeys(g.subjects[i])
+			}
+		}
+	})
+	x := newFingerIndex()
+	for i, s := range g.subjects {
+		x.add(s, keys[i])
+	}
+	g.index = x
+	g.indexed.Store(true)
+}
+
+// WarmIndex builds the index when the gallery is large enough for searches
+// to use it (IndexMinFingers), so that the first search does not wait.
+func (g *Gallery) WarmIndex() {
+	if g.large() {
+		g.BuildIndex()
+	}
+}
+
+// subjectKeys hashes a subject's fingers for the index, from their packed
+// minutiae (the same form Add hashes).
+func subjectKeys(s *subject) []lshKeys {
+	out := make([]lshKeys, len(s.fingers))
+	for i, f := range s.fingers {
+		if len(f.p.mins) > 0 {
+			out[i], _ = hashCylinders(f.p.form(), 0)
+		}
+	}
+	return out
 }
 
 // search is an exhaustive search with a shortlist of k subjects: k < 0

@@ -21,6 +21,7 @@ import (
 // enrolled or scores nothing).
 func indexRanks(g *Gallery, probes [][]Finger, mates []string) []float64 {
 	out := make([]float64, len(probes))
+	g.BuildIndex()
 	g.mu.RLock()
 	defer g.mu.RUnlock()
 	x := g.index
@@ -95,6 +96,7 @@ func TestIndexExperiment(t *testing.T) {
 	}{{"default", synth.ImpressionOptions{}}, {"hard", hardImpression}} {
 		start := time.Now()
 		g, probes, mates := synthIdentification(n, 200, c.opt)
+		g.BuildIndex()
 		t.Logf("built %d in %v, index %d bytes/finger", n, time.Since(start), g.index.bytes()/n)
 		ranks := indexRanks(g, probes, mates)
 		sort.Float64s(ranks)
