@@ -76,9 +76,10 @@
 // by the index: the search then runs exhaustively and says why
 // (SearchReport.Fallback). Every search reports its mode and its
 // penetration: the share of the gallery's subjects passed to the matcher.
-// The index is kept with the gallery: a finger is filed when it is added
-// (its cylinders cost about ten times its packing) and its entries are
-// dropped when a quarter of the index is withdrawn subjects.
+// The index is built when a search first needs it (or BuildIndex,
+// WarmIndex), on all cores; from then on a finger is filed when it is
+// added (its cylinders cost several times its packing) and the entries of
+// withdrawn subjects are dropped once they are a quarter of the index.
 //
 // The index's parameters were tuned on synthetic galleries drawn from the
 // seeds of TestIndexExperiment and TestIndexKeepsRank1, and on the FVC2002
