@@ -416,9 +416,7 @@ func (g *Gallery) BuildIndex() {
 		}
 	})
 	x := newFingerIndex()
-	for i, s := range g.subjects {
-		x.add(s, keys[i])
-	}
+	x.addAll(g.subjects, keys)
 	g.index = x
 	g.indexed.Store(true)
 }

@@ -145,6 +145,31 @@ func (x *fingerIndex) add(s *subject, keys []lshKeys) {
 	}
 }
 
+// addAll files many subjects at once (keys[i] are subject i's), sizing
+// every bucket exactly rather than growing it.
+func (x *fingerIndex) addAll(subs []*subject, keys [][]lshKeys) {
+	for t := range x.buckets {
+		counts := make([]int32, len(x.buckets[t]))
+		for _, ks := range keys {
+			for f := range ks {
+				for _, k := range ks[f][t] {
+					counts[k]++
+				}
+			}
+		}
+		for k, n := range counts {
+			if n > 0 {
+				b := make([]uint32, len(x.buckets[t][k]), len(x.buckets[t][k])+int(n))
+				copy(b, x.buckets[t][k])
+				x.buckets[t][k] = b
+			}
+		}
+	}
+	for i, s := range subs {
+		x.add(s, keys[i])
+	}
+}
+
 // remove withdraws a subject's slots; the buckets are purged once the dead
 // slots are a quarter of the index.
 func (x *fingerIndex) remove(s *subject) {
