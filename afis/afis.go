@@ -20,6 +20,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/enlace-desk/enlace/biometric"
@@ -57,6 +58,10 @@ type Desk struct {
 
 	// buildHook, when set (tests), runs in the middle of a gallery build.
 	buildHook func()
+
+	// warm: a long-lived desk (the workstation) that keeps the gallery's
+	// index built in the background; set by Warm.
+	warm atomic.Bool
 }
 
 // New returns the fingerprint desk over st. The gallery is built on the first
@@ -102,6 +107,12 @@ func (d *Desk) Gallery(ctx context.Context) (*match.Gallery, error) {
 			return nil, err
 		}
 		d.gallery = g
+		if d.warm.Load() {
+			// A gallery large enough to be searched through its index
+			// gets it in the background; searches meanwhile run
+			// exhaustively and say so.
+			go g.WarmIndex()
+		}
 		return g, nil
 	}
 	for id := range pending {
@@ -186,15 +197,17 @@ func (d *Desk) build(ctx context.Context) (*match.Gallery, error) {
 	if err != nil {
 		return nil, err
 	}
-	// A gallery large enough to be searched through its index gets it now,
-	// while the gallery is built, not at the first search.
-	g.WarmIndex()
 	return g, nil
 }
 
 // Warm builds the gallery ahead of the first identification, in the
-// background; a search that starts meanwhile waits for it.
+// background (a search that starts meanwhile waits for it), and from then
+// on keeps its index built when the gallery is large enough for one
+// (match.IndexMinFingers). A desk that is not warmed (a tool that runs one
+// search) searches exhaustively: building the index would cost more than
+// the search it serves.
 func (d *Desk) Warm(ctx context.Context) {
+	d.warm.Store(true)
 	go d.Gallery(ctx)
 }
 

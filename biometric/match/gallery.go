@@ -2,6 +2,7 @@ package match
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"runtime"
 	"sort"
@@ -141,7 +142,8 @@ type enrolledFinger struct {
 type subject struct {
 	id      string
 	fingers []enrolledFinger
-	slots   []uint32 // the fingers' slots in the gallery's index
+	slots   []uint32  // the fingers' slots in the gallery's index
+	keys    []lshKeys // BuildIndex's hashes, until it files them
 }
 
 // forms rebuilds the full comparison forms of a subject's fingers.
@@ -164,6 +166,7 @@ type Gallery struct {
 	// index is nil until BuildIndex; from then on every change is filed.
 	index   *fingerIndex
 	indexed atomic.Bool // index != nil, read without the lock
+	build   sync.Mutex  // one BuildIndex at a time
 }
 
 // NewGallery returns an empty gallery, without an index.
@@ -354,7 +357,7 @@ func (r SearchReport) Penetration() float64 {
 // when ctx is cancelled.
 func (g *Gallery) SearchWith(ctx context.Context, probe []Finger, opt SearchOptions) SearchReport {
 	pfs := prepareProbe(probe)
-	if opt.Mode == Indexed || opt.Mode == AutoMode && g.large() {
+	if opt.Mode == Indexed {
 		g.BuildIndex()
 	}
 	g.mu.RLock()
@@ -362,8 +365,11 @@ func (g *Gallery) SearchWith(ctx context.Context, probe []Finger, opt SearchOpti
 	rep := SearchReport{Mode: opt.Mode, Subjects: len(all), Fingers: g.fingers}
 	if rep.Mode == AutoMode {
 		rep.Mode = Exhaustive
-		if g.fingers >= IndexMinFingers && g.index != nil {
+		if g.fingers >= IndexMinFingers {
 			rep.Mode = Indexed
+			if g.index == nil {
+				rep.Mode, rep.Fallback = Exhaustive, fmt.Sprintf("the index of this gallery of %d fingers is not built (the workstation builds it in the background; a tool that runs one search does not, as building costs more than the search), so every subject was searched", g.fingers)
+			}
 		}
 	}
 	pool := all
@@ -395,34 +401,52 @@ func (g *Gallery) large() bool {
 }
 
 // BuildIndex builds the gallery's index, on all cores, unless it has one;
-// from then on every Add and Remove updates it. A search that needs the
-// index builds it first; BuildIndex lets the caller pay that cost ahead
-// (or time it). Adds and searches wait while it builds.
+// from then on every Add and Remove updates it. The fingers are hashed
+// without holding the gallery's lock (adds and searches go on meanwhile);
+// only filing them takes it. An Indexed search builds the index first; an
+// AutoMode search uses it only once built.
 func (g *Gallery) BuildIndex() {
 	if g.indexed.Load() {
 		return
 	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.index != nil {
+	g.build.Lock()
+	defer g.build.Unlock()
+	if g.indexed.Load() {
 		return
 	}
-	keys := make([][]lshKeys, len(g.subjects))
-	parallel(context.Background(), len(g.subjects), runtime.GOMAXPROCS(0), func() func(lo, hi int) {
+	g.mu.RLock()
+	subs := append([]*subject(nil), g.subjects...)
+	g.mu.RUnlock()
+	parallel(context.Background(), len(subs), runtime.GOMAXPROCS(0), func() func(lo, hi int) {
 		return func(lo, hi int) {
 			for i := lo; i < hi; i++ {
-				keys[i] = subjectKeys(g.subjects[i])
+				subs[i].keys = subjectKeys(subs[i])
 			}
 		}
 	})
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	keys := make([][]lshKeys, len(g.subjects))
+	for i, s := range g.subjects {
+		if s.keys == nil { // added since
+			s.keys = subjectKeys(s)
+		}
+		keys[i] = s.keys
+	}
 	x := newFingerIndex()
 	x.addAll(g.subjects, keys)
+	for _, s := range subs {
+		s.keys = nil
+	}
+	for _, s := range g.subjects {
+		s.keys = nil
+	}
 	g.index = x
 	g.indexed.Store(true)
 }
 
-// WarmIndex builds the index when the gallery is large enough for searches
-// to use it (IndexMinFingers), so that the first search does not wait.
+// WarmIndex builds the index when the gallery is large enough for
+// AutoMode searches to use it (IndexMinFingers).
 func (g *Gallery) WarmIndex() {
 	if g.large() {
 		g.BuildIndex()

@@ -264,3 +264,48 @@ func TestIndexFallsBack(t *testing.T) {
 		t.Errorf("small gallery, auto: mode %v (%q), want exhaustive", r.Mode, r.Fallback)
 	}
 }
+
+// TestBuildIndexWhileAdding builds the index while subjects are added and
+// removed: every subject enrolled at the end is filed, none removed is.
+func TestBuildIndexWhileAdding(t *testing.T) {
+	g, _, _ := synthIdentification(600, 0, synth.ImpressionOptions{})
+	rng := synth.NewRand(77)
+	var extra [][]Finger
+	for i := 0; i < 200; i++ {
+		f := synth.NewFinger(rng, 2)
+		tp := f.Impression(rng, synth.ImpressionOptions{})
+		extra = append(extra, []Finger{{Position: 2, Template: &tp}})
+	}
+	done := make(chan struct{})
+	go func() {
+		g.BuildIndex()
+		close(done)
+	}()
+	for i, fs := range extra {
+		g.Add(fmt.Sprintf("X%03d", i), fs)
+		if i%4 == 0 {
+			g.Remove(fmt.Sprintf("S%05d", i))
+		}
+	}
+	<-done
+	g.mu.RLock()
+	live := 0
+	for _, sl := range g.index.slots {
+		if sl.s != nil {
+			live++
+			if i, ok := g.byID[sl.s.id]; !ok || g.subjects[i] != sl.s {
+				t.Errorf("slot of %s, which is not enrolled", sl.s.id)
+			}
+		}
+	}
+	if live != g.fingers {
+		t.Errorf("%d live slots for %d fingers", live, g.fingers)
+	}
+	g.mu.RUnlock()
+	for i, fs := range extra[:20] {
+		r := g.SearchWith(context.Background(), fs, SearchOptions{TopN: 1, Mode: Indexed, indexK: 40})
+		if r.Mode != Indexed || len(r.Candidates) == 0 || r.Candidates[0].SubjectID != fmt.Sprintf("X%03d", i) {
+			t.Errorf("X%03d: not found through the index", i)
+		}
+	}
+}
