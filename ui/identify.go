@@ -358,13 +358,13 @@ func (s *candidatesScreen) statusLine(width int) string {
 		parts = append(parts, st.Danger.Render(cases.ErrorMessage(s.err)))
 	case s.id.res != nil:
 		r := s.id.res
-		parts = append(parts, st.Text.Render(fmt.Sprintf("%s against %s, logged",
-			count(r.Fingers, "finger", "fingers"), count(r.Gallery, "subject", "subjects"))))
+		// Which search ran: every subject, or those the index passed on.
+		mode := "exhaustive"
 		if r.Mode == cases.SearchIndexed {
-			parts = append(parts, st.Muted.Render(fmt.Sprintf("indexed search: %.1f%% of the gallery compared", 100*r.Penetration)))
-		} else {
-			parts = append(parts, st.Muted.Render("exhaustive search"))
+			mode = fmt.Sprintf("indexed, %.1f%% compared", 100*r.Penetration)
 		}
+		parts = append(parts, st.Text.Render(fmt.Sprintf("%s against %s (%s), logged",
+			count(r.Fingers, "finger", "fingers"), count(r.Gallery, "subject", "subjects"), mode)))
 		if s.id.caseID != "" {
 			parts = append(parts, st.Label.Render("decisions go on ")+st.Text.Render(s.id.caseID))
 		} else {

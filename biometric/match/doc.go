@@ -76,10 +76,12 @@
 // by the index: the search then runs exhaustively and says why
 // (SearchReport.Fallback). Every search reports its mode and its
 // penetration: the share of the gallery's subjects passed to the matcher.
-// The index is built when a search first needs it (or BuildIndex,
-// WarmIndex), on all cores; from then on a finger is filed when it is
-// added (its cylinders cost several times its packing) and the entries of
-// withdrawn subjects are dropped once they are a quarter of the index.
+// The index is built by BuildIndex (WarmIndex: when the gallery is large
+// enough), on all cores and off the gallery's lock; an AutoMode search uses
+// it only once built and otherwise runs exhaustively, saying so (an
+// Indexed search builds it first). From then on a finger is filed when it
+// is added (its cylinders cost several times its packing) and the entries
+// of withdrawn subjects are dropped once they are a quarter of the index.
 //
 // The index's parameters were tuned on synthetic galleries drawn from the
 // seeds of TestIndexExperiment and TestIndexKeepsRank1, and on the FVC2002

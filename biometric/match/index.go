@@ -18,9 +18,10 @@ import (
 // lists the enrolled fingers that have a cylinder there. Two cylinders of
 // the same minutia in two impressions agree on most bits, so they share
 // many of the buckets; unrelated cylinders rarely do. A probe finger looks
-// each of its cylinders up in every table, and every enrolled finger counts
-// the buckets it shares with it: the fingers with the most are the
-// candidates passed on to the matcher.
+// each of its cylinders up in every table, and every enrolled finger
+// scores the buckets it shares with it, a rare bucket more than a common
+// one (vote, indexScore): the subjects that score highest are the
+// candidates passed on to the matcher (indexCandidates).
 const (
 	lshTables = 16
 	lshBits   = 14
@@ -30,8 +31,6 @@ const (
 	// lshProbeFlips is how many single-bit variants of each key a probe
 	// also looks up (hashCylinders).
 	lshProbeFlips = 2
-	// A key with fewer set bits comes from the sparse part of a cylinder
-	// that most fingers share: it is neither filed nor looked up.
 	// lshSeed fixes the bits each hash function samples: the gallery's
 	// index and every probe must use the same.
 	lshSeed = 0x6d6363
