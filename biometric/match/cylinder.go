@@ -243,17 +243,19 @@ func convexHull(pts []point) hull {
 
 // near reports whether (x, y) lies inside the hull or within margin of it.
 func (h hull) near(x, y, margin float32) bool {
-	if len(h) == 0 {
+	n := len(h)
+	if n == 0 {
 		return false
 	}
-	if len(h) >= 3 {
+	if n >= 3 {
 		inside := true
-		for i := range h {
-			a, b := h[i], h[(i+1)%len(h)]
+		a := h[n-1]
+		for _, b := range h {
 			if (b.x-a.x)*(y-a.y)-(b.y-a.y)*(x-a.x) < 0 {
 				inside = false
 				break
 			}
+			a = b
 		}
 		if inside {
 			return true
@@ -261,7 +263,7 @@ func (h hull) near(x, y, margin float32) bool {
 	}
 	m2 := margin * margin
 	for i := range h {
-		a, b := h[i], h[(i+1)%len(h)]
+		a, b := h[i], h[(i+1)%n]
 		ex, ey := b.x-a.x, b.y-a.y
 		px, py := x-a.x, y-a.y
 		// Distance to the segment.
