@@ -300,7 +300,16 @@ func (s *candidatesScreen) View() string {
 	st := s.app.styles
 	width := s.width
 	var out []string
-	head := st.Section.Render(" Fingerprint search") + st.Muted.Render(" · encounter "+s.id.encounterID)
+	head := st.Section.Render(" Fingerprint search")
+	if r := s.id.res; r != nil {
+		// Which search ran: every subject, or those the index passed on.
+		if r.Mode == cases.SearchIndexed {
+			head += st.Muted.Render(fmt.Sprintf(" (indexed, %.1f%% compared)", 100*r.Penetration))
+		} else {
+			head += st.Muted.Render(" (exhaustive)")
+		}
+	}
+	head += st.Muted.Render(" · encounter " + s.id.encounterID)
 	if s.id.place != "" {
 		head += st.Muted.Render(" · " + s.id.place)
 	}
@@ -358,13 +367,8 @@ func (s *candidatesScreen) statusLine(width int) string {
 		parts = append(parts, st.Danger.Render(cases.ErrorMessage(s.err)))
 	case s.id.res != nil:
 		r := s.id.res
-		// Which search ran: every subject, or those the index passed on.
-		mode := "exhaustive"
-		if r.Mode == cases.SearchIndexed {
-			mode = fmt.Sprintf("indexed, %.1f%% compared", 100*r.Penetration)
-		}
-		parts = append(parts, st.Text.Render(fmt.Sprintf("%s against %s (%s), logged",
-			count(r.Fingers, "finger", "fingers"), count(r.Gallery, "subject", "subjects"), mode)))
+		parts = append(parts, st.Text.Render(fmt.Sprintf("%s against %s, logged",
+			count(r.Fingers, "finger", "fingers"), count(r.Gallery, "subject", "subjects"))))
 		if s.id.caseID != "" {
 			parts = append(parts, st.Label.Render("decisions go on ")+st.Text.Render(s.id.caseID))
 		} else {
