@@ -20,6 +20,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/enlace-desk/enlace/biometric"
@@ -57,6 +58,10 @@ type Desk struct {
 
 	// buildHook, when set (tests), runs in the middle of a gallery build.
 	buildHook func()
+
+	// warm: a long-lived desk (the workstation) that keeps the gallery's
+	// index built in the background; set by Warm.
+	warm atomic.Bool
 }
 
 // New returns the fingerprint desk over st. The gallery is built on the first
@@ -102,6 +107,12 @@ func (d *Desk) Gallery(ctx context.Context) (*match.Gallery, error) {
 			return nil, err
 		}
 		d.gallery = g
+		if d.warm.Load() {
+			// A gallery large enough to be searched through its index
+			// gets it in the background; searches meanwhile run
+			// exhaustively and say so.
+			go g.WarmIndex()
+		}
 		return g, nil
 	}
 	for id := range pending {
@@ -190,8 +201,13 @@ func (d *Desk) build(ctx context.Context) (*match.Gallery, error) {
 }
 
 // Warm builds the gallery ahead of the first identification, in the
-// background; a search that starts meanwhile waits for it.
+// background (a search that starts meanwhile waits for it), and from then
+// on keeps its index built when the gallery is large enough for one
+// (match.IndexMinFingers). A desk that is not warmed (a tool that runs one
+// search) searches exhaustively: building the index would cost more than
+// the search it serves.
 func (d *Desk) Warm(ctx context.Context) {
+	d.warm.Store(true)
 	go d.Gallery(ctx)
 }
 
@@ -287,14 +303,22 @@ func (d *Desk) Identify(ctx context.Context, actor cases.Officer, encounterID st
 		return nil, cases.Errorf(cases.EINVALID, "no subject on file has fingerprints: %v", match.ErrEmptyGallery)
 	}
 	start := time.Now()
-	found := g.Search(ctx, probe, topN)
+	// Above match.IndexMinFingers the gallery is searched through its
+	// index; the result says which mode ran, and why not the index when a
+	// probe finger was too poor for it.
+	rep := g.SearchWith(ctx, probe, match.SearchOptions{TopN: topN})
+	found := rep.Candidates
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	res := &cases.IdentificationResult{EncounterID: encounterID, Gallery: g.Len(), Fingers: len(probe), Took: time.Since(start)}
+	res := &cases.IdentificationResult{EncounterID: encounterID, Gallery: rep.Subjects, Fingers: len(probe), Took: time.Since(start),
+		Mode: cases.SearchExhaustive, ModeNote: rep.Fallback, Penetration: rep.Penetration()}
+	if rep.Mode == match.Indexed {
+		res.Mode = cases.SearchIndexed
+	}
 	var partnerHits []string
 	for i, c := range found {
-		cand := cases.Candidate{Rank: i + 1, SubjectID: c.SubjectID, Score: c.Score, FMR: c.FMR, FMRFloor: c.Floor, Band: bandIn(c.FMR, g.Len())}
+		cand := cases.Candidate{Rank: i + 1, SubjectID: c.SubjectID, Score: c.Score, FMR: c.FMR, FMRFloor: c.Floor, Band: bandIn(c.FMR, res.Gallery)}
 		var prints []cases.Fingerprint
 		if cases.IsReferenceNumber(c.SubjectID) {
 			ref, err := d.st.PartnerReference(ctx, c.SubjectID)

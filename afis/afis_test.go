@@ -124,6 +124,10 @@ func TestIdentifyFindsTheMateAndLogsTheSearch(t *testing.T) {
 	if res.Gallery != 201 {
 		t.Errorf("gallery holds %d subjects, want 201", res.Gallery)
 	}
+	// A gallery this small is searched exhaustively, and the result says so.
+	if res.Mode != cases.SearchExhaustive || res.ModeNote != "" || res.Penetration != 1 {
+		t.Errorf("mode %q (%q), penetration %v; want exhaustive, 1", res.Mode, res.ModeNote, res.Penetration)
+	}
 	log, _ := st.QueryLog(ctx, 1)
 	if len(log) != 1 || log[0].Kind != "fingerprint" || log[0].Results != len(res.Candidates) || log[0].ID != res.LogID {
 		t.Errorf("query log: %+v", log)

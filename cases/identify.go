@@ -132,12 +132,29 @@ func ShortFMR(fmr, floor float64) string {
 // whose candidates are all green is a no-hit.
 func (c Candidate) Hit() bool { return c.Band == BandRed || c.Band == BandYellow }
 
+// How a fingerprint search went through the gallery
+// (IdentificationResult.Mode).
+const (
+	SearchExhaustive = "exhaustive"
+	SearchIndexed    = "indexed"
+)
+
 // IdentificationResult is a 1:N fingerprint search's answer.
 type IdentificationResult struct {
 	EncounterID string
 	Candidates  []Candidate
 	Gallery     int // subjects searched
 	Fingers     int // probe fingers used
+	// Mode is how the gallery was searched: SearchExhaustive (every
+	// subject compared) or SearchIndexed (the subjects the index ranked
+	// highest).
+	Mode string
+	// ModeNote says why a search ran exhaustively on a gallery large
+	// enough for the index (a probe finger too poor for it); else empty.
+	ModeNote string
+	// Penetration is the share of the gallery the matcher compared: 1 for
+	// an exhaustive search.
+	Penetration float64
 	Took        time.Duration
 	LogID       string
 }

@@ -300,7 +300,16 @@ func (s *candidatesScreen) View() string {
 	st := s.app.styles
 	width := s.width
 	var out []string
-	head := st.Section.Render(" Fingerprint search") + st.Muted.Render(" · encounter "+s.id.encounterID)
+	head := st.Section.Render(" Fingerprint search")
+	if r := s.id.res; r != nil {
+		// Which search ran: every subject, or those the index passed on.
+		if r.Mode == cases.SearchIndexed {
+			head += st.Muted.Render(fmt.Sprintf(" (indexed, %.1f%% compared)", 100*r.Penetration))
+		} else {
+			head += st.Muted.Render(" (exhaustive)")
+		}
+	}
+	head += st.Muted.Render(" · encounter " + s.id.encounterID)
 	if s.id.place != "" {
 		head += st.Muted.Render(" · " + s.id.place)
 	}

@@ -110,3 +110,24 @@ func BenchmarkScreen(b *testing.B) {
 	}
 	b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }
+
+// BenchmarkEnroll is the cost of enrolling one finger: packing it, and
+// computing and hashing its cylinders for the index.
+func BenchmarkEnroll(b *testing.B) {
+	all := fvcAll(b)
+	b.Run("pack", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			packForm(all[i%len(all)])
+		}
+	})
+	b.Run("index", func(b *testing.B) {
+		forms := make([]*Form, len(all))
+		for i, t := range all {
+			forms[i] = Prepare(t)
+		}
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			hashCylinders(forms[i%len(forms)], 0)
+		}
+	})
+}

@@ -46,6 +46,59 @@
 // the vote counts alone, or voting with fewer than the eight nearest edges
 // of each minutia did not keep the mates.
 //
+// # The index
+//
+// A gallery of many fingers is searched through an index (index.go,
+// cylinder.go) instead of screening every finger: Minutia Cylinder-Code
+// with locality-sensitive hashing into an inverted index, after Cappelli,
+// Ferrara and Maltoni ("Minutia Cylinder-Code", IEEE TPAMI 32(12), 2010;
+// "Fingerprint indexing based on Minutia Cylinder-Code", IEEE TPAMI 33(5),
+// 2011). Each minutia's neighbourhood becomes a bit vector of 260 bits (52
+// cells of 17.5 px within 70 px, turned with the minutia, times 5
+// direction ranges); a bit is set where the neighbours' Gaussian
+// contributions reach 0.002 (MCC's 0.01 leaves these templates' cylinders
+// nearly empty). Each of 16 hash functions samples 14 fixed bits; the
+// sampled value is a bucket that lists the fingers with a cylinder there
+// (a value with fewer than 2 set bits is not used). A probe finger looks up
+// each cylinder's bucket in every table, and also the buckets where one of
+// its 2 least certain sampled bits reads the other way (multi-probe). A
+// finger's standing is the sum over shared buckets of log(fingers / bucket
+// size), over the square root of its own buckets; a subject's is, per
+// probe finger, its best finger at that position, summed. The subjects it
+// ranks highest (IndexPenetration of the gallery, at least 2,000) go to the
+// screen and the full comparison described above, so the scores, rates and
+// bands of the candidates are the matcher's, exactly as in an exhaustive
+// search; only the set of subjects compared differs.
+//
+// A search goes through the index from IndexMinFingers enrolled fingers;
+// below, it screens every subject. A probe finger with fewer than 6
+// cylinders (few minutiae, or minutiae without neighbours) cannot be ranked
+// by the index: the search then runs exhaustively and says why
+// (SearchReport.Fallback). Every search reports its mode and its
+// penetration: the share of the gallery's subjects passed to the matcher.
+// The index is built by BuildIndex (WarmIndex: when the gallery is large
+// enough), on all cores and off the gallery's lock; an AutoMode search uses
+// it only once built and otherwise runs exhaustively, saying so (an
+// Indexed search builds it first). From then on a finger is filed when it
+// is added (its cylinders cost several times its packing) and the entries
+// of withdrawn subjects are dropped once they are a quarter of the index.
+//
+// The index's parameters were tuned on synthetic galleries drawn from the
+// seeds of TestIndexExperiment and TestIndexKeepsRank1, and on the FVC2002
+// identification test of TestIndexKeepsRank1, whose runs showed all four
+// databases: no FVC figure of the index is held out. `enlace match bench
+// --index` draws its synthetic gallery from other seeds (benchSeed): its
+// figures are. Those measured are in docs/architecture.md ("Fingerprint
+// index").
+//
+// What an index trades: a mate whose prints share too few neighbourhoods
+// with the probe (small or distorted captures, such as FVC2002 DB3's) can
+// rank below the index's cut and is not compared at all, which an
+// exhaustive search would have found. On badly distorted synthetic probes
+// (small window, 30% of minutiae lost, 10 false ones) the index keeps less
+// than half the mates an exhaustive search ranks first: a desk whose
+// probes look like that is better served by an exhaustive search.
+//
 // # Rates
 //
 // FMR turns a 1:1 score into the rate at which impostor comparisons score

@@ -54,6 +54,15 @@ func FuzzCompare(f *testing.F) {
 		if s := NewMatcher(Prepare(ta)).screen(pack(tb)); math.IsNaN(s) || s < 0 || s > MaxScore {
 			t.Fatalf("screen %v out of [0, %v]", s, MaxScore)
 		}
+		// The index's cylinders and buckets of any template.
+		keys, _ := hashCylinders(Prepare(ta), lshProbeFlips)
+		for _, ks := range keys {
+			for _, k := range ks {
+				if k >= 1<<lshBits {
+					t.Fatalf("bucket %d out of range", k)
+				}
+			}
+		}
 		for _, p := range r1.Pairs {
 			if p.Probe >= len(ta.Minutiae) || p.Candidate >= len(tb.Minutiae) || p.Probe < 0 || p.Candidate < 0 {
 				t.Fatalf("pair %v out of range", p)

@@ -2,10 +2,12 @@ package match
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/enlace-desk/enlace/biometric"
 )
@@ -140,6 +142,8 @@ type enrolledFinger struct {
 type subject struct {
 	id      string
 	fingers []enrolledFinger
+	slots   []uint32  // the fingers' slots in the gallery's index
+	keys    []lshKeys // BuildIndex's hashes, until it files them
 }
 
 // forms rebuilds the full comparison forms of a subject's fingers.
@@ -158,26 +162,55 @@ type Gallery struct {
 	mu       sync.RWMutex
 	subjects []*subject
 	byID     map[string]int
+	fingers  int
+	// index is nil until BuildIndex; from then on every change is filed.
+	index   *fingerIndex
+	indexed atomic.Bool // index != nil, read without the lock
+	build   sync.Mutex  // one BuildIndex at a time
 }
 
-// NewGallery returns an empty gallery.
+// NewGallery returns an empty gallery, without an index.
 func NewGallery() *Gallery {
 	return &Gallery{byID: map[string]int{}}
 }
 
 // Add enrolls a subject's fingers, replacing any earlier enrollment of the
-// same ID. Fingers without a template are skipped.
+// same ID. Fingers without a template are skipped. Each finger is packed,
+// and hashed for the index when the gallery has one, before the gallery's
+// lock is taken.
 func (g *Gallery) Add(subjectID string, fingers []Finger) {
 	s := &subject{id: subjectID}
+	var keys []lshKeys
+	hashed := g.indexed.Load()
 	for _, f := range fingers {
 		if f.Template == nil {
 			continue
 		}
-		s.fingers = append(s.fingers, enrolledFinger{position: f.Position, p: pack(f.Template)})
+		p, form := packForm(f.Template)
+		s.fingers = append(s.fingers, enrolledFinger{position: f.Position, p: p})
+		if hashed {
+			var k lshKeys
+			if form != nil {
+				k, _ = hashCylinders(form, 0)
+			}
+			keys = append(keys, k)
+		}
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	if g.index != nil {
+		if !hashed { // the index was built meanwhile
+			keys = subjectKeys(s)
+		}
+		g.index.add(s, keys)
+	}
+	g.fingers += len(s.fingers)
 	if i, ok := g.byID[subjectID]; ok {
+		old := g.subjects[i]
+		g.fingers -= len(old.fingers)
+		if g.index != nil {
+			g.index.remove(old)
+		}
 		g.subjects[i] = s
 		return
 	}
@@ -192,6 +225,10 @@ func (g *Gallery) Remove(subjectID string) bool {
 	i, ok := g.byID[subjectID]
 	if !ok {
 		return false
+	}
+	g.fingers -= len(g.subjects[i].fingers)
+	if g.index != nil {
+		g.index.remove(g.subjects[i])
 	}
 	last := len(g.subjects) - 1
 	g.subjects[i] = g.subjects[last]
@@ -213,6 +250,7 @@ func (g *Gallery) Len() int {
 type Stats struct {
 	Subjects, Fingers int
 	Bytes             int // comparison forms
+	IndexBytes        int // the index (see IndexMinFingers)
 }
 
 // Stats counts the gallery.
@@ -226,6 +264,9 @@ func (g *Gallery) Stats() Stats {
 		for _, f := range s.fingers {
 			st.Bytes += f.p.Bytes()
 		}
+	}
+	if g.index != nil {
+		st.IndexBytes = g.index.bytes()
 	}
 	return st
 }
@@ -244,39 +285,224 @@ func shortlistLen(n, topN int) int {
 }
 
 // Search returns the topN subjects most similar to the probe, best first,
-// with fused and per-finger scores. It runs in two stages on
-// runtime.GOMAXPROCS(0) workers: a quick screen of every enrolled subject
-// (see Matcher.screen) picks a shortlist (shortlistLen), and only the
-// shortlist is compared in full and ranked by the full fused score. It
-// stops early, returning what it has, when ctx is cancelled.
+// with fused and per-finger scores, in the mode SearchWith picks by itself.
 func (g *Gallery) Search(ctx context.Context, probe []Finger, topN int) []Candidate {
-	return g.search(ctx, probe, topN, -1)
+	return g.SearchWith(ctx, probe, SearchOptions{TopN: topN}).Candidates
 }
 
-// search is Search with a shortlist of k subjects: k < 0 takes
-// shortlistLen, k = 0 compares every subject in full.
-func (g *Gallery) search(ctx context.Context, probe []Finger, topN int, k int) []Candidate {
-	var pfs []probeFinger
-	for _, f := range probe {
-		if f.Template == nil {
-			continue
-		}
-		pfs = append(pfs, probeFinger{f.Position, Prepare(f.Template)})
+// SearchMode is how a search picks the subjects the matcher compares.
+type SearchMode int
+
+const (
+	// AutoMode searches through the index when the gallery holds at least
+	// IndexMinFingers fingers, exhaustively otherwise.
+	AutoMode SearchMode = iota
+	// Exhaustive screens every enrolled subject.
+	Exhaustive
+	// Indexed screens only the subjects the index ranks highest.
+	Indexed
+)
+
+func (m SearchMode) String() string {
+	switch m {
+	case Exhaustive:
+		return "exhaustive"
+	case Indexed:
+		return "indexed"
 	}
+	return "auto"
+}
+
+// SearchOptions are a search's settings: the candidates it returns and
+// its mode (AutoMode when zero).
+type SearchOptions struct {
+	TopN int
+	Mode SearchMode
+
+	indexK int // tests: the index's candidates (0: indexShortlist)
+}
+
+// SearchReport is a search's candidates and how they were found.
+type SearchReport struct {
+	Candidates []Candidate
+	// Mode is what ran: Exhaustive or Indexed.
+	Mode SearchMode
+	// Fallback says why the search ran exhaustively when the index was
+	// asked for or due (a probe finger too poor for the index); empty
+	// otherwise.
+	Fallback string
+	Subjects int // subjects in the gallery when the search started
+	Fingers  int // their fingers
+	Screened int // subjects the matcher's screen compared
+	Compared int // subjects compared in full
+}
+
+// Penetration is the share of the gallery passed to the matcher: the
+// index's candidates over the subjects (1 for an exhaustive search).
+func (r SearchReport) Penetration() float64 {
+	if r.Subjects == 0 {
+		return 0
+	}
+	return float64(max(r.Screened, r.Compared)) / float64(r.Subjects)
+}
+
+// SearchWith searches the gallery. It runs in stages on
+// runtime.GOMAXPROCS(0) workers. In indexed mode the index first ranks
+// every enrolled finger by the buckets it shares with the probe (see
+// index.go) and passes on the subjects it ranks highest
+// (indexCandidates); exhaustive mode passes on every subject. A quick
+// screen of those subjects (see Matcher.screen) picks a shortlist
+// (shortlistLen of them), and only the shortlist is compared in full and
+// ranked by the full fused score. It stops early, returning what it has,
+// when ctx is cancelled.
+func (g *Gallery) SearchWith(ctx context.Context, probe []Finger, opt SearchOptions) SearchReport {
+	pfs := prepareProbe(probe)
+	if opt.Mode == Indexed {
+		g.BuildIndex()
+	}
+	g.mu.RLock()
+	all := append([]*subject(nil), g.subjects...)
+	rep := SearchReport{Mode: opt.Mode, Subjects: len(all), Fingers: g.fingers}
+	if rep.Mode == AutoMode {
+		rep.Mode = Exhaustive
+		if g.fingers >= IndexMinFingers {
+			rep.Mode = Indexed
+			if g.index == nil {
+				rep.Mode, rep.Fallback = Exhaustive, fmt.Sprintf("the index of this gallery of %d fingers is not built (the workstation builds it in the background; a tool that runs one search does not, as building costs more than the search), so every subject was searched", g.fingers)
+			}
+		}
+	}
+	pool := all
+	if rep.Mode == Indexed && len(pfs) > 0 {
+		var why string
+		k := indexShortlist(len(all))
+		if opt.indexK > 0 {
+			k = opt.indexK
+		}
+		pool, why = g.indexCandidates(pfs, k)
+		if why != "" {
+			rep.Mode, rep.Fallback, pool = Exhaustive, why, all
+		}
+	}
+	g.mu.RUnlock()
+	if len(pfs) == 0 || opt.TopN <= 0 {
+		return rep
+	}
+	rep.Candidates, rep.Screened, rep.Compared = rank(ctx, pfs, pool, opt.TopN, -1)
+	return rep
+}
+
+// large reports whether the gallery is searched through its index by
+// default: IndexMinFingers or more fingers.
+func (g *Gallery) large() bool {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	return g.fingers >= IndexMinFingers
+}
+
+// BuildIndex builds the gallery's index, on all cores, unless it has one;
+// from then on every Add and Remove updates it. The fingers are hashed
+// without holding the gallery's lock (adds and searches go on meanwhile);
+// only filing them takes it. An Indexed search builds the index first; an
+// AutoMode search uses it only once built.
+func (g *Gallery) BuildIndex() {
+	if g.indexed.Load() {
+		return
+	}
+	g.build.Lock()
+	defer g.build.Unlock()
+	if g.indexed.Load() {
+		return
+	}
+	g.mu.RLock()
+	subs := append([]*subject(nil), g.subjects...)
+	g.mu.RUnlock()
+	parallel(context.Background(), len(subs), runtime.GOMAXPROCS(0), func() func(lo, hi int) {
+		return func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				subs[i].keys = subjectKeys(subs[i])
+			}
+		}
+	})
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	keys := make([][]lshKeys, len(g.subjects))
+	for i, s := range g.subjects {
+		if s.keys == nil { // added since
+			s.keys = subjectKeys(s)
+		}
+		keys[i] = s.keys
+	}
+	x := newFingerIndex()
+	x.addAll(g.subjects, keys)
+	for _, s := range subs {
+		s.keys = nil
+	}
+	for _, s := range g.subjects {
+		s.keys = nil
+	}
+	g.index = x
+	g.indexed.Store(true)
+}
+
+// WarmIndex builds the index when the gallery is large enough for
+// AutoMode searches to use it (IndexMinFingers).
+func (g *Gallery) WarmIndex() {
+	if g.large() {
+		g.BuildIndex()
+	}
+}
+
+// subjectKeys hashes a subject's fingers for the index, from their packed
+// minutiae (the same form Add hashes).
+func subjectKeys(s *subject) []lshKeys {
+	out := make([]lshKeys, len(s.fingers))
+	for i, f := range s.fingers {
+		if len(f.p.mins) > 0 {
+			out[i], _ = hashCylinders(f.p.form(), 0)
+		}
+	}
+	return out
+}
+
+// search is an exhaustive search with a shortlist of k subjects: k < 0
+// takes shortlistLen, k = 0 compares every subject in full.
+func (g *Gallery) search(ctx context.Context, probe []Finger, topN int, k int) []Candidate {
+	pfs := prepareProbe(probe)
 	if len(pfs) == 0 || topN <= 0 {
 		return nil
 	}
 	g.mu.RLock()
 	all := append([]*subject(nil), g.subjects...)
 	g.mu.RUnlock()
-	workers := runtime.GOMAXPROCS(0)
+	cs, _, _ := rank(ctx, pfs, all, topN, k)
+	return cs
+}
 
+func prepareProbe(probe []Finger) []probeFinger {
+	var pfs []probeFinger
+	for _, f := range probe {
+		if f.Template == nil {
+			continue
+		}
+		pfs = append(pfs, probeFinger{position: f.Position, form: Prepare(f.Template)})
+	}
+	return pfs
+}
+
+// rank screens the pool of subjects, compares the shortlist of k (k < 0:
+// shortlistLen of the pool; 0: every subject) in full and returns the
+// topN best, with how many subjects were screened and compared in full.
+func rank(ctx context.Context, pfs []probeFinger, all []*subject, topN, k int) ([]Candidate, int, int) {
+	workers := runtime.GOMAXPROCS(0)
 	if k < 0 {
 		k = shortlistLen(len(all), topN)
 	}
 	short := all
+	screened := 0
 	if k > 0 && k < len(all) {
 		short = screenGallery(ctx, pfs, all, max(k, topN), workers)
+		screened = len(all)
 	}
 
 	// Full comparison, fused per subject.
@@ -343,7 +569,7 @@ func (g *Gallery) search(ctx context.Context, probe []Finger, topN int, k int) [
 		c.Floor = Fuse(floors)
 		out[k] = c
 	}
-	return out
+	return out, screened, len(short)
 }
 
 // screenGallery screens every subject against the probe fingers and returns

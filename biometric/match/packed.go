@@ -89,10 +89,17 @@ func packMinutiae(t *biometric.Template) *packed {
 
 // pack makes the gallery's form of a template.
 func pack(t *biometric.Template) *packed {
+	p, _ := packForm(t)
+	return p
+}
+
+// packForm makes the gallery's form of a template and returns it with the
+// full form it was made from (nil when the template has no minutia).
+func packForm(t *biometric.Template) (*packed, *Form) {
 	p := packMinutiae(t)
 	n := len(p.mins)
 	if n == 0 {
-		return p
+		return p, nil
 	}
 	f := p.form()
 	p.edges = make([]sedge, n*screenNeighbours)
@@ -105,7 +112,7 @@ func pack(t *biometric.Template) *packed {
 			row[k] = sedge{length: uint8(min((int(e.length)+lenUnit/2)/lenUnit, 255)), nb: e.nb, ref: e.ref, nbr: e.nbr}
 		}
 	}
-	return p
+	return p, f
 }
 
 // form rebuilds the full comparison form, exactly as Prepare makes it from

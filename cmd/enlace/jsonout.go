@@ -284,7 +284,13 @@ type identifyJSON struct {
 	Gallery     int    `json:"gallery"` // subjects searched
 	Fingers     int    `json:"fingers"` // probe fingers used
 	TookMS      int64  `json:"took_ms"`
-	LogID       string `json:"log_id"` // the search's query-log entry (the search ID of conclusions)
+	// Mode: "exhaustive" (every record compared) or "indexed" (the records
+	// the index ranked highest); mode_note says why not indexed when the
+	// index was due; penetration is the share of the records compared.
+	Mode        string  `json:"mode"`
+	ModeNote    string  `json:"mode_note"`
+	Penetration float64 `json:"penetration"`
+	LogID       string  `json:"log_id"` // the search's query-log entry (the search ID of conclusions)
 	// PartnerHit: a red or yellow candidate among the partner's references.
 	PartnerHit bool            `json:"partner_hit"`
 	Candidates []candidateJSON `json:"candidates"`
@@ -324,7 +330,7 @@ func supportedFMR(fmr, floor float64) *float64 {
 }
 
 func identifyOut(r *cases.IdentificationResult, names map[string]string) identifyJSON {
-	out := identifyJSON{EncounterID: r.EncounterID, Gallery: r.Gallery, Fingers: r.Fingers, TookMS: r.Took.Milliseconds(), LogID: r.LogID, Candidates: []candidateJSON{}}
+	out := identifyJSON{EncounterID: r.EncounterID, Gallery: r.Gallery, Fingers: r.Fingers, TookMS: r.Took.Milliseconds(), Mode: r.Mode, ModeNote: r.ModeNote, Penetration: r.Penetration, LogID: r.LogID, Candidates: []candidateJSON{}}
 	for _, c := range r.Candidates {
 		cj := candidateJSON{Rank: c.Rank, SubjectID: c.SubjectID, Name: names[c.SubjectID], OwnerAgency: c.OwnerAgency, Category: string(c.Category), Hit: c.Hit(),
 			Score: c.Score, FMR: supportedFMR(c.FMR, c.FMRFloor), FMRText: cases.FormatFMR(c.FMR, c.FMRFloor), Band: string(c.Band), Fingers: []fingerScoreJSON{}}

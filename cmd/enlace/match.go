@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/enlace-desk/enlace/biometric"
@@ -44,6 +46,7 @@ func newMatchCmd() *cobra.Command {
 	}
 	var n, searches, load int
 	var dir string
+	var index bool
 	bench := &cobra.Command{
 		Use:   "bench",
 		Short: "Measure 1:N search speed on a synthetic gallery or on a folder of templates",
@@ -51,8 +54,14 @@ func newMatchCmd() *cobra.Command {
 subjects; with --templates, on every ISO/IEC 19794-2 template (*.iso) under a
 folder, each enrolled --load-factor times as a subject of its own, as
 OpenAFIS's one-many does. It prints the gallery size, the bytes each template
-holds, the searches and, last, the rate: N templates/s.`,
-		Example: "  enlace match bench --gallery 10000 --searches 5\n  enlace match bench --templates ../shared/data/fvc2002 --load-factor 600",
+holds, the searches and, last, the rate: N templates/s.
+
+With --index it runs every search twice, exhaustively and through the index,
+and prints both: time per search (wall and CPU), how often the mate came
+first, and the penetration (the share of the gallery the index passed on to
+the matcher). It also prints the index's bytes per template and the time
+the gallery took to build.`,
+		Example: "  enlace match bench --gallery 10000 --searches 5\n  enlace match bench --templates ../shared/data/fvc2002 --load-factor 600\n  enlace match bench --index --gallery 1000000 --searches 20",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
 				return usageError("match bench: unexpected argument %q (a folder goes after --templates)", args[0])
@@ -67,6 +76,8 @@ holds, the searches and, last, the rate: N templates/s.`,
 			var g *match.Gallery
 			var probes []matePrint
 			var err error
+			start := time.Now()
+			cpu0, cpuOK := cpuTime()
 			if dir != "" {
 				g, probes, err = benchTemplates(ctx, dir, load, searches)
 			} else {
@@ -75,30 +86,46 @@ holds, the searches and, last, the rate: N templates/s.`,
 			if err != nil {
 				return err
 			}
+			built, cpu1 := time.Since(start), time.Duration(0)
+			if cpuOK {
+				cpu1, _ = cpuTime()
+			}
 			st := g.Stats()
 			fmt.Fprintf(stdout, "gallery    %d templates, %d bytes per template\n", st.Fingers, st.Bytes/max(st.Fingers, 1))
-			start := time.Now()
-			cpu0, cpuOK := cpuTime()
-			rank1 := 0
-			for _, p := range probes {
-				cs := g.Search(ctx, []match.Finger{{Position: p.position, Template: p.t}}, 10)
-				if err := ctx.Err(); err != nil {
-					return err
+			if index {
+				g.BuildIndex()
+				indexed := time.Since(start) - built
+				cpu2, _ := cpuTime()
+				st = g.Stats()
+				fmt.Fprintf(stdout, "index      %d bytes per template (%.0f MB); built in %v (%v CPU) after the gallery's %v (%v CPU)\n",
+					st.IndexBytes/max(st.Fingers, 1), float64(st.IndexBytes)/1e6, indexed.Round(time.Millisecond), (cpu2 - cpu1).Round(time.Millisecond),
+					built.Round(time.Millisecond), (cpu1 - cpu0).Round(time.Millisecond))
+				if st.Fingers < match.IndexMinFingers {
+					fmt.Fprintf(stdout, "note       the desk searches a gallery this small exhaustively (the index from %d templates)\n", match.IndexMinFingers)
 				}
-				if len(cs) > 0 && p.mates[cs[0].SubjectID] {
-					rank1++
+				var last float64
+				for _, mode := range []match.SearchMode{match.Exhaustive, match.Indexed} {
+					r, err := benchRun(ctx, g, probes, mode)
+					if err != nil {
+						return err
+					}
+					r.print(stdout, st.Fingers, cpuOK)
+					last = r.rate(st.Fingers)
 				}
+				fmt.Fprintf(stdout, "%.0f templates/s\n", last)
+				return nil
 			}
-			el := time.Since(start)
-			cpu1, _ := cpuTime()
-			fmt.Fprintf(stdout, "searches   %d in %v (%v each), mate first in %d\n", len(probes), el.Round(time.Millisecond), (el / time.Duration(len(probes))).Round(time.Millisecond), rank1)
+			r, err := benchRun(ctx, g, probes, match.Exhaustive)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "searches   %d in %v (%v each), mate first in %d\n", len(probes), r.wall.Round(time.Millisecond), (r.wall / time.Duration(len(probes))).Round(time.Millisecond), r.rank1)
 			if cpuOK {
 				// On a shared machine the wall time depends on the others' load;
 				// CPU time does not (much).
-				cpu := cpu1 - cpu0
-				fmt.Fprintf(stdout, "cpu        %v for %d CPUs: %.0f templates per CPU-second\n", cpu.Round(time.Millisecond), runtime.GOMAXPROCS(0), float64(st.Fingers)*float64(len(probes))/cpu.Seconds())
+				fmt.Fprintf(stdout, "cpu        %v for %d CPUs: %.0f templates per CPU-second\n", r.cpu.Round(time.Millisecond), runtime.GOMAXPROCS(0), float64(st.Fingers)*float64(len(probes))/r.cpu.Seconds())
 			}
-			fmt.Fprintf(stdout, "%.0f templates/s\n", float64(st.Fingers)*float64(len(probes))/el.Seconds())
+			fmt.Fprintf(stdout, "%.0f templates/s\n", r.rate(st.Fingers))
 			return nil
 		},
 	}
@@ -106,6 +133,7 @@ holds, the searches and, last, the rate: N templates/s.`,
 	bench.Flags().StringVar(&dir, "templates", "", "search every ISO/IEC 19794-2 template (*.iso) under `DIR` instead, as OpenAFIS's one-many does")
 	bench.Flags().IntVar(&load, "load-factor", 1, "with --templates, enroll each template this many times")
 	bench.Flags().IntVar(&searches, "searches", 5, "searches to time")
+	bench.Flags().BoolVar(&index, "index", false, "run every search both exhaustively and through the index, and print both")
 	return groupCmd("match", "Measure fingerprint matching accuracy (FVC folder) or 1:N speed",
 		"  enlace match eval ../shared/data/fvc2002/DB1_B\n  enlace match bench --gallery 10000\n  enlace match bench --templates ../shared/data/fvc2002 --load-factor 600", eval, bench)
 }
@@ -117,25 +145,100 @@ type matePrint struct {
 	mates    map[string]bool
 }
 
-// benchSynthetic enrolls n synthetic single-finger subjects; the probes are
-// second impressions of the first of them.
+// benchSeed is the synthetic bench gallery's seed: subject i is drawn
+// from synth.NewRand(benchSeed + i). The index was tuned on other seeds
+// (biometric/match tests), so the bench's figures are held out.
+const benchSeed = 1 << 32
+
+// benchSynthetic enrolls n synthetic single-finger subjects on all cores;
+// the probes are second impressions of subjects spread over the gallery.
 func benchSynthetic(ctx context.Context, n, searches int) (*match.Gallery, []matePrint, error) {
-	rng := synth.NewRand(1)
 	g := match.NewGallery()
-	var probes []matePrint
-	for i := 0; i < n; i++ {
-		f := synth.NewFinger(rng, 2)
-		t := f.Impression(rng, synth.ImpressionOptions{})
-		g.Add(strconv.Itoa(i), []match.Finger{{Position: 2, Template: &t}})
-		if len(probes) < searches {
-			p := f.Impression(rng, synth.ImpressionOptions{})
-			probes = append(probes, matePrint{2, &p, map[string]bool{strconv.Itoa(i): true}})
-		}
-		if ctx.Err() != nil {
-			return nil, nil, ctx.Err()
-		}
+	searches = min(searches, n)
+	probes := make([]matePrint, searches)
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				lo := int(next.Add(1024)) - 1024
+				if lo >= n {
+					return
+				}
+				for i := lo; i < min(lo+1024, n); i++ {
+					rng := synth.NewRand(benchSeed + uint64(i))
+					f := synth.NewFinger(rng, 2)
+					t := f.Impression(rng, synth.ImpressionOptions{})
+					g.Add(strconv.Itoa(i), []match.Finger{{Position: 2, Template: &t}})
+					// Probe k is mated with subject k*n/searches.
+					if k := i * searches / n; k*n/searches == i && k < searches {
+						p := f.Impression(rng, synth.ImpressionOptions{})
+						probes[k] = matePrint{2, &p, map[string]bool{strconv.Itoa(i): true}}
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return nil, nil, ctx.Err()
 	}
 	return g, probes, nil
+}
+
+// benchResult is one mode's searches.
+type benchResult struct {
+	mode                         match.SearchMode
+	searches, rank1, fallbacks   int
+	wall, cpu                    time.Duration
+	screened, compared, subjects int // summed over the searches
+}
+
+func (r benchResult) rate(fingers int) float64 {
+	return float64(fingers) * float64(r.searches) / r.wall.Seconds()
+}
+
+func (r benchResult) print(w io.Writer, fingers int, cpuOK bool) {
+	n := time.Duration(max(r.searches, 1))
+	fmt.Fprintf(w, "%-10s %d searches in %v: %v each", r.mode, r.searches, r.wall.Round(time.Millisecond), (r.wall / n).Round(time.Millisecond))
+	if cpuOK {
+		fmt.Fprintf(w, " (%v CPU each, %.0f templates per CPU-second)", (r.cpu / n).Round(time.Millisecond), float64(fingers)*float64(r.searches)/r.cpu.Seconds())
+	}
+	fmt.Fprintf(w, "; mate first in %d of %d (rank-1 %.3f)", r.rank1, r.searches, float64(r.rank1)/float64(max(r.searches, 1)))
+	pen := float64(max(r.screened, r.compared)) / float64(max(r.subjects, 1))
+	fmt.Fprintf(w, "; penetration %.2f%% (screened %d, compared in full %d per search)", 100*pen, r.screened/int(n), r.compared/int(n))
+	if r.fallbacks > 0 {
+		fmt.Fprintf(w, "; %d fell back to exhaustive", r.fallbacks)
+	}
+	fmt.Fprintln(w)
+}
+
+// benchRun times the probes' searches in one mode.
+func benchRun(ctx context.Context, g *match.Gallery, probes []matePrint, mode match.SearchMode) (benchResult, error) {
+	r := benchResult{mode: mode, searches: len(probes)}
+	start := time.Now()
+	cpu0, _ := cpuTime()
+	for _, p := range probes {
+		rep := g.SearchWith(ctx, []match.Finger{{Position: p.position, Template: p.t}}, match.SearchOptions{TopN: 10, Mode: mode})
+		if err := ctx.Err(); err != nil {
+			return r, err
+		}
+		if len(rep.Candidates) > 0 && p.mates[rep.Candidates[0].SubjectID] {
+			r.rank1++
+		}
+		if mode == match.Indexed && rep.Mode != match.Indexed {
+			r.fallbacks++
+		}
+		r.screened += rep.Screened
+		r.compared += rep.Compared
+		r.subjects += rep.Subjects
+	}
+	r.wall = time.Since(start)
+	cpu1, _ := cpuTime()
+	r.cpu = cpu1 - cpu0
+	return r, nil
 }
 
 // benchTemplates enrolls every ISO template under dir load times, each copy

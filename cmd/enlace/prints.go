@@ -150,6 +150,7 @@ func newIdentifyCmd() *cobra.Command {
 				return writeJSON(stdout, identifyOut(res, names))
 			}
 			fmt.Fprintf(stdout, "%d probe fingers against %d records (own subjects and partner references) in %v (logged as %s)\n", res.Fingers, res.Gallery, res.Took.Round(1e6), res.LogID)
+			fmt.Fprintln(stdout, searchModeLine(res))
 			if len(res.Candidates) > 0 {
 				fmt.Fprintln(stdout, "score: -log10 of the fused false match rate, for ranking (rates below about 1 in 1,000 are extrapolated: see --help); finger scores: the matcher's 1:1 similarity")
 			}
@@ -186,3 +187,15 @@ func newIdentifyCmd() *cobra.Command {
 }
 
 func bandWord(b cases.Band) string { return b.Label() }
+
+// searchModeLine says how the gallery was searched: exhaustively, or
+// through the index and how much of the gallery it passed to the matcher.
+func searchModeLine(res *cases.IdentificationResult) string {
+	if res.Mode == cases.SearchIndexed {
+		return fmt.Sprintf("search: indexed (the index passed %.1f%% of the records to the matcher)", 100*res.Penetration)
+	}
+	if res.ModeNote != "" {
+		return "search: exhaustive (every record compared), not indexed: " + res.ModeNote
+	}
+	return "search: exhaustive (every record compared)"
+}
