@@ -57,12 +57,12 @@
 // minute, on the minute, for ages and overdue marks; the renderer draws at
 // most frameRate frames a second.
 //
-// Every list (the queue, encounters, candidates, search results) moves
-// through one component, listNav (list.go): cursor, paging, wheel, click,
-// following the cursor, and one placeholder for loading, errors and empty
-// lists; its text filter folds accents, case and punctuation as the name
-// engine does (cases/names.Fold). The case, subject and sync screens scroll
-// as one scrollPage (page.go).
+// Every list (the queue, encounters, candidates, search results, follow-up
+// requests, the query log) moves through one component, listNav (list.go):
+// cursor, paging, wheel, click, following the cursor, and one placeholder
+// for loading, errors and empty lists; its text filter folds accents, case
+// and punctuation as the name engine does (cases/names.Fold). The case,
+// subject and sync screens scroll as one scrollPage (page.go).
 //
 // When Config.Identify is set, e on the queue opens the encounters list
 // (encounters.go: Enter searches an encounter's prints, i imports
