@@ -36,8 +36,8 @@ type SyncEvent struct {
 // the order the desk made them. Seed events and refused events never return.
 func (s *SyncService) Unsent(ctx context.Context, limit int) ([]cases.Event, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+eventColumns+`
-		FROM events e WHERE e.origin = 'local' AND NOT EXISTS (SELECT 1 FROM event_sync x WHERE x.event_id = e.id)
-		ORDER BY e.seq LIMIT ?`, limit)
+		FROM event_outbox o JOIN events e ON e.seq = o.seq
+		ORDER BY o.seq LIMIT ?`, limit)
 	if err != nil {
 		return nil, storageErr(err, "cannot read the events waiting to be sent")
 	}
@@ -56,7 +56,7 @@ func (s *SyncService) Unsent(ctx context.Context, limit int) ([]cases.Event, err
 // Pending counts the local events the hub has not answered yet.
 func (s *SyncService) Pending(ctx context.Context) (int, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM events e WHERE e.origin = 'local' AND NOT EXISTS (SELECT 1 FROM event_sync x WHERE x.event_id = e.id)`).Scan(&n)
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM event_outbox`).Scan(&n)
 	return n, storageErr(err, "cannot count the events waiting to be sent")
 }
 
