@@ -270,3 +270,40 @@ func TestImportFingerOfATemplateWithoutOne(t *testing.T) {
 		t.Errorf("a finger named for files that name theirs: %+v %v", res, err)
 	}
 }
+
+// TestImportRefusesWhatIsNotAFile: a path that does not exist, a folder, a
+// file over the size limit (sparse: nothing is read) and a file the officer
+// may not read are refused in plain words naming the path, nothing stored.
+func TestImportRefusesWhatIsNotAFile(t *testing.T) {
+	st, desk := demoDesk(t, 0)
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big file.iso")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(2 << 30); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	want := map[string]string{
+		filepath.Join(dir, "nope.iso"): "does not exist",
+		dir:                            "is a folder, not a file",
+		big:                            "is 2048 MiB, larger than",
+	}
+	if os.Geteuid() != 0 { // root reads anything
+		locked := filepath.Join(dir, "locked.iso")
+		os.WriteFile(locked, []byte("x"), 0o000)
+		want[locked] = "permission denied"
+	}
+	before, _ := st.Encounters(ctx)
+	for path, text := range want {
+		_, err := desk.Import(ctx, officer, []string{path}, cases.ImportOptions{})
+		if err == nil || !strings.Contains(err.Error(), text) || !strings.Contains(err.Error(), path) {
+			t.Errorf("%s: %v, want %q", path, err, text)
+		}
+	}
+	if after, _ := st.Encounters(ctx); len(after) != len(before) {
+		t.Error("a refused import stored an encounter")
+	}
+}
