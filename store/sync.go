@@ -67,6 +67,24 @@ func (s *SyncService) Conflicts(ctx context.Context) (int, error) {
 	return n, storageErr(err, "cannot count the cases in conflict")
 }
 
+// SyncCounts are the numbers the status bar shows of a desk's sync.
+type SyncCounts struct {
+	Pending     int // local events the hub has not answered
+	Conflicts   int // cases in conflict awaiting a supervisor
+	Rejected    int // local events the hub refused
+	Quarantined int // received events the desk could not apply
+}
+
+// Counts reads the status bar's numbers in one read.
+func (s *SyncService) Counts(ctx context.Context) (SyncCounts, error) {
+	var c SyncCounts
+	err := s.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM event_outbox),
+		(SELECT count(*) FROM cases WHERE conflict != 0),
+		(SELECT count(*) FROM event_sync WHERE state = 'rejected'),
+		(SELECT count(*) FROM event_quarantine)`).Scan(&c.Pending, &c.Conflicts, &c.Rejected, &c.Quarantined)
+	return c, storageErr(err, "cannot count the events waiting, refused and quarantined")
+}
+
 // Rejections lists the desk's events the hub refused, newest first.
 func (s *SyncService) Rejections(ctx context.Context, limit int) ([]SyncAck, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT event_id, code, error FROM event_sync WHERE state = 'rejected' ORDER BY at DESC LIMIT ?`, limit)

@@ -281,8 +281,12 @@ func TestOutboxHoldsWhatTheHubHasNotAnswered(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if scan != want || pending != want || len(evs) != want || h.PendingEvents != want {
-			t.Errorf("%s: %d unsent by the log, %d pending, %d unsent, %d in health; want %d", when, scan, pending, len(evs), h.PendingEvents, want)
+		n, err := st.Counts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if scan != want || pending != want || len(evs) != want || h.PendingEvents != want || n.Pending != want {
+			t.Errorf("%s: %d unsent by the log, %d pending, %d unsent, %d in health, %d counted; want %d", when, scan, pending, len(evs), h.PendingEvents, n.Pending, want)
 		}
 	}
 	before, _ := us.Pending(ctx)
@@ -305,6 +309,9 @@ func TestOutboxHoldsWhatTheHubHasNotAnswered(t *testing.T) {
 		t.Fatal(err)
 	}
 	check(ec, 2, "one refused")
+	if n, _ := ec.Counts(ctx); n.Rejected != 1 {
+		t.Errorf("%d refused counted, want 1", n.Rejected)
+	}
 	// The second comes back in a pull before its acknowledgement.
 	seq++
 	if err := ec.ApplyRemote(ctx, []store.SyncEvent{{Seq: seq, Event: evs[1]}}, seq); err != nil {

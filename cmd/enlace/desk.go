@@ -154,12 +154,14 @@ func syncState(ctx context.Context, st *store.Store, c *exchange.Client) cases.S
 	}
 	s := c.Status()
 	out := cases.SyncState{Configured: true, HubURL: s.Hub, Connected: s.Connected, LastSync: s.LastSuccess, LastError: s.LastError}
-	out.Pending, _ = st.Pending(ctx)
-	out.Conflicts, _ = st.Conflicts(ctx)
-	rej, _ := st.Rejections(ctx, 1000)
-	out.Rejected = len(rej)
-	out.Quarantined, _ = st.QuarantineCount(ctx)
-	out.Quarantine, _ = st.Quarantined(ctx, 20)
+	n, err := st.Counts(ctx)
+	if err != nil && out.LastError == "" {
+		out.LastError = cases.ErrorMessage(err)
+	}
+	out.Pending, out.Conflicts, out.Rejected, out.Quarantined = n.Pending, n.Conflicts, n.Rejected, n.Quarantined
+	if n.Quarantined > 0 {
+		out.Quarantine, _ = st.Quarantined(ctx, 20)
+	}
 	for i := len(s.Rounds) - 1; i >= 0; i-- {
 		r := s.Rounds[i]
 		out.Rounds = append(out.Rounds, cases.SyncRound{Started: r.Started, Duration: r.Duration, Pushed: r.Acked, Rejected: r.Rejected, Pulled: r.Applied, Err: r.Err})
