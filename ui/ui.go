@@ -682,7 +682,7 @@ func (m *Model) helpView(w int) string {
 	h := m.help
 	h.SetWidth(w)
 	if m.fullHelp {
-		keys := h.FullHelpView(append(full, m.globalHelp()))
+		keys := fullHelpRows(h, append(full, m.globalHelp()), w)
 		if e, ok := m.top().(explainer); ok {
 			var lines []string
 			for _, p := range e.Explain() {
@@ -700,6 +700,24 @@ func (m *Model) helpView(w int) string {
 		lead = append(lead, m.globalKeys()...)
 	}
 	return h.ShortHelpView(append(lead, short...))
+}
+
+// fullHelpRows lays the full help's columns out in as many rows as the
+// width needs, so that a narrow terminal shows every key (help.Model cuts
+// the columns that do not fit, and the global keys come last).
+func fullHelpRows(h help.Model, groups [][]key.Binding, w int) string {
+	h.SetWidth(0) // measure without cutting
+	var rows []string
+	for len(groups) > 0 {
+		n := len(groups)
+		for n > 1 && lipgloss.Width(h.FullHelpView(groups[:n])) > w {
+			n--
+		}
+		rows = append(rows, h.FullHelpView(groups[:n]))
+		groups = groups[n:]
+	}
+	h.SetWidth(w)
+	return strings.Join(rows, "\n")
 }
 
 func (m *Model) quitBinding() key.Binding {
