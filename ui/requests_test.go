@@ -14,8 +14,9 @@ import (
 )
 
 // relayTo plays the hub between two desks: it numbers what from has not sent,
-// stamps it received now, delivers to to what the hub would (an event with
-// no case only to the agencies it names), and gives from its own events back.
+// stamps it received now, delivers to to what the hub would (a case's events
+// when the case is shared with to's agency, any other event when it names
+// that agency), and gives from its own events back.
 func relayTo(t *testing.T, from, to *store.Store, seq *int64, agency string, now time.Time) {
 	t.Helper()
 	ctx := context.Background()
@@ -30,7 +31,12 @@ func relayTo(t *testing.T, from, to *store.Store, seq *int64, agency string, now
 		acks = append(acks, store.SyncAck{EventID: ev.ID, Seq: *seq})
 		d := store.SyncEvent{Seq: *seq, Received: now, Event: ev}
 		own = append(own, d)
-		if ev.CaseID == "" && slices.Contains(ev.SharedWith, agency) {
+		to := slices.Contains(ev.SharedWith, agency)
+		if ev.CaseID != "" {
+			c, err := from.Case(ctx, ev.CaseID)
+			to = err == nil && slices.Contains(c.SharedWith, agency)
+		}
+		if to {
 			out = append(out, d)
 		}
 	}
@@ -229,5 +235,32 @@ func TestCoreDataRequestThroughBothWorkstations(t *testing.T) {
 	v, err := us.ViewReference(ctx, partner, cases.ReferenceNumber("EC-PN", mate.ID), cases.PurposeBorder, "")
 	if err != nil || len(v.Disclosures) != 1 || v.Disclosures[0].Data.Name.Display() != mate.Name.Display() {
 		t.Fatalf("what the US desk may see: %+v, %v", v, err)
+	}
+}
+
+// TestCaseViewShowsThePartnersSubjectByReference: an EC-PN case shared with
+// US-CBP names an EC-PN subject; on the US desk the case view lists it as
+// EC-PN's reference (never the person), not "No subject is linked".
+func TestCaseViewShowsThePartnersSubjectByReference(t *testing.T) {
+	ctx := context.Background()
+	d := newExchangeDesks(t)
+	c, err := d.ec.store.CreateCase(ctx, supervisor, cases.NewCase{Title: "Shared identity check", Priority: cases.PriorityHigh, SharedWith: []string{"US-CBP"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.ec.store.LinkSubject(ctx, supervisor, c.ID, d.ec.mate); err != nil {
+		t.Fatal(err)
+	}
+	mate, _ := d.ec.store.Subject(ctx, d.ec.mate)
+	relayTo(t, d.ec.store, d.us, &d.seq, "US-CBP", seedNow)
+	s := start(t, d.usConfig(), 120, 40)
+	s.waitFor("Shared identity check")
+	s.press("enter")
+	text := s.waitFor("known here by reference only")
+	if !strings.Contains(text, "Subjects (1)") || !strings.Contains(text, cases.ReferenceNumber("EC-PN", d.ec.mate)) || strings.Contains(text, "No subject is linked") {
+		t.Errorf("the US desk's view of the case:\n%s", text)
+	}
+	if strings.Contains(text, mate.Name.Paternal) {
+		t.Errorf("the US desk shows the EC subject's name:\n%s", text)
 	}
 }
