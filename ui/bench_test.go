@@ -76,3 +76,20 @@ func BenchmarkQueueSortChange(b *testing.B) {
 		_ = q.View()
 	}
 }
+
+// BenchmarkRootFrameUnchanged times a whole frame when nothing on screen
+// changed (a sync round, the idle check): what every such message costs.
+func BenchmarkRootFrameUnchanged(b *testing.B) {
+	q, a := syntheticQueue(b, 100_000)
+	m := &Model{app: a, stack: []Screen{q}, width: 120, height: 40}
+	m.help.Styles = a.styles.Help
+	m.help.SetWidth(120)
+	m.resize()
+	m.Update(stateMsg{})
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.Update(stateMsg{})
+		_ = m.View()
+	}
+}
