@@ -212,10 +212,12 @@ func runDemo(ctx context.Context, f demoFlags, stderr io.Writer) error {
 		}
 		prints.Warm(ctx) // the gallery builds while the officer reads the queue
 	}()
+	exchangeUp := make(chan struct{}) // the partner desk's data is there too, or there is none
 	if !f.offline {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer close(exchangeUp)
 			c, err := runDemoExchange(ctx, f, st, settings, partner, opts, ready, &wg, changes)
 			fail(err)
 			clientMu.Lock()
@@ -223,7 +225,16 @@ func runDemo(ctx context.Context, f demoFlags, stderr io.Writer) error {
 			clientMu.Unlock()
 			changes.notify() // the status bar shows the exchange up, or why not
 		}()
+	} else {
+		close(exchangeUp)
 	}
+	// Once the gallery and the demo data are done, the memory the start-up
+	// needed goes back at once.
+	go func() {
+		<-ready
+		<-exchangeUp
+		releaseAfterWarm(ctx, prints)
+	}()
 	syncFn := func() cases.SyncState {
 		if f.offline {
 			return cases.SyncState{}
