@@ -13,8 +13,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -419,10 +421,23 @@ func toPrint(t *biometric.Template) cases.Print {
 // readFile reads a file for import, refusing one too large to be a transaction.
 func readFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
-	if err != nil {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, cases.Errorf(cases.EINVALID, "%s does not exist: check the path", path)
+	case errors.Is(err, fs.ErrPermission):
+		return nil, cases.Errorf(cases.EINVALID, "%s cannot be read: permission denied (copy it somewhere you may read it)", path)
+	case err != nil:
 		return nil, cases.Errorf(cases.EINVALID, "cannot open %s: %v", path, err)
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err == nil {
+		switch {
+		case st.IsDir():
+			return nil, cases.Errorf(cases.EINVALID, "%s is a folder, not a file: name the files inside it", path)
+		case st.Mode().IsRegular() && st.Size() > MaxFileSize:
+			return nil, cases.Errorf(cases.EINVALID, "%s is %d MiB, larger than %d MiB, the most a transaction may be", path, st.Size()>>20, MaxFileSize>>20)
+		}
+	}
 	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, cases.Errorf(cases.EINVALID, "cannot read %s: %v", path, err)

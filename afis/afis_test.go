@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -151,7 +152,7 @@ func TestIdentifyFindsTheMateAndLogsTheSearch(t *testing.T) {
 func TestImportTransactionTemplatesAndRefusals(t *testing.T) {
 	st, desk := demoDesk(t, 0)
 	path := shareddata.Path(t, "ansinist", "type9.an2k")
-	res, err := desk.Import(ctx, officer, []string{path}, false)
+	res, err := desk.Import(ctx, officer, []string{path}, cases.ImportOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +172,7 @@ func TestImportTransactionTemplatesAndRefusals(t *testing.T) {
 	}
 
 	before, _ := st.Encounters(ctx)
-	_, err = desk.Import(ctx, officer, []string{shareddata.Path(t, "iso-invalid", "101_1_truncate_1_byte.iso")}, false)
+	_, err = desk.Import(ctx, officer, []string{shareddata.Path(t, "iso-invalid", "101_1_truncate_1_byte.iso")}, cases.ImportOptions{})
 	if err == nil || !strings.Contains(err.Error(), "101_1_truncate_1_byte.iso") {
 		t.Errorf("truncated template: %v", err)
 	}
@@ -180,7 +181,7 @@ func TestImportTransactionTemplatesAndRefusals(t *testing.T) {
 		t.Error("a refused import stored an encounter")
 	}
 
-	res, err = desk.Import(ctx, officer, []string{shareddata.Path(t, "ansinist", "fmr.iso2005")}, true)
+	res, err = desk.Import(ctx, officer, []string{shareddata.Path(t, "ansinist", "fmr.iso2005")}, cases.ImportOptions{AsSubject: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,12 +217,93 @@ func TestExportIsAReadableTransaction(t *testing.T) {
 	// And back in, as a subject of the partner.
 	path := filepath.Join(t.TempDir(), "export.an2k")
 	os.WriteFile(path, b, 0o600)
-	res, err := desk.Import(ctx, officer, []string{path}, true)
+	res, err := desk.Import(ctx, officer, []string{path}, cases.ImportOptions{AsSubject: true})
 	if err != nil || res.Fingers != 10 {
 		t.Fatalf("re-import: %+v %v", res, err)
 	}
 	back, _ := st.Subject(ctx, res.SubjectID)
 	if back.Name.Paternal != "Prueba" || len(back.Name.Given) != 1 || back.Name.Given[0] != "Export" {
 		t.Errorf("re-imported name %+v", back.Name)
+	}
+}
+
+// TestImportFingerOfATemplateWithoutOne: a template whose file gives no
+// finger position (FVC2002's) is refused as a subject with the files named
+// (a *cases.FingerUnknownError); opts.Finger names it for one template, not
+// for two; a finger named where every template has its own is not used.
+func TestImportFingerOfATemplateWithoutOne(t *testing.T) {
+	st, desk := demoDesk(t, 0)
+	one := shareddata.Path(t, "fvc2002", "DB1_B", "101_1.iso")
+	two := shareddata.Path(t, "fvc2002", "DB1_B", "102_1.iso")
+	_, err := desk.Import(ctx, officer, []string{one}, cases.ImportOptions{AsSubject: true})
+	var unknown *cases.FingerUnknownError
+	if !errors.As(err, &unknown) || len(unknown.Files) != 1 || unknown.Files[0] != "101_1.iso" || cases.ErrorCode(err) != cases.EINVALID {
+		t.Fatalf("as a subject without a finger: %v", err)
+	}
+	if _, err := desk.Import(ctx, officer, []string{one, two}, cases.ImportOptions{AsSubject: true, Finger: 3}); err == nil || !strings.Contains(err.Error(), "101_1.iso, 102_1.iso") {
+		t.Errorf("one finger for two templates: %v", err)
+	}
+	if _, err := desk.Import(ctx, officer, []string{one}, cases.ImportOptions{Finger: 11}); err == nil || !strings.Contains(err.Error(), "1–10") {
+		t.Errorf("finger 11: %v", err)
+	}
+	res, err := desk.Import(ctx, officer, []string{one}, cases.ImportOptions{AsSubject: true, Finger: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := st.Subject(ctx, res.SubjectID)
+	if err != nil || len(sub.Fingerprints) != 1 || sub.Fingerprints[0].Position != 7 {
+		t.Fatalf("the subject's finger: %+v %v", sub, err)
+	}
+	// An encounter takes the template as it is, or with the finger named.
+	if res, err = desk.Import(ctx, officer, []string{one}, cases.ImportOptions{}); err != nil || res.Fingers != 1 {
+		t.Fatalf("as an encounter: %+v %v", res, err)
+	}
+	known, _ := enrol(t, st, 4343, "Known")
+	b, err := desk.Export(ctx, officer, known.ID, "US-CBP", cases.PurposeExtradition, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "ten.an2k")
+	os.WriteFile(path, b, 0o600)
+	res, err = desk.Import(ctx, officer, []string{path}, cases.ImportOptions{Finger: 2})
+	if err != nil || len(res.Warnings) == 0 || !strings.Contains(strings.Join(res.Warnings, "\n"), "is not used") {
+		t.Errorf("a finger named for files that name theirs: %+v %v", res, err)
+	}
+}
+
+// TestImportRefusesWhatIsNotAFile: a path that does not exist, a folder, a
+// file over the size limit (sparse: nothing is read) and a file the officer
+// may not read are refused in plain words naming the path, nothing stored.
+func TestImportRefusesWhatIsNotAFile(t *testing.T) {
+	st, desk := demoDesk(t, 0)
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big file.iso")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(2 << 30); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	want := map[string]string{
+		filepath.Join(dir, "nope.iso"): "does not exist",
+		dir:                            "is a folder, not a file",
+		big:                            "is 2048 MiB, larger than",
+	}
+	if os.Geteuid() != 0 { // root reads anything
+		locked := filepath.Join(dir, "locked.iso")
+		os.WriteFile(locked, []byte("x"), 0o000)
+		want[locked] = "permission denied"
+	}
+	before, _ := st.Encounters(ctx)
+	for path, text := range want {
+		_, err := desk.Import(ctx, officer, []string{path}, cases.ImportOptions{})
+		if err == nil || !strings.Contains(err.Error(), text) || !strings.Contains(err.Error(), path) {
+			t.Errorf("%s: %v, want %q", path, err, text)
+		}
+	}
+	if after, _ := st.Encounters(ctx); len(after) != len(before) {
+		t.Error("a refused import stored an encounter")
 	}
 }

@@ -11,18 +11,30 @@ import (
 
 // Import reads interchange files into the store: an ANSI/NIST-ITL transaction
 // (Type-2 biographics, Type-9 minutiae per finger) or one or more minutiae
-// templates become a new encounter, or, with asSubject, a new subject of the
-// officer's agency. Every template is stored as ISO/IEC 19794-2; the files'
+// templates become a new encounter, or, with opts.AsSubject, a new subject of
+// the officer's agency. Every template is stored as ISO/IEC 19794-2; the files'
 // names and SHA-256 digests are recorded. A file that does not read is refused
 // with the reader's error, naming the file, and nothing is stored.
-func (d *Desk) Import(ctx context.Context, actor cases.Officer, paths []string, asSubject bool) (*cases.ImportResult, error) {
+//
+// A template whose file does not say which finger it holds (position 0) goes
+// on an encounter as it is, or takes opts.Finger; a subject's record needs
+// the finger, so without opts.Finger the import is refused with a
+// *cases.FingerUnknownError naming the files. opts.Finger names one
+// template's finger: several without a position are refused.
+func (d *Desk) Import(ctx context.Context, actor cases.Officer, paths []string, opts cases.ImportOptions) (*cases.ImportResult, error) {
 	if len(paths) == 0 {
 		return nil, cases.Errorf(cases.EINVALID, "name at least one file to import")
 	}
+	if opts.Finger < 0 || opts.Finger > cases.MaxFinger {
+		return nil, cases.Errorf(cases.EINVALID, "finger %d: a finger position is 1–10 (1 right thumb … 5 right little, 6 left thumb … 10 left little)", opts.Finger)
+	}
 	res := &cases.ImportResult{}
-	var prints []cases.Fingerprint
 	var desc *biometric.Descriptive
-	taken := map[int]string{}
+	type template struct {
+		file string
+		t    biometric.Template
+	}
+	var read []template
 	for _, path := range paths {
 		data, err := readFile(path)
 		if err != nil {
@@ -67,27 +79,56 @@ func (d *Desk) Import(ctx context.Context, actor cases.Officer, paths []string, 
 			res.Warnings = append(res.Warnings, base(path)+": no minutiae in this file")
 		}
 		for _, t := range templates {
-			if prev, dup := taken[t.FingerPosition]; dup && t.FingerPosition != 0 {
-				res.Warnings = append(res.Warnings, fmt.Sprintf("%s: finger %d already came from %s; this impression is skipped", base(path), t.FingerPosition, prev))
-				continue
-			}
-			if asSubject && (t.FingerPosition < 1 || t.FingerPosition > 10) {
-				res.Warnings = append(res.Warnings, fmt.Sprintf("%s: a template without a finger position (1–10) cannot go on a subject's record, only on an encounter: import it as an encounter; skipped", base(path)))
-				continue
-			}
-			f, err := Encode(t)
-			if err != nil {
-				return nil, cases.Wrap(cases.EINVALID, err, "%s: finger %d cannot be stored", base(path), t.FingerPosition)
-			}
-			taken[t.FingerPosition] = base(path)
-			prints = append(prints, f)
+			read = append(read, template{base(path), t})
 		}
 		res.Files = append(res.Files, file)
 	}
+	// The templates whose files do not say which finger they hold.
+	var unknown []int
+	var unknownFiles []string
+	for i, r := range read {
+		if r.t.FingerPosition == 0 {
+			unknown = append(unknown, i)
+			unknownFiles = append(unknownFiles, r.file)
+		}
+	}
+	named := "" // the officer's word for a finger, recorded with the import
+	switch {
+	case opts.Finger != 0 && len(unknown) == 0:
+		res.Warnings = append(res.Warnings, fmt.Sprintf("finger %d (%s) was named for a template without a finger position, but every template names its own: it is not used", opts.Finger, biometric.FingerName(opts.Finger)))
+	case opts.Finger != 0 && len(unknown) > 1:
+		return nil, cases.Errorf(cases.EINVALID, "a finger (%d, %s) was named for the template without a position, but %d templates have none (%s): import each on its own to name its finger", opts.Finger, biometric.FingerName(opts.Finger), len(unknown), strings.Join(unknownFiles, ", "))
+	case opts.Finger != 0:
+		read[unknown[0]].t.FingerPosition = opts.Finger
+		named = fmt.Sprintf("the finger of %s (not in the file) named by %s: %d, %s", read[unknown[0]].file, actor.ID, opts.Finger, biometric.FingerName(opts.Finger))
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%s: the file gives no finger position; recorded as finger %d (%s), as named", read[unknown[0]].file, opts.Finger, biometric.FingerName(opts.Finger)))
+	case opts.AsSubject && len(unknown) > 0:
+		fe := &cases.FingerUnknownError{Files: unknownFiles}
+		return nil, &cases.Error{Code: cases.EINVALID, Err: fe,
+			Message: fe.Error() + ", and a subject's record needs it: name the finger (1–10), or import it as an encounter"}
+	}
+	var prints []cases.Fingerprint
+	taken := map[int]string{}
+	for _, r := range read {
+		t := r.t
+		if prev, dup := taken[t.FingerPosition]; dup && t.FingerPosition != 0 {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: finger %d already came from %s; this impression is skipped", r.file, t.FingerPosition, prev))
+			continue
+		}
+		if opts.AsSubject && (t.FingerPosition < 1 || t.FingerPosition > cases.MaxFinger) {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: finger position %d (%s) is not one finger (1–10), which a subject's record needs: import it as an encounter; skipped", r.file, t.FingerPosition, biometric.FingerName(t.FingerPosition)))
+			continue
+		}
+		f, err := Encode(t)
+		if err != nil {
+			return nil, cases.Wrap(cases.EINVALID, err, "%s: finger %d cannot be stored", r.file, t.FingerPosition)
+		}
+		taken[t.FingerPosition] = r.file
+		prints = append(prints, f)
+	}
 	if len(prints) == 0 {
 		if len(res.Warnings) > 0 {
-			// Say why each was left out: a template without its finger
-			// position can be an encounter, not a subject's record.
+			// Say why each was left out.
 			return nil, cases.Errorf(cases.EINVALID, "nothing to import: %s", strings.Join(res.Warnings, "; "))
 		}
 		return nil, cases.Errorf(cases.EINVALID, "the files hold no fingerprint minutiae to import")
@@ -97,17 +138,20 @@ func (d *Desk) Import(ctx context.Context, actor cases.Officer, paths []string, 
 	for _, f := range res.Files {
 		names, digests = append(names, f.Name), append(digests, f.SHA256)
 	}
-	if asSubject {
+	if named != "" {
+		named = "; " + named
+	}
+	if opts.AsSubject {
 		sub := subjectFrom(desc, actor)
 		sub.Fingerprints = prints
-		sub.LegalStatus = strings.TrimSpace(sub.LegalStatus + " Imported from " + join(names) + " (SHA-256 " + join(digests) + ")")
+		sub.LegalStatus = strings.TrimSpace(sub.LegalStatus + " Imported from " + join(names) + " (SHA-256 " + join(digests) + ")" + named)
 		if err := d.st.SaveSubject(ctx, actor, sub); err != nil {
 			return nil, err
 		}
 		res.SubjectID = sub.ID
 		return res, nil
 	}
-	notes := "Imported from " + join(names) + "."
+	notes := "Imported from " + join(names) + named + "."
 	if desc != nil {
 		notes += fmt.Sprintf(" Type-2: name %q, born %s, sex %s, place of birth %s.", desc.Name, orDash(desc.DateOfBirth), orDash(desc.Sex), orDash(desc.PlaceOfBirth))
 	}

@@ -179,9 +179,41 @@ type IdentificationService interface {
 	// search it states a purpose and is logged.
 	Identify(ctx context.Context, actor Officer, encounterID string, purpose Purpose, purposeText string, topN int) (*IdentificationResult, error)
 	// Import reads ANSI/NIST-ITL transactions or minutiae templates into a
-	// new encounter (or a new subject when asSubject is set).
-	Import(ctx context.Context, actor Officer, paths []string, asSubject bool) (*ImportResult, error)
+	// new encounter (or a new subject, opts.AsSubject). A subject's template
+	// whose file does not say which finger it holds is refused with a
+	// *FingerUnknownError unless opts.Finger names it.
+	Import(ctx context.Context, actor Officer, paths []string, opts ImportOptions) (*ImportResult, error)
 }
+
+// ImportOptions say what an import makes of its files.
+type ImportOptions struct {
+	// AsSubject makes a new subject of the officer's agency instead of an
+	// encounter.
+	AsSubject bool
+	// Finger is the finger position (1–10 as ANSI/NIST numbers them: 1 right
+	// thumb … 5 right little, 6 left thumb … 10 left little) of the one
+	// template whose file does not say (position 0, "unknown"); 0 leaves it
+	// unknown, which an encounter accepts and a subject's record does not.
+	Finger int
+}
+
+// FingerUnknownError is why an import as a subject was refused: templates
+// whose files do not say which finger they hold (ImportOptions.Finger names
+// it, for one template at a time). It comes wrapped in an *Error (EINVALID).
+type FingerUnknownError struct {
+	Files []string // the files' names, one per template without a position
+}
+
+func (e *FingerUnknownError) Error() string {
+	if len(e.Files) == 1 {
+		return e.Files[0] + " does not say which finger it holds"
+	}
+	return strings.Join(e.Files, ", ") + " do not say which fingers they hold"
+}
+
+// MaxFinger is the highest finger position of one finger (10, left little)
+// in ANSI/NIST's numbering; the codes above it are plain and slap impressions.
+const MaxFinger = 10
 
 // ImportResult says what an import created.
 type ImportResult struct {

@@ -216,4 +216,7 @@ type ExchangeService interface {
 	DiscloseSpontaneously(ctx context.Context, actor Officer, subjectID, to string, fields []CoreField) (*DisclosureRecord, error)
 	Disclosures(ctx context.Context) ([]DisclosureRecord, error)
 	ViewReference(ctx context.Context, actor Officer, idOrReference string, purpose Purpose, purposeText string) (*SubjectView, error)
+	// CaseReferences returns the partner's subjects a case names that this
+	// desk knows only by reference.
+	CaseReferences(ctx context.Context, caseID string) ([]Reference, error)
 }

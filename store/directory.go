@@ -110,7 +110,7 @@ func (s *DB) Health(ctx context.Context) (cases.StoreHealth, error) {
 	h := cases.StoreHealth{Path: s.path}
 	err := s.r.QueryRowContext(ctx, `SELECT (SELECT user_version FROM pragma_user_version),
 		(SELECT count(*) FROM cases), (SELECT count(*) FROM subjects),
-		(SELECT count(*) FROM events e WHERE e.origin = 'local' AND NOT EXISTS (SELECT 1 FROM event_sync x WHERE x.event_id = e.id))`).Scan(&h.SchemaVersion, &h.Cases, &h.Subjects, &h.PendingEvents)
+		(SELECT count(*) FROM event_outbox)`).Scan(&h.SchemaVersion, &h.Cases, &h.Subjects, &h.PendingEvents)
 	return h, storageErr(err, "cannot read the store's state")
 }
 

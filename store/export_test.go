@@ -50,3 +50,12 @@ func (s *Store) SubjectAtForBench(ctx context.Context, offset int) (*cases.Subje
 	}
 	return s.Subject(ctx, id)
 }
+
+// UnsentByScanForTest counts the local events without the hub's answer the
+// long way (every local event checked against event_sync), to hold the
+// outbox to it.
+func (s *Store) UnsentByScanForTest(ctx context.Context) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM events e WHERE e.origin = 'local' AND NOT EXISTS (SELECT 1 FROM event_sync x WHERE x.event_id = e.id)`).Scan(&n)
+	return n, err
+}

@@ -36,8 +36,8 @@ type SyncEvent struct {
 // the order the desk made them. Seed events and refused events never return.
 func (s *SyncService) Unsent(ctx context.Context, limit int) ([]cases.Event, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+eventColumns+`
-		FROM events e WHERE e.origin = 'local' AND NOT EXISTS (SELECT 1 FROM event_sync x WHERE x.event_id = e.id)
-		ORDER BY e.seq LIMIT ?`, limit)
+		FROM event_outbox o JOIN events e ON e.seq = o.seq
+		ORDER BY o.seq LIMIT ?`, limit)
 	if err != nil {
 		return nil, storageErr(err, "cannot read the events waiting to be sent")
 	}
@@ -56,7 +56,7 @@ func (s *SyncService) Unsent(ctx context.Context, limit int) ([]cases.Event, err
 // Pending counts the local events the hub has not answered yet.
 func (s *SyncService) Pending(ctx context.Context) (int, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM events e WHERE e.origin = 'local' AND NOT EXISTS (SELECT 1 FROM event_sync x WHERE x.event_id = e.id)`).Scan(&n)
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM event_outbox`).Scan(&n)
 	return n, storageErr(err, "cannot count the events waiting to be sent")
 }
 
@@ -65,6 +65,24 @@ func (s *SyncService) Conflicts(ctx context.Context) (int, error) {
 	var n int
 	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE conflict != 0`).Scan(&n)
 	return n, storageErr(err, "cannot count the cases in conflict")
+}
+
+// SyncCounts are the numbers the status bar shows of a desk's sync.
+type SyncCounts struct {
+	Pending     int // local events the hub has not answered
+	Conflicts   int // cases in conflict awaiting a supervisor
+	Rejected    int // local events the hub refused
+	Quarantined int // received events the desk could not apply
+}
+
+// Counts reads the status bar's numbers in one read.
+func (s *SyncService) Counts(ctx context.Context) (SyncCounts, error) {
+	var c SyncCounts
+	err := s.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM event_outbox),
+		(SELECT count(*) FROM cases WHERE conflict != 0),
+		(SELECT count(*) FROM event_sync WHERE state = 'rejected'),
+		(SELECT count(*) FROM event_quarantine)`).Scan(&c.Pending, &c.Conflicts, &c.Rejected, &c.Quarantined)
+	return c, storageErr(err, "cannot count the events waiting, refused and quarantined")
 }
 
 // Rejections lists the desk's events the hub refused, newest first.

@@ -256,3 +256,70 @@ func TestWriteSequencedBeforeAWithdrawalApplies(t *testing.T) {
 		t.Fatalf("a write sequenced after the withdrawal (note %s) was not quarantined: %+v", late.ID, q)
 	}
 }
+
+// TestOutboxHoldsWhatTheHubHasNotAnswered: the outbox (what Unsent, Pending
+// and Health read) is always the local events without an answer from the
+// hub, through local changes, acknowledgements, refusals and the desk's own
+// events coming back in a pull.
+func TestOutboxHoldsWhatTheHubHasNotAnswered(t *testing.T) {
+	us, ec := twoDesks(t)
+	check := func(st *store.Store, want int, when string) {
+		t.Helper()
+		scan, err := st.UnsentByScanForTest(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pending, err := st.Pending(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs, err := st.Unsent(ctx, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := st.Health(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := st.Counts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if scan != want || pending != want || len(evs) != want || h.PendingEvents != want || n.Pending != want {
+			t.Errorf("%s: %d unsent by the log, %d pending, %d unsent, %d in health, %d counted; want %d", when, scan, pending, len(evs), h.PendingEvents, n.Pending, want)
+		}
+	}
+	before, _ := us.Pending(ctx)
+	c, _ := us.CreateCase(ctx, usOfficer, cases.NewCase{Title: "shared", SharedWith: []string{"EC-PN"}})
+	check(us, before+1, "a case made")
+	var seq int64
+	relay(t, us, ec, &seq, nil)
+	check(us, 0, "after the hub stored everything")
+	check(ec, 0, "the partner, after a pull")
+
+	ec.AddNote(ctx, ecOfficer, c.ID, "one", "")
+	ec.AddNote(ctx, ecOfficer, c.ID, "two", "")
+	ec.AddNote(ctx, ecOfficer, c.ID, "three", "")
+	check(ec, 3, "three notes")
+	evs, _ := ec.Unsent(ctx, 10)
+	if len(evs) != 3 {
+		t.Fatalf("%d events unsent, want the three notes", len(evs))
+	}
+	if err := ec.Acknowledge(ctx, []store.SyncAck{{EventID: evs[0].ID, Rejected: true, Code: cases.EFORBIDDEN, Error: "no"}}); err != nil {
+		t.Fatal(err)
+	}
+	check(ec, 2, "one refused")
+	if n, _ := ec.Counts(ctx); n.Rejected != 1 {
+		t.Errorf("%d refused counted, want 1", n.Rejected)
+	}
+	// The second comes back in a pull before its acknowledgement.
+	seq++
+	if err := ec.ApplyRemote(ctx, []store.SyncEvent{{Seq: seq, Event: evs[1]}}, seq); err != nil {
+		t.Fatal(err)
+	}
+	check(ec, 1, "one pulled back")
+	if err := ec.Acknowledge(ctx, []store.SyncAck{{EventID: evs[1].ID, Seq: seq}, {EventID: evs[2].ID, Seq: seq + 1}}); err != nil {
+		t.Fatal(err)
+	}
+	check(ec, 0, "all answered")
+}

@@ -27,11 +27,7 @@ func BenchmarkQueueFrame(b *testing.B) {
 // BenchmarkRootFrame times a whole frame (header, queue, status and help
 // bars) with 100,000 cases, as the program draws it.
 func BenchmarkRootFrame(b *testing.B) {
-	q, a := syntheticQueue(b, 100_000)
-	m := &Model{app: a, stack: []Screen{q}, width: 120, height: 40}
-	m.help.Styles = a.styles.Help
-	m.help.SetWidth(120)
-	m.resize()
+	q, m := syntheticRoot(b)
 	down := keyPress("down")
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -75,4 +71,28 @@ func BenchmarkQueueSortChange(b *testing.B) {
 		q.redraw()
 		_ = q.View()
 	}
+}
+
+// BenchmarkRootFrameUnchanged times a whole frame when nothing on screen
+// changed (a sync round, the idle check): what every such message costs.
+func BenchmarkRootFrameUnchanged(b *testing.B) {
+	_, m := syntheticRoot(b)
+	m.Update(stateMsg{})
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.Update(stateMsg{})
+		_ = m.View()
+	}
+}
+
+// syntheticRoot is the whole workstation at 120×40 over a queue of 100,000
+// generated cases.
+func syntheticRoot(b *testing.B) (*queue, *Model) {
+	q, a := syntheticQueue(b, 100_000)
+	m := &Model{app: a, stack: []Screen{q}, width: 120, height: 40}
+	m.help.Styles = a.styles.Help
+	m.help.SetWidth(120)
+	m.resize()
+	return q, m
 }

@@ -22,6 +22,7 @@ type caseView struct {
 	err      error
 	c        *cases.Case
 	subjects []cases.Subject
+	refs     []cases.Reference // the partner's subjects, known by reference
 	timeline []cases.Annotation
 	names    map[string]string // candidates named in the timeline, by ID
 
@@ -42,6 +43,7 @@ type caseMsg struct {
 	id       string
 	c        *cases.Case
 	subjects []cases.Subject
+	refs     []cases.Reference // the partner's subjects, known by reference
 	timeline []cases.Annotation
 	// names are the candidates the timeline's conclusions name that are not
 	// the case's subjects, by ID: the timeline shows names, not IDs.
@@ -63,6 +65,12 @@ func (v *caseView) load() tea.Cmd {
 		if err != nil {
 			return caseMsg{id: id, err: err}
 		}
+		var refs []cases.Reference
+		if a.exchange != nil {
+			if refs, err = a.exchange.CaseReferences(a.ctx, id); err != nil {
+				return caseMsg{id: id, err: err}
+			}
+		}
 		timeline, err := a.store.Annotations(a.ctx, id)
 		names := map[string]string{}
 		for _, ann := range timeline {
@@ -75,7 +83,7 @@ func (v *caseView) load() tea.Cmd {
 				}
 			}
 		}
-		return caseMsg{id: id, c: c, subjects: subjects, timeline: timeline, names: names, err: err}
+		return caseMsg{id: id, c: c, subjects: subjects, refs: refs, timeline: timeline, names: names, err: err}
 	}
 }
 
@@ -97,7 +105,7 @@ func (v *caseView) Update(msg tea.Msg) tea.Cmd {
 		v.loaded = true
 		v.err = msg.err
 		if msg.err == nil {
-			v.c, v.subjects, v.timeline, v.names = msg.c, msg.subjects, msg.timeline, msg.names
+			v.c, v.subjects, v.refs, v.timeline, v.names = msg.c, msg.subjects, msg.refs, msg.timeline, msg.names
 		}
 		v.redraw()
 		return nil
@@ -353,8 +361,8 @@ func (v *caseView) page(width int) string {
 	}
 
 	line("")
-	line(st.Section.Render(fmt.Sprintf(" Subjects (%d)", len(v.subjects))))
-	if len(v.subjects) == 0 {
+	line(st.Section.Render(fmt.Sprintf(" Subjects (%d)", len(v.subjects)+len(v.refs))))
+	if len(v.subjects)+len(v.refs) == 0 {
 		line(st.Muted.Render("   No subject is linked to this case."))
 	}
 	v.subjectAt = strings.Count(b.String(), "\n")
@@ -378,6 +386,19 @@ func (v *caseView) page(width int) string {
 		facts = append(facts, s.Category.Label())
 		for _, l := range wrapLines(strings.Join(facts, " · "), width-4) {
 			line("    " + st.Text.Render(l))
+		}
+	}
+	// The partner's subjects: a reference, never the person, until a
+	// core-data request discloses it.
+	for _, r := range v.refs {
+		line(truncate("  • "+st.Author.Render(r.Number), width))
+		what := r.OwnerAgency + "'s subject, known here by reference only · " + r.Category.Label()
+		if r.Withdrawn {
+			what += " · withdrawn by " + r.OwnerAgency
+		}
+		what += " · personal data only through a core-data request (c on a fingerprint hit)"
+		for _, l := range wrapLines(what, width-4) {
+			line("    " + st.Muted.Render(l))
 		}
 	}
 

@@ -53,16 +53,20 @@
 // round and when demo data arrives), then reads the sync state and the
 // generation; when the generation moved (the exchange applied the partner's
 // events), every screen gets reloadMsg and reloads what it shows, keeping
-// the officer's place. The only timer of an idle workstation fires once a
-// minute, on the minute, for ages and overdue marks; the renderer draws at
-// most frameRate frames a second.
+// the officer's place (the queue draws again only the rows whose case
+// changed). The timers of an idle workstation are the minute tick, on the
+// minute, for ages and overdue marks, and the idle lock's check (Session,
+// every 15 s); the renderer compares the frame at most frameRate times a
+// second and writes only what changed. A frame whose body and help bar did
+// not change reuses their drawing (Model.fitBody, the short help kept by its
+// bindings). docs/architecture.md, "Idle CPU", has the figures.
 //
-// Every list (the queue, encounters, candidates, search results) moves
-// through one component, listNav (list.go): cursor, paging, wheel, click,
-// following the cursor, and one placeholder for loading, errors and empty
-// lists; its text filter folds accents, case and punctuation as the name
-// engine does (cases/names.Fold). The case, subject and sync screens scroll
-// as one scrollPage (page.go).
+// Every list (the queue, encounters, candidates, search results, follow-up
+// requests, the query log) moves through one component, listNav (list.go):
+// cursor, paging, wheel, click, following the cursor, and one placeholder
+// for loading, errors and empty lists; its text filter folds accents, case
+// and punctuation as the name engine does (cases/names.Fold). The case,
+// subject and sync screens scroll as one scrollPage (page.go).
 //
 // When Config.Identify is set, e on the queue opens the encounters list
 // (encounters.go: Enter searches an encounter's prints, i imports

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/enlace-desk/enlace/biometric"
 	"github.com/enlace-desk/enlace/cases"
 )
 
@@ -155,7 +157,10 @@ func (s *encountersScreen) Help() ([]key.Binding, [][]key.Binding) {
 
 // importDialog reads interchange files into the desk: the paths (space
 // separated, ~ expanded), whether they make a new encounter or a new
-// subject, and then what was read or why it was refused.
+// subject, and then what was read or why it was refused. A template whose
+// file does not say which finger it holds cannot become a subject's finger
+// as it is: the dialog then asks which finger it is, from a list of the ten
+// (askFinger), and imports it as that finger.
 type importDialog struct {
 	size
 	app       *app
@@ -164,6 +169,11 @@ type importDialog struct {
 	running   bool
 	res       *cases.ImportResult
 	err       error
+
+	// askFinger is the file whose template gives no finger position, while
+	// the dialog asks for it; finger is the finger chosen (1–10).
+	askFinger string
+	finger    int
 }
 
 type importMsg struct {
@@ -242,6 +252,13 @@ func (d *importDialog) Update(msg tea.Msg) tea.Cmd {
 		}
 		d.running = false
 		d.res, d.err = msg.res, msg.err
+		var unknown *cases.FingerUnknownError
+		if errors.As(msg.err, &unknown) && len(unknown.Files) == 1 {
+			// Which finger is it? The officer chooses; nothing was stored.
+			d.err, d.askFinger, d.finger = nil, unknown.Files[0], 1
+			d.paths.Blur()
+			return nil
+		}
 		if msg.err != nil {
 			return nil
 		}
@@ -262,6 +279,9 @@ func (d *importDialog) Update(msg tea.Msg) tea.Cmd {
 		d.paths, cmd = d.paths.Update(msg)
 		return cmd
 	case tea.KeyPressMsg:
+		if d.askFinger != "" {
+			return d.chooseFinger(msg)
+		}
 		switch {
 		case key.Matches(msg, k.Cancel):
 			return pop(d)
@@ -269,25 +289,82 @@ func (d *importDialog) Update(msg tea.Msg) tea.Cmd {
 			d.asSubject = !d.asSubject
 			return nil
 		case key.Matches(msg, k.RunImport):
-			if d.running {
-				return nil
-			}
-			paths := splitPaths(d.paths.Value())
-			if len(paths) == 0 {
-				return failure("Name at least one file to import.")
-			}
-			d.running, d.res, d.err = true, nil, nil
-			a, asSubject := d.app, d.asSubject
-			return func() tea.Msg {
-				res, err := a.identify.Import(a.ctx, a.officer, paths, asSubject)
-				return importMsg{d, res, err}
-			}
+			return d.run(0)
 		}
 		var cmd tea.Cmd
 		d.paths, cmd = d.paths.Update(msg)
 		return cmd
 	}
 	return nil
+}
+
+// run imports the files named, giving finger (1–10) to a template whose
+// file names none; 0 leaves it unknown.
+func (d *importDialog) run(finger int) tea.Cmd {
+	if d.running {
+		return nil
+	}
+	paths := splitPaths(d.paths.Value())
+	if len(paths) == 0 {
+		return failure("Name at least one file to import.")
+	}
+	d.running, d.res, d.err = true, nil, nil
+	a, opts := d.app, cases.ImportOptions{AsSubject: d.asSubject, Finger: finger}
+	return func() tea.Msg {
+		res, err := a.identify.Import(a.ctx, a.officer, paths, opts)
+		return importMsg{d, res, err}
+	}
+}
+
+// chooseFinger handles a key while the dialog asks which finger a template
+// holds: ↑/↓ (j/k) move through the ten, ←/→ (h/l) go to the same finger of
+// the other hand, a digit picks a finger (0 is 10), enter imports, esc goes
+// back to the files.
+func (d *importDialog) chooseFinger(msg tea.KeyPressMsg) tea.Cmd {
+	k := d.app.keys
+	const hand = cases.MaxFinger / 2
+	switch s := msg.String(); {
+	case key.Matches(msg, k.Cancel):
+		d.askFinger = ""
+		return d.paths.Focus()
+	case key.Matches(msg, k.RunImport):
+		finger := d.finger
+		d.askFinger = ""
+		cmd := d.run(finger)
+		return tea.Batch(cmd, d.paths.Focus())
+	case key.Matches(msg, k.Up):
+		d.finger = (d.finger+cases.MaxFinger-2)%cases.MaxFinger + 1
+	case key.Matches(msg, k.Down):
+		d.finger = d.finger%cases.MaxFinger + 1
+	case key.Matches(msg, k.Left), key.Matches(msg, k.Right):
+		d.finger = (d.finger+hand-1)%cases.MaxFinger + 1
+	case len(s) == 1 && s[0] >= '0' && s[0] <= '9':
+		d.finger = int(s[0] - '0')
+		if d.finger == 0 {
+			d.finger = cases.MaxFinger
+		}
+	}
+	return nil
+}
+
+// fingerChoices draws the ten fingers in two columns, the right hand's
+// beside the left hand's, the chosen one marked.
+func (d *importDialog) fingerChoices(inner int) string {
+	st := d.app.styles
+	const hand = cases.MaxFinger / 2
+	col := max((inner-2)/2, 12)
+	cell := func(p int) string {
+		text := fmt.Sprintf("%2d %s", p, biometric.FingerName(p))
+		if p == d.finger {
+			return st.ChoiceActive.Render(pad("▸ "+text, col))
+		}
+		return st.Choice.Render(pad("  "+text, col))
+	}
+	lines := make([]string, hand)
+	for r := range lines {
+		lines[r] = cell(r+1) + "  " + cell(r+1+hand)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // SetSize fits the paths field into the dialog.
@@ -297,6 +374,9 @@ func (d *importDialog) SetSize(width, height int) {
 }
 
 func (d *importDialog) View() string {
+	if d.askFinger != "" {
+		return d.fingerView()
+	}
 	st := d.app.styles
 	inner := min(dialogWidth, d.width-4)
 	as := func(on bool, text string) string {
@@ -350,7 +430,23 @@ func (d *importDialog) View() string {
 		hintText(k.RunImport, k.Toggle, k.Cancel))
 }
 
+// fingerView asks which finger the template of d.askFinger holds.
+func (d *importDialog) fingerView() string {
+	st := d.app.styles
+	inner := min(dialogWidth, d.width-4)
+	var lines []string
+	for _, l := range wrapLines(d.askFinger+" does not say which finger it holds, and a subject's record needs it. Which finger is it?", inner) {
+		lines = append(lines, st.Text.Render(l))
+	}
+	lines = append(lines, "", d.fingerChoices(inner))
+	return box(d.app, d.width, "Import fingerprint files", strings.Join(lines, "\n"),
+		"↑/↓ ←/→ choose · 1–9, 0 finger · enter import as this finger · esc back")
+}
+
 func (d *importDialog) Help() ([]key.Binding, [][]key.Binding) {
 	k := d.app.keys
+	if d.askFinger != "" {
+		return []key.Binding{k.RunImport, k.Up, k.Down, k.Left, k.Cancel}, [][]key.Binding{{k.RunImport, k.Up, k.Down, k.Left, k.Cancel}}
+	}
 	return []key.Binding{k.RunImport, k.Toggle, k.Cancel}, [][]key.Binding{{k.RunImport, k.Toggle, k.Cancel}}
 }

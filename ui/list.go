@@ -10,8 +10,9 @@ import (
 )
 
 // listNav is the one list component of the workstation: the queue, the
-// encounters, the candidates, the search results and the query log all move
-// through it. It owns the cursor and the first item shown; keys, the wheel
+// encounters, the candidates, the search results, the follow-up requests
+// and the query log all move through it (TestEveryListMovesAlike drives
+// each of them the same way). It owns the cursor and the first item shown; keys, the wheel
 // and clicks move them, and the cursor is followed as the list or the space
 // for it changes. It holds no items: a screen keeps its own and asks
 // visible which to draw. Everything happens in Update and SetSize, never in

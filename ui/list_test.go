@@ -180,6 +180,13 @@ func TestEveryListMovesAlike(t *testing.T) {
 		s.press("?") // the full help explains the score scales
 		s.waitFor("one false match in a billion")
 	})
+	t.Run("follow-up requests", func(t *testing.T) {
+		s := start(t, usDeskWithRequests(t, 4), 130, 30)
+		s.waitFor("Cases 1 of 1")
+		s.press("F")
+		s.waitFor("Follow-up requests (4)")
+		checkListMoves(t, s, requestsTop, 1)
+	})
 	t.Run("query log", func(t *testing.T) {
 		d := seedDesk(t)
 		s := start(t, d.config(supervisor, ThemeDark), 120, 30)

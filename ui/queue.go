@@ -156,8 +156,14 @@ func (q *queue) load(reload bool) tea.Cmd {
 }
 
 // reload replaces the cases after a change made outside the workstation,
-// keeping the selected case (when still shown) and the scroll.
+// keeping the selected case (when still shown) and the scroll. When the
+// same cases come back in the same order, only the rows that changed are
+// drawn again, and none at all when nothing changed: a partner's note
+// changes no column of the queue.
 func (q *queue) reload(list []cases.CaseSummary) {
+	if q.reloadInPlace(list) {
+		return
+	}
 	selected := ""
 	if i := q.nav.selected(); i >= 0 {
 		selected = q.all[q.view[i]].ID
@@ -172,6 +178,44 @@ func (q *queue) reload(list []cases.CaseSummary) {
 		}
 	}
 	q.nav.follow()
+}
+
+// reloadInPlace takes list in place of the cases when it holds the same
+// cases in the same order, dropping only the changed rows' drawings (and
+// the sort orders, when a row changed); it reports false otherwise.
+func (q *queue) reloadInPlace(list []cases.CaseSummary) bool {
+	if len(list) != len(q.all) {
+		return false
+	}
+	var changed []int32
+	for i := range list {
+		if list[i].ID != q.all[i].ID {
+			return false
+		}
+		if !sameSummary(list[i], q.all[i]) {
+			changed = append(changed, int32(i))
+		}
+	}
+	if len(changed) == 0 {
+		return true
+	}
+	for _, i := range changed {
+		q.all[i] = list[i]
+		q.search[i] = foldFilter(list[i].ID + " " + list[i].Title)
+		delete(q.rows, i)
+	}
+	offset := q.nav.offset
+	q.orders = [numColumns][2][]int32{}
+	q.refilter(false)
+	q.nav.offset = offset
+	q.nav.follow()
+	return true
+}
+
+// sameSummary reports whether two summaries of a case show the same.
+func sameSummary(a, b cases.CaseSummary) bool {
+	return a.ID == b.ID && a.Title == b.Title && a.Status == b.Status && a.Priority == b.Priority && a.Assignee == b.Assignee &&
+		a.Created.Equal(b.Created) && a.Updated.Equal(b.Updated) && a.Due.Equal(b.Due) && a.Conflict == b.Conflict && a.Examination == b.Examination
 }
 
 // setCases replaces the whole queue.

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -270,5 +271,55 @@ func TestFormat(t *testing.T) {
 	}
 	if got := fit("a\nb\nc", 3, 2); got != "a  \nb  " {
 		t.Errorf("fit gave %q", got)
+	}
+}
+
+// TestQueueReloadDrawsOnlyWhatChanged: the same cases coming back from the
+// store (a partner's note changes no column) keep every drawn row and the
+// officer's place; a case whose status moved is drawn again, in its new
+// place in the sort, the others kept.
+func TestQueueReloadDrawsOnlyWhatChanged(t *testing.T) {
+	q, _ := syntheticQueue(t, 500)
+	q.SetSize(120, 30)
+	for range 40 {
+		q.Update(keyPress("down"))
+	}
+	place, offset, frame := q.nav.cursor, q.nav.offset, q.View()
+	drawn := maps.Clone(q.rows)
+	if len(drawn) == 0 {
+		t.Fatal("no rows drawn")
+	}
+	same := slices.Clone(q.all)
+	q.Update(casesMsg{list: same, reload: true})
+	if q.nav.cursor != place || q.nav.offset != offset || q.View() != frame || !maps.Equal(q.rows, drawn) {
+		t.Fatalf("reloading the same cases moved the queue (cursor %d→%d, offset %d→%d) or drew rows again", place, q.nav.cursor, offset, q.nav.offset)
+	}
+	// One shown row's case is decided elsewhere.
+	from, _ := q.nav.visible()
+	i := q.view[from+1]
+	moved := slices.Clone(q.all)
+	moved[i].Status = cases.StatusDecided
+	if q.all[i].Status == cases.StatusDecided {
+		moved[i].Status = cases.StatusEscalated
+	}
+	selected := q.all[q.view[q.nav.cursor]].ID
+	q.Update(casesMsg{list: moved, reload: true})
+	if q.all[i].Status != moved[i].Status {
+		t.Fatalf("the changed case keeps status %s", q.all[i].Status)
+	}
+	if _, ok := q.rows[i]; ok && !strings.Contains(q.rows[i], moved[i].Status.Label()) {
+		t.Errorf("the changed case's row was not drawn again: %q", q.rows[i])
+	}
+	if got := q.all[q.view[q.nav.cursor]].ID; got != selected {
+		t.Errorf("the selection moved from %s to %s", selected, got)
+	}
+	kept := 0
+	for j, r := range drawn {
+		if j != i && q.rows[j] == r {
+			kept++
+		}
+	}
+	if kept == 0 {
+		t.Error("every row was drawn again")
 	}
 }

@@ -14,8 +14,9 @@ import (
 )
 
 // relayTo plays the hub between two desks: it numbers what from has not sent,
-// stamps it received now, delivers to to what the hub would (an event with
-// no case only to the agencies it names), and gives from its own events back.
+// stamps it received now, delivers to to what the hub would (a case's events
+// when the case is shared with to's agency, any other event when it names
+// that agency), and gives from its own events back.
 func relayTo(t *testing.T, from, to *store.Store, seq *int64, agency string, now time.Time) {
 	t.Helper()
 	ctx := context.Background()
@@ -30,7 +31,12 @@ func relayTo(t *testing.T, from, to *store.Store, seq *int64, agency string, now
 		acks = append(acks, store.SyncAck{EventID: ev.ID, Seq: *seq})
 		d := store.SyncEvent{Seq: *seq, Received: now, Event: ev}
 		own = append(own, d)
-		if ev.CaseID == "" && slices.Contains(ev.SharedWith, agency) {
+		to := slices.Contains(ev.SharedWith, agency)
+		if ev.CaseID != "" {
+			c, err := from.Case(ctx, ev.CaseID)
+			to = err == nil && slices.Contains(c.SharedWith, agency)
+		}
+		if to {
 			out = append(out, d)
 		}
 	}
@@ -45,20 +51,22 @@ func relayTo(t *testing.T, from, to *store.Store, seq *int64, agency string, now
 	}
 }
 
-// TestCoreDataRequestThroughBothWorkstations drives the agreement's exchange
-// through the workstation on both desks: on the US desk a fingerprint search
-// of a US encounter hits an EC-PN reference (no name shown), the officer
-// asks for its core data with a reason; on the EC desk the supervisor finds
-// the request in the requests queue, due 48 hours after the hub received it,
-// and approves it; back on the US desk the request shows disclosed.
-func TestCoreDataRequestThroughBothWorkstations(t *testing.T) {
+// exchangeDesks are an EC-PN desk (the fingerprint desk, its gallery
+// subjects published as references) and a US-CBP desk that has received
+// them through relayTo, each desk's clock at seedNow.
+type exchangeDesks struct {
+	ec      *fingerprintDesk
+	us      *store.Store
+	usClock *cases.ManualClock
+	usSuper cases.Officer
+	seq     int64 // the played hub's last sequence number
+}
+
+func newExchangeDesks(t *testing.T) *exchangeDesks {
+	t.Helper()
 	ctx := context.Background()
-	ec := seedFingerprintDesk(t) // EC-PN's desk: the gallery subjects, published as references
+	ec := seedFingerprintDesk(t)
 	if err := ec.store.SetDeskAgency(ctx, "EC-PN"); err != nil {
-		t.Fatal(err)
-	}
-	mate, err := ec.store.Subject(ctx, ec.mate)
-	if err != nil {
 		t.Fatal(err)
 	}
 	usClock := cases.NewManualClock(seedNow)
@@ -78,8 +86,57 @@ func TestCoreDataRequestThroughBothWorkstations(t *testing.T) {
 	if err := us.SetDeskAgency(ctx, "US-CBP"); err != nil {
 		t.Fatal(err)
 	}
-	var seq int64
-	relayTo(t, ec.store, us, &seq, "US-CBP", seedNow)
+	d := &exchangeDesks{ec: ec, us: us, usClock: usClock, usSuper: usSuper}
+	relayTo(t, ec.store, us, &d.seq, "US-CBP", seedNow)
+	return d
+}
+
+// usConfig is the US desk's workstation, for its officer (partner).
+func (d *exchangeDesks) usConfig() Config {
+	return Config{Store: d.us, Officer: partner, Agency: agencyUS, Clock: d.usClock, Theme: ThemeDark, Identify: afis.New(d.us), Exchange: d.us}
+}
+
+// usDeskWithRequests is a US-CBP desk that has asked EC-PN for the core
+// data of n of its references, on one case: the follow-up requests
+// screen's rows.
+func usDeskWithRequests(t *testing.T, n int) Config {
+	t.Helper()
+	ctx := context.Background()
+	d := newExchangeDesks(t)
+	c, err := d.us.CreateCase(ctx, d.usSuper, cases.NewCase{Title: "Fingerprint search at Miami", Priority: cases.PriorityHigh})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refs []string
+	if err := d.us.EachReferenceFingerprints(ctx, func(number string, _ []cases.Fingerprint) error {
+		refs = append(refs, number)
+		return nil
+	}); err != nil || len(refs) < n {
+		t.Fatalf("%d references on the US desk, want %d: %v", len(refs), n, err)
+	}
+	for _, ref := range refs[:n] {
+		if _, err := d.us.RequestCoreData(ctx, partner, ref, c.ID, cases.PurposeBorder, "", "prints of a traveller hit this reference"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return d.usConfig()
+}
+
+// TestCoreDataRequestThroughBothWorkstations drives the agreement's exchange
+// through the workstation on both desks: on the US desk a fingerprint search
+// of a US encounter hits an EC-PN reference (no name shown), the officer
+// asks for its core data with a reason; on the EC desk the supervisor finds
+// the request in the requests queue, due 48 hours after the hub received it,
+// and approves it; back on the US desk the request shows disclosed.
+func TestCoreDataRequestThroughBothWorkstations(t *testing.T) {
+	ctx := context.Background()
+	d := newExchangeDesks(t) // EC-PN's desk: the gallery subjects, published as references
+	ec, us, usClock, usSuper := d.ec, d.us, d.usClock, d.usSuper
+	seq := &d.seq
+	mate, err := ec.store.Subject(ctx, ec.mate)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	// A traveller at a US port whose prints are the EC subject's.
 	enc, err := ec.store.Encounter(ctx, "0195a000-0000-7000-8000-00000000e001")
@@ -97,7 +154,7 @@ func TestCoreDataRequestThroughBothWorkstations(t *testing.T) {
 	}
 
 	// The US desk: search, HIT, request.
-	usCfg := Config{Store: us, Officer: partner, Agency: agencyUS, Clock: usClock, Theme: ThemeDark, Identify: afis.New(us), Exchange: us}
+	usCfg := d.usConfig()
 	s := start(t, usCfg, 130, 40)
 	s.waitFor("Cases 1 of 1")
 	s.press("e")
@@ -122,7 +179,7 @@ func TestCoreDataRequestThroughBothWorkstations(t *testing.T) {
 	received := seedNow.Add(10 * time.Minute)
 	ec.clock.Set(received.Add(time.Hour))
 	usClock.Set(received.Add(time.Hour))
-	relayTo(t, us, ec.store, &seq, "EC-PN", received)
+	relayTo(t, us, ec.store, seq, "EC-PN", received)
 
 	// The EC desk: an auditor sees the queue but cannot answer.
 	aud := start(t, Config{Store: ec.store, Officer: auditor, Agency: agencyEC, Clock: ec.clock, Theme: ThemeDark, Exchange: ec.store}, 130, 40)
@@ -148,7 +205,7 @@ func TestCoreDataRequestThroughBothWorkstations(t *testing.T) {
 	e.press("a")
 	e.waitFor("Disclosed name, dob, sex, nationalities, documents of EC-PN-R-")
 	e.waitFor("disclosed by María Rodríguez")
-	relayTo(t, ec.store, us, &seq, "US-CBP", received.Add(time.Hour))
+	relayTo(t, ec.store, us, seq, "US-CBP", received.Add(time.Hour))
 
 	// Back on the US desk: the answer.
 	u := start(t, usCfg, 150, 60)
@@ -178,5 +235,32 @@ func TestCoreDataRequestThroughBothWorkstations(t *testing.T) {
 	v, err := us.ViewReference(ctx, partner, cases.ReferenceNumber("EC-PN", mate.ID), cases.PurposeBorder, "")
 	if err != nil || len(v.Disclosures) != 1 || v.Disclosures[0].Data.Name.Display() != mate.Name.Display() {
 		t.Fatalf("what the US desk may see: %+v, %v", v, err)
+	}
+}
+
+// TestCaseViewShowsThePartnersSubjectByReference: an EC-PN case shared with
+// US-CBP names an EC-PN subject; on the US desk the case view lists it as
+// EC-PN's reference (never the person), not "No subject is linked".
+func TestCaseViewShowsThePartnersSubjectByReference(t *testing.T) {
+	ctx := context.Background()
+	d := newExchangeDesks(t)
+	c, err := d.ec.store.CreateCase(ctx, supervisor, cases.NewCase{Title: "Shared identity check", Priority: cases.PriorityHigh, SharedWith: []string{"US-CBP"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.ec.store.LinkSubject(ctx, supervisor, c.ID, d.ec.mate); err != nil {
+		t.Fatal(err)
+	}
+	mate, _ := d.ec.store.Subject(ctx, d.ec.mate)
+	relayTo(t, d.ec.store, d.us, &d.seq, "US-CBP", seedNow)
+	s := start(t, d.usConfig(), 120, 40)
+	s.waitFor("Shared identity check")
+	s.press("enter")
+	text := s.waitFor("known here by reference only")
+	if !strings.Contains(text, "Subjects (1)") || !strings.Contains(text, cases.ReferenceNumber("EC-PN", d.ec.mate)) || strings.Contains(text, "No subject is linked") {
+		t.Errorf("the US desk's view of the case:\n%s", text)
+	}
+	if strings.Contains(text, mate.Name.Paternal) {
+		t.Errorf("the US desk shows the EC subject's name:\n%s", text)
 	}
 }

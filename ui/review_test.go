@@ -532,3 +532,65 @@ func TestGoldenFingerprintReview(t *testing.T) {
 		})
 	}
 }
+
+// TestImportAsksTheFingerOfATemplateWithoutOne imports an FVC2002 template,
+// whose file gives no finger position, as a new subject: the dialog asks
+// which finger it is from a list of the ten (no free text), esc goes back to
+// the files, and the finger chosen is the subject's.
+func TestImportAsksTheFingerOfATemplateWithoutOne(t *testing.T) {
+	iso := shareddata.Path(t, "fvc2002", "DB1_B", "101_1.iso")
+	for _, tc := range []struct {
+		theme string
+		w, h  int
+	}{{ThemeDark, 80, 24}, {ThemeLight, 120, 40}} {
+		t.Run(fmt.Sprintf("%s_%dx%d", tc.theme, tc.w, tc.h), func(t *testing.T) {
+			d := seedFingerprintDesk(t)
+			ctx := context.Background()
+			s := start(t, d.config(officer, tc.theme), tc.w, tc.h)
+			s.waitFor("Cases 1 of 1")
+			s.press("e")
+			s.waitFor("Encounters (2)")
+			s.press("i")
+			s.waitFor("Import fingerprint files")
+			s.typeText(iso)
+			s.press("ctrl+t", "enter")
+			s.waitFor("Which finger is it?")
+			f := s.frame()
+			checkFrame(t, f, tc.w, tc.h)
+			golden.RequireEqual(t, f)
+
+			// esc: back to the files, nothing stored; enter asks again.
+			s.press("esc")
+			s.waitGone("Which finger is it?")
+			s.press("enter")
+			s.waitFor("Which finger is it?")
+			// ↓ from the right thumb, → to the other hand, ← back, a digit.
+			s.press("down")
+			s.waitFor("▸  2 right index")
+			s.press("right")
+			s.waitFor("▸  7 left index")
+			s.press("left", "0")
+			s.waitFor("▸ 10 left little")
+			s.press("2")
+			s.waitFor("▸  2 right index")
+			s.press("enter")
+			text := s.waitFor("into subject")
+			if !strings.Contains(text, "recorded as finger 2") {
+				t.Errorf("the result does not say the finger was named:\n%s", text)
+			}
+			var id string
+			for _, l := range strings.Split(text, "\n") {
+				if _, after, ok := strings.Cut(l, "into subject "); ok {
+					id = strings.Fields(after)[0]
+				}
+			}
+			sub, err := d.store.Subject(ctx, id)
+			if err != nil {
+				t.Fatalf("subject %q: %v\n%s", id, err, text)
+			}
+			if len(sub.Fingerprints) != 1 || sub.Fingerprints[0].Position != 2 {
+				t.Errorf("the subject's prints: %+v", sub.Fingerprints)
+			}
+		})
+	}
+}

@@ -248,6 +248,15 @@ type Model struct {
 
 	dark     bool // the theme in use
 	noColour bool // the terminal shows no colour (NO_COLOR, dumb terminal)
+
+	fitted    fittedBody                 // the last body fitted to the frame (fitBody)
+	shortHelp struct{ key, view string } // the last short help bar, by its bindings
+}
+
+// fittedBody is a body as a screen drew it and as fitted to w × h cells.
+type fittedBody struct {
+	in, out string
+	w, h    int
 }
 
 // New returns the root model for cfg, with the case queue on its stack.
@@ -660,7 +669,7 @@ func (m *Model) Render() string {
 	} else {
 		body = top.View()
 	}
-	body = fit(body, w, bodyHeight)
+	body = m.fitBody(body, w, bodyHeight)
 
 	var b strings.Builder
 	b.WriteString(m.header(w))
@@ -675,6 +684,17 @@ func (m *Model) Render() string {
 	return b.String()
 }
 
+// fitBody is fit(body, w, h), remembered for the last body: Bubble Tea
+// asks for the whole frame after every message, and most messages (a sync
+// round, the idle check, a tick) leave the body as it was, whose every line
+// fit would otherwise measure again.
+func (m *Model) fitBody(body string, w, h int) string {
+	if c := &m.fitted; c.in != body || c.w != w || c.h != h {
+		*c = fittedBody{in: body, w: w, h: h, out: fit(body, w, h)}
+	}
+	return m.fitted.out
+}
+
 // helpView is the help bar at width w: the top screen's keys, or every key
 // on "?".
 func (m *Model) helpView(w int) string {
@@ -682,7 +702,7 @@ func (m *Model) helpView(w int) string {
 	h := m.help
 	h.SetWidth(w)
 	if m.fullHelp {
-		keys := h.FullHelpView(append(full, m.globalHelp()))
+		keys := fullHelpRows(h, append(full, m.globalHelp()), w)
 		if e, ok := m.top().(explainer); ok {
 			var lines []string
 			for _, p := range e.Explain() {
@@ -699,7 +719,38 @@ func (m *Model) helpView(w int) string {
 	if _, isDialog := m.top().(dialog); !m.top().Capturing() && !isDialog {
 		lead = append(lead, m.globalKeys()...)
 	}
-	return h.ShortHelpView(append(lead, short...))
+	bindings := append(lead, short...)
+	// The bar is drawn again for every frame and every resize check, and
+	// is the same but when the screen or its state changes: keep the last.
+	var k strings.Builder
+	fmt.Fprintf(&k, "%d %t %t", w, m.app.styles.Dark, m.noColour) // restyle keeps the pointer
+	for _, b := range bindings {
+		if b.Enabled() {
+			k.WriteString("\x00" + b.Help().Key + "\x01" + b.Help().Desc)
+		}
+	}
+	if c := &m.shortHelp; c.key != k.String() {
+		c.key, c.view = k.String(), h.ShortHelpView(bindings)
+	}
+	return m.shortHelp.view
+}
+
+// fullHelpRows lays the full help's columns out in as many rows as the
+// width needs, so that a narrow terminal shows every key (help.Model cuts
+// the columns that do not fit, and the global keys come last).
+func fullHelpRows(h help.Model, groups [][]key.Binding, w int) string {
+	h.SetWidth(0) // measure without cutting
+	var rows []string
+	for len(groups) > 0 {
+		n := len(groups)
+		for n > 1 && lipgloss.Width(h.FullHelpView(groups[:n])) > w {
+			n--
+		}
+		rows = append(rows, h.FullHelpView(groups[:n]))
+		groups = groups[n:]
+	}
+	h.SetWidth(w)
+	return strings.Join(rows, "\n")
 }
 
 func (m *Model) quitBinding() key.Binding {

@@ -128,8 +128,8 @@ func (s untrustedPrints) Encounter(ctx context.Context, id string) (*cases.Encou
 func (s untrustedPrints) Identify(ctx context.Context, actor cases.Officer, encounterID string, p cases.Purpose, text string, topN int) (*cases.IdentificationResult, error) {
 	return clean(s.IdentificationService.Identify(ctx, actor, encounterID, p, text, topN))
 }
-func (s untrustedPrints) Import(ctx context.Context, actor cases.Officer, paths []string, asSubject bool) (*cases.ImportResult, error) {
-	return clean(s.IdentificationService.Import(ctx, actor, paths, asSubject))
+func (s untrustedPrints) Import(ctx context.Context, actor cases.Officer, paths []string, opts cases.ImportOptions) (*cases.ImportResult, error) {
+	return clean(s.IdentificationService.Import(ctx, actor, paths, opts))
 }
 
 // untrustedLog is the query log as the screens read it, scrubbed.

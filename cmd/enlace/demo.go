@@ -212,10 +212,12 @@ func runDemo(ctx context.Context, f demoFlags, stderr io.Writer) error {
 		}
 		prints.Warm(ctx) // the gallery builds while the officer reads the queue
 	}()
+	exchangeUp := make(chan struct{}) // the partner desk's data is there too, or there is none
 	if !f.offline {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer close(exchangeUp)
 			c, err := runDemoExchange(ctx, f, st, settings, partner, opts, ready, &wg, changes)
 			fail(err)
 			clientMu.Lock()
@@ -223,7 +225,16 @@ func runDemo(ctx context.Context, f demoFlags, stderr io.Writer) error {
 			clientMu.Unlock()
 			changes.notify() // the status bar shows the exchange up, or why not
 		}()
+	} else {
+		close(exchangeUp)
 	}
+	// Once the gallery and the demo data are done, the memory the start-up
+	// needed goes back at once.
+	go func() {
+		<-ready
+		<-exchangeUp
+		releaseAfterWarm(ctx, prints)
+	}()
 	syncFn := func() cases.SyncState {
 		if f.offline {
 			return cases.SyncState{}
@@ -663,8 +674,21 @@ var partnerNotes = []string{
 	"Travel history obtained from migration control: two entries this year.",
 }
 
+// partnerPace is how long the simulated partner's officers wait between two
+// writes on shared cases: 30 to 90 s. A partner desk's officers do not write
+// twice a minute around the clock, and one write a minute on average still
+// shows the officer the partner's work arriving while they watch the queue;
+// each write costs the idle workstation 15 to 20 ms of CPU (the partner's
+// write, both desks' rounds with the hub, the queue's reload), so the pace
+// is most of what an idle online demo spends beyond drawing.
+const (
+	partnerPaceMin = 30 * time.Second
+	partnerPaceMax = 90 * time.Second
+)
+
 // simulatePartner has the partner desk's officers annotate shared cases now
-// and then, and sometimes move one on, so the officer sees sync at work.
+// and then (partnerPace), and sometimes move one on, so the officer sees
+// sync at work.
 func simulatePartner(ctx context.Context, st *store.Store, agency string, c *exchange.Client) {
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
 	var officers []cases.Officer
@@ -680,7 +704,7 @@ func simulatePartner(ctx context.Context, st *store.Store, agency string, c *exc
 			return
 		case <-time.After(wait):
 		}
-		wait = time.Duration(15+rng.IntN(25)) * time.Second
+		wait = partnerPaceMin + time.Duration(rng.Int64N(int64(partnerPaceMax-partnerPaceMin)))
 		list, err := st.Cases(ctx, cases.CaseFilter{Agency: agency, OpenOnly: true})
 		if err != nil || len(list) == 0 || len(officers) == 0 {
 			continue

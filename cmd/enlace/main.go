@@ -51,7 +51,9 @@ func usageError(format string, args ...any) error {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	stopProfiling := startProfiling()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stopProfiling()
 	stop()
 	if err != nil {
 		code := 1

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/enlace-desk/enlace/afis"
+	"github.com/enlace-desk/enlace/biometric"
 	"github.com/enlace-desk/enlace/biometric/match"
 	"github.com/enlace-desk/enlace/cases"
 	"github.com/enlace-desk/enlace/internal/cell"
@@ -19,21 +22,36 @@ func init() {
 
 func newImportCmd() *cobra.Command {
 	var sf storeFlags
-	var asSubject bool
+	var opts cases.ImportOptions
 	cmd := &cobra.Command{
 		Use:   "import FILE...",
 		Short: "Bring ANSI/NIST-ITL transactions or minutiae templates in as an encounter (or a subject)",
+		Long: `Bring ANSI/NIST-ITL transactions or minutiae templates in as an encounter (or a subject).
+
+An ISO/IEC 19794-2 or INCITS 378 template may not say which finger it holds
+(finger position 0, "unknown"): an encounter takes it as it is, a subject's
+record needs the finger, which --finger gives (for one such template).
+
+` + fingerCodes,
 		Example: `  enlace import probe.an2k                      # a new encounter to identify
-  enlace import right-thumb.iso right-index.iso --subject`,
+  enlace import right-thumb.iso right-index.iso --subject
+  enlace import 101_1.iso --subject --finger 2  # a template without a finger position: the right index`,
 		Args: minArgs(1, "at least one FILE (a transaction or a template)"),
 		RunE: func(cmd *cobra.Command, files []string) error {
 			ctx, stdout := cmd.Context(), cmd.OutOrStdout()
+			if cmd.Flags().Changed("finger") && (opts.Finger < 1 || opts.Finger > cases.MaxFinger) {
+				return usageError("--finger %d: a finger is 1–10 as ANSI/NIST numbers them (%s)", opts.Finger, fingerCodesShort)
+			}
 			st, officer, err := sf.open(ctx)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			res, err := afis.New(st).Import(ctx, officer, files, asSubject)
+			res, err := afis.New(st).Import(ctx, officer, files, opts)
+			var unknown *cases.FingerUnknownError
+			if errors.As(err, &unknown) {
+				return fmt.Errorf("%v, and a subject's record needs it: say which with --finger N (%s), or import it as an encounter (without --subject)", unknown, fingerCodesShort)
+			}
 			if err != nil {
 				return err
 			}
@@ -44,17 +62,53 @@ func newImportCmd() *cobra.Command {
 				fmt.Fprintf(stdout, "! %s\n", w)
 			}
 			if res.SubjectID != "" {
-				fmt.Fprintf(stdout, "subject %s created with %d fingers\n", res.SubjectID, res.Fingers)
+				fmt.Fprintf(stdout, "subject %s created with %s\n", res.SubjectID, fingersWord(res.Fingers))
 			} else {
-				fmt.Fprintf(stdout, "encounter %s created with %d fingers\n", res.EncounterID, res.Fingers)
+				fmt.Fprintf(stdout, "encounter %s created with %s\n", res.EncounterID, fingersWord(res.Fingers))
 			}
 			return nil
 		},
 	}
 	sf.register(cmd)
-	cmd.Flags().BoolVar(&asSubject, "subject", false, "create a subject of your agency instead of an encounter")
+	cmd.Flags().BoolVar(&opts.AsSubject, "subject", false, "create a subject of your agency instead of an encounter")
+	cmd.Flags().IntVar(&opts.Finger, "finger", 0, "the finger (1–10) of a template whose file gives no finger position")
+	cmd.RegisterFlagCompletionFunc("finger", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		var out []string
+		for p := 1; p <= cases.MaxFinger; p++ {
+			out = append(out, fmt.Sprintf("%d\t%s", p, biometric.FingerName(p)))
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	})
 	return cmd
 }
+
+// fingersWord is "1 finger", "2 fingers".
+func fingersWord(n int) string {
+	if n == 1 {
+		return "1 finger"
+	}
+	return fmt.Sprintf("%d fingers", n)
+}
+
+// fingerCodes lists the finger positions of ANSI/NIST-ITL (and of ISO/IEC
+// 19794-2 and INCITS 378, which use the same numbers) for --finger's help.
+var fingerCodes = func() string {
+	var b strings.Builder
+	b.WriteString("Finger positions (ANSI/NIST-ITL):\n")
+	for p := 1; p <= cases.MaxFinger; p++ {
+		fmt.Fprintf(&b, "  %2d  %s\n", p, biometric.FingerName(p))
+	}
+	return strings.TrimRight(b.String(), "\n")
+}()
+
+// fingerCodesShort is the finger positions in one line, for errors.
+var fingerCodesShort = func() string {
+	var codes []string
+	for p := 1; p <= cases.MaxFinger; p++ {
+		codes = append(codes, fmt.Sprintf("%d %s", p, biometric.FingerName(p)))
+	}
+	return strings.Join(codes, ", ")
+}()
 
 func newExportCmd() *cobra.Command {
 	var sf storeFlags

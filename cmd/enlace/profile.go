@@ -1,0 +1,78 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"runtime/pprof"
+	"runtime/trace"
+	"sync"
+	"time"
+)
+
+// Developers' aids for finding where an idle or busy workstation spends its
+// time (scripts/idlecpu measures how much): with ENLACE_CPUPROFILE=FILE the
+// whole run is CPU-profiled into FILE (`go tool pprof`), with
+// ENLACE_TRACE=FILE it is traced into FILE (`go tool trace`: every wake-up
+// of every goroutine). Both are written when the command ends.
+// ENLACE_PROFILE_DELAY=DURATION (e.g. 90s) starts them that long after the
+// command, to profile an idle workstation without its start-up.
+
+// startProfiling starts what the environment asks for and returns the
+// function that stops it and writes the files.
+func startProfiling() (stop func()) {
+	if os.Getenv("ENLACE_CPUPROFILE") == "" && os.Getenv("ENLACE_TRACE") == "" {
+		return func() {}
+	}
+	var (
+		mu    sync.Mutex
+		stops []func()
+		done  bool
+	)
+	start := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if !done {
+			stops = startProfilers()
+		}
+	}
+	if d, err := time.ParseDuration(os.Getenv("ENLACE_PROFILE_DELAY")); err == nil && d > 0 {
+		time.AfterFunc(d, start)
+	} else {
+		start()
+	}
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		done = true
+		for _, s := range stops {
+			s()
+		}
+	}
+}
+
+// startProfilers starts the CPU profile and the trace the environment names.
+func startProfilers() (stops []func()) {
+	for _, p := range []struct {
+		env   string
+		start func(io.Writer) error
+		stop  func()
+	}{{"ENLACE_CPUPROFILE", pprof.StartCPUProfile, pprof.StopCPUProfile}, {"ENLACE_TRACE", trace.Start, trace.Stop}} {
+		path := os.Getenv(p.env)
+		if path == "" {
+			continue
+		}
+		f, err := os.Create(path)
+		if err == nil {
+			if err = p.start(f); err != nil {
+				f.Close()
+			}
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "enlace: %s: %v\n", p.env, err)
+			continue
+		}
+		stops = append(stops, func() { p.stop(); f.Close() })
+	}
+	return stops
+}
