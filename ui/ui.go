@@ -297,6 +297,9 @@ func New(cfg Config) *Model {
 	if cfg.QueryLog != nil {
 		a.queryLog = untrustedLog{cfg.QueryLog}
 	}
+	if cfg.Exchange != nil {
+		a.exchange = untrustedExchange{cfg.Exchange}
+	}
 	m := &Model{app: a, theme: theme, sync: cfg.Sync, gen: cfg.Generation, changes: cfg.Changes, width: 80, height: 24, dark: theme != ThemeLight}
 	m.help = help.New()
 	m.help.Styles = a.styles.Help

@@ -138,3 +138,27 @@ type untrustedLog struct{ log QueryLog }
 func (l untrustedLog) QueryLogOf(ctx context.Context, agency string, limit int) ([]cases.QueryLogEntry, error) {
 	return clean(l.log.QueryLogOf(ctx, agency, limit))
 }
+
+// untrustedExchange is the agreement's exchange as the screens read it: a
+// partner's request reason, decline reason or reference reaches the terminal
+// scrubbed like the store's data.
+type untrustedExchange struct{ cases.ExchangeService }
+
+func (x untrustedExchange) PartnerReference(ctx context.Context, number string) (*cases.Reference, error) {
+	return clean(x.ExchangeService.PartnerReference(ctx, number))
+}
+func (x untrustedExchange) FollowUps(ctx context.Context, incoming, outgoing bool) ([]cases.FollowUp, error) {
+	return clean(x.ExchangeService.FollowUps(ctx, incoming, outgoing))
+}
+func (x untrustedExchange) FollowUp(ctx context.Context, id string) (*cases.FollowUp, error) {
+	return clean(x.ExchangeService.FollowUp(ctx, id))
+}
+func (x untrustedExchange) Disclosures(ctx context.Context) ([]cases.DisclosureRecord, error) {
+	return clean(x.ExchangeService.Disclosures(ctx))
+}
+func (x untrustedExchange) ViewReference(ctx context.Context, actor cases.Officer, idOrReference string, purpose cases.Purpose, purposeText string) (*cases.SubjectView, error) {
+	return clean(x.ExchangeService.ViewReference(ctx, actor, idOrReference, purpose, purposeText))
+}
+func (x untrustedExchange) CaseReferences(ctx context.Context, caseID string) ([]cases.Reference, error) {
+	return clean(x.ExchangeService.CaseReferences(ctx, caseID))
+}
