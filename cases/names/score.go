@@ -483,8 +483,42 @@ func Distance(a, b string) int { return osa(a, b) }
 // weighs each part by its rarity: score = matched weight / (paired weight +
 // disagreeing parts + a small share of parts the other name lacks), scaled
 // down when the matched parts are so common that they prove little.
-// Score(a, b) equals Score(b, a) up to rounding.
+// Score(a, b) equals Score(b, a): it scores both ways round and keeps the
+// lower, told from a's side.
 func Score(a, b *Prepared) Result {
+	ab, ba := score(a, b), score(b, a)
+	if ba.Score < ab.Score {
+		return ba.mirrored()
+	}
+	return ab
+}
+
+// mirrored is r told from the other name's side: Score(b, a)'s result as
+// Score(a, b) reports it.
+func (r Result) mirrored() Result {
+	m := r
+	m.a, m.b, m.ra, m.rb = r.b, r.a, r.rb, r.ra
+	for x := 0; x < r.npairs; x++ {
+		m.pairs[x].i, m.pairs[x].j = r.pairs[x].j, r.pairs[x].i
+	}
+	// Keep the pairs in the order of the first name's parts, as score does.
+	for x := 1; x < m.npairs; x++ {
+		for y := x; y > 0 && m.pairs[y].i < m.pairs[y-1].i; y-- {
+			m.pairs[y], m.pairs[y-1] = m.pairs[y-1], m.pairs[y]
+		}
+	}
+	// Conflicts come in twos: a's part i, then b's part j written -1-j.
+	for x := 0; x+1 < r.nconf; x += 2 {
+		m.conflict[x], m.conflict[x+1] = -1-r.conflict[x+1], -1-r.conflict[x]
+	}
+	return m
+}
+
+// score compares a with b one way round: the alignment's search keeps the
+// first of equally good pairings it meets, so score(a, b) and score(b, a)
+// can tell a different story of the same names; Score takes the more
+// cautious of the two.
+func score(a, b *Prepared) Result {
 	a, b = expandContraction(a, b), expandContraction(b, a)
 	res := Result{a: a, b: b}
 	n, m := len(a.parts), len(b.parts)
@@ -498,7 +532,7 @@ func Score(a, b *Prepared) Result {
 			sims[i][j], hows[i][j] = compare(&a.parts[i], &b.parts[j])
 		}
 	}
-	res.Score = -1
+	best := -1.0
 	var sc alignScratch
 	for ia, ra := range a.readings {
 		for ib, rb := range b.readings {
@@ -510,15 +544,25 @@ func Score(a, b *Prepared) Result {
 			if ib > 0 {
 				s *= otherReading
 			}
-			if s > res.Score {
-				cand.Score, cand.a, cand.b, cand.ra, cand.rb = s, a, b, ia, ib
-				res = cand
+			if s < best-scoreTie {
+				continue
+			}
+			cand.a, cand.b, cand.ra, cand.rb = a, b, ia, ib
+			cand.Score = s * orderPenalty(a, b, &cand)
+			// Readings that align equally well are told apart by the
+			// order penalty, the lower first (a swap is never hidden by
+			// an equal reading without one), so that Score(a, b) and
+			// Score(b, a) choose alike whichever loop runs outside.
+			if s > best+scoreTie || cand.Score < res.Score {
+				best, res = max(best, s), cand
 			}
 		}
 	}
-	res.Score *= orderPenalty(a, b, &res)
 	return res
 }
+
+// scoreTie is how close two readings' alignments must be to count as equal.
+const scoreTie = 1e-9
 
 // alignScratch is the dynamic programme's working memory, zeroed once per
 // Score call rather than once per reading pair.
@@ -717,6 +761,9 @@ func pairOrder(a, b *Prepared, ma, mb uint16, r *Result) orderFlags {
 				continue
 			}
 			if (ra[p.i] < ra[q.i]) != (rb[p.j] < rb[q.j]) {
+				if uncrossEqually(a, b, p, q) {
+					continue // the same words, say: the order is no evidence
+				}
 				if role == Surname {
 					f.swapped = true
 				} else {
@@ -730,6 +777,17 @@ func pairOrder(a, b *Prepared, ma, mb uint16, r *Result) orderFlags {
 		f.sexes = sa != sexUnknown && sb != sexUnknown && sa != sb
 	}
 	return f
+}
+
+// uncrossEqually reports whether pairs p and q, which cross, would align as
+// well uncrossed (the two words of one name alike, say "A0 A0"): which of
+// two equal pairings the alignment kept is then chance, not order.
+func uncrossEqually(a, b *Prepared, p, q pairing) bool {
+	pp, _ := compare(&a.parts[p.i], &b.parts[p.j])
+	qq, _ := compare(&a.parts[q.i], &b.parts[q.j])
+	pq, _ := compare(&a.parts[p.i], &b.parts[q.j])
+	qp, _ := compare(&a.parts[q.i], &b.parts[p.j])
+	return pq+qp >= pp+qq-scoreTie
 }
 
 // roleRanks numbers each part within its role: the first given name 0, the
