@@ -212,11 +212,10 @@ func (q *queue) reloadInPlace(list []cases.CaseSummary) bool {
 	return true
 }
 
-// sameSummary reports whether two summaries of a case show the same.
-func sameSummary(a, b cases.CaseSummary) bool {
-	return a.ID == b.ID && a.Title == b.Title && a.Status == b.Status && a.Priority == b.Priority && a.Assignee == b.Assignee &&
-		a.Created.Equal(b.Created) && a.Updated.Equal(b.Updated) && a.Due.Equal(b.Due) && a.Conflict == b.Conflict && a.Examination == b.Examination
-}
+// sameSummary reports whether two summaries of a case show the same. Equal
+// times in different locations compare unequal: the row is drawn again,
+// never left stale.
+func sameSummary(a, b cases.CaseSummary) bool { return a == b }
 
 // setCases replaces the whole queue.
 func (q *queue) setCases(list []cases.CaseSummary) {
