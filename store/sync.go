@@ -60,14 +60,8 @@ func (s *SyncService) Pending(ctx context.Context) (int, error) {
 	return n, storageErr(err, "cannot count the events waiting to be sent")
 }
 
-// Conflicts counts the cases in conflict awaiting a supervisor.
-func (s *SyncService) Conflicts(ctx context.Context) (int, error) {
-	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE conflict != 0`).Scan(&n)
-	return n, storageErr(err, "cannot count the cases in conflict")
-}
-
-// SyncCounts are the numbers the status bar shows of a desk's sync.
+// SyncCounts are the numbers the status bar and `enlace sync` show of a
+// desk's sync.
 type SyncCounts struct {
 	Pending     int // local events the hub has not answered
 	Conflicts   int // cases in conflict awaiting a supervisor
@@ -75,7 +69,7 @@ type SyncCounts struct {
 	Quarantined int // received events the desk could not apply
 }
 
-// Counts reads the status bar's numbers in one read.
+// Counts reads them in one read.
 func (s *SyncService) Counts(ctx context.Context) (SyncCounts, error) {
 	var c SyncCounts
 	err := s.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM event_outbox),
@@ -292,13 +286,6 @@ func fatalStorage(err error) bool {
 		return true
 	}
 	return false
-}
-
-// QuarantineCount counts the received events this desk would not apply.
-func (s *SyncService) QuarantineCount(ctx context.Context) (int, error) {
-	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM event_quarantine`).Scan(&n)
-	return n, storageErr(err, "cannot count the quarantined events")
 }
 
 // Quarantined lists the received events this desk could not apply, newest

@@ -53,11 +53,13 @@ func newSyncCmd() *cobra.Command {
 			for _, e := range r.Errors {
 				fmt.Fprintf(stdout, "! %s\n", e)
 			}
-			pending, _ := st.Pending(ctx)
-			conflicts, _ := st.Conflicts(ctx)
-			fmt.Fprintf(stdout, "waiting to be sent: %d; cases in conflict: %d\n", pending, conflicts)
-			if n, _ := st.QuarantineCount(ctx); n > 0 {
-				fmt.Fprintf(stdout, "quarantined (received, not applied): %d; the latest:\n", n)
+			n, err := st.Counts(ctx)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "waiting to be sent: %d; cases in conflict: %d\n", n.Pending, n.Conflicts)
+			if n.Quarantined > 0 {
+				fmt.Fprintf(stdout, "quarantined (received, not applied): %d; the latest:\n", n.Quarantined)
 				q, _ := st.Quarantined(ctx, 5)
 				for _, e := range q {
 					fmt.Fprintf(stdout, "  %s %s from %s (%s), hub seq %d: %s\n", e.EventID, e.Kind, cell.Short(e.Author), cell.Short(e.Agency), e.Seq, cell.Short(e.Reason))
