@@ -59,8 +59,9 @@ func forged(ev *cases.Event) error {
 }
 
 // verifyBatch is how many signatures VerifyAll checks at once. A batch check
-// costs about a third of checking each alone (26 against 75 µs a signature
-// on this project's machine, measured with 64); beyond 64 the saving falls.
+// costs about half of checking each alone (27 against 56 µs a signature on
+// one core of this project's machine: BenchmarkVerifyAll -cpu 1); beyond 64
+// the saving falls.
 const verifyBatch = 64
 
 // VerifyAll checks the signatures of the events whose errs entry is nil
