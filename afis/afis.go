@@ -205,7 +205,7 @@ func (d *Desk) build(ctx context.Context) (*match.Gallery, error) {
 // Warm builds the gallery ahead of the first identification, in the
 // background (a search that starts meanwhile waits for it), and from then
 // on keeps its index built when the gallery is large enough for one
-// (match.IndexMinFingers). A desk that is not warmed (a tool that runs one
+// (match.IndexMinSubjects). A desk that is not warmed (a tool that runs one
 // search) searches exhaustively: building the index would cost more than
 // the search it serves.
 func (d *Desk) Warm(ctx context.Context) {
@@ -305,7 +305,7 @@ func (d *Desk) Identify(ctx context.Context, actor cases.Officer, encounterID st
 		return nil, cases.Errorf(cases.EINVALID, "no subject on file has fingerprints: %v", match.ErrEmptyGallery)
 	}
 	start := time.Now()
-	// Above match.IndexMinFingers the gallery is searched through its
+	// Above match.IndexMinSubjects the gallery is searched through its
 	// index; the result says which mode ran, and why not the index when a
 	// probe finger was too poor for it.
 	rep := g.SearchWith(ctx, probe, match.SearchOptions{TopN: topN})

@@ -112,7 +112,7 @@ func BenchmarkScreen(b *testing.B) {
 }
 
 // BenchmarkEnroll is the cost of enrolling one finger: packing it, and
-// computing and hashing its cylinders for the index.
+// filing its edges in an index.
 func BenchmarkEnroll(b *testing.B) {
 	all := fvcAll(b)
 	b.Run("pack", func(b *testing.B) {
@@ -121,13 +121,16 @@ func BenchmarkEnroll(b *testing.B) {
 		}
 	})
 	b.Run("index", func(b *testing.B) {
-		forms := make([]*Form, len(all))
+		subs := make([]*subject, len(all))
 		for i, t := range all {
-			forms[i] = Prepare(t)
+			subs[i] = &subject{fingers: []enrolledFinger{{p: pack(t)}}}
 		}
+		x := newFingerIndex()
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
-			hashCylinders(forms[i%len(forms)], 0)
+			s := subs[i%len(subs)]
+			s.slots = nil
+			x.add(s)
 		}
 	})
 }

@@ -54,13 +54,12 @@ func FuzzCompare(f *testing.F) {
 		if s := NewMatcher(Prepare(ta)).screen(pack(tb)); math.IsNaN(s) || s < 0 || s > MaxScore {
 			t.Fatalf("screen %v out of [0, %v]", s, MaxScore)
 		}
-		// The index's cylinders and buckets of any template.
-		keys, _ := hashCylinders(Prepare(ta), lshProbeFlips)
-		for _, ks := range keys {
-			for _, k := range ks {
-				if k >= 1<<lshBits {
-					t.Fatalf("bucket %d out of range", k)
-				}
+		// The index of any template, searched with any other.
+		x := newFingerIndex()
+		x.add(&subject{fingers: []enrolledFinger{{p: pack(tb)}}})
+		for _, v := range x.vote(Prepare(ta), 0, 2) {
+			if math.IsNaN(float64(v)) || v < 0 {
+				t.Fatalf("index standing %v", v)
 			}
 		}
 		for _, p := range r1.Pairs {

@@ -142,8 +142,7 @@ type enrolledFinger struct {
 type subject struct {
 	id      string
 	fingers []enrolledFinger
-	slots   []uint32  // the fingers' slots in the gallery's index
-	keys    []lshKeys // BuildIndex's hashes, until it files them
+	slots   []uint32 // the fingers' slots in the gallery's index
 }
 
 // forms rebuilds the full comparison forms of a subject's fingers.
@@ -175,34 +174,22 @@ func NewGallery() *Gallery {
 }
 
 // Add enrolls a subject's fingers, replacing any earlier enrollment of the
-// same ID. Fingers without a template are skipped. Each finger is packed,
-// and hashed for the index when the gallery has one, before the gallery's
-// lock is taken.
+// same ID. Fingers without a template are skipped. Each finger is packed
+// before the gallery's lock is taken; filing its edges in the index, when
+// the gallery has one, takes the lock.
 func (g *Gallery) Add(subjectID string, fingers []Finger) {
 	s := &subject{id: subjectID}
-	var keys []lshKeys
-	hashed := g.indexed.Load()
 	for _, f := range fingers {
 		if f.Template == nil {
 			continue
 		}
-		p, form := packForm(f.Template)
+		p, _ := packForm(f.Template)
 		s.fingers = append(s.fingers, enrolledFinger{position: f.Position, p: p})
-		if hashed {
-			var k lshKeys
-			if form != nil {
-				k, _ = hashCylinders(form, 0)
-			}
-			keys = append(keys, k)
-		}
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.index != nil {
-		if !hashed { // the index was built meanwhile
-			keys = subjectKeys(s)
-		}
-		g.index.add(s, keys)
+		g.index.add(s)
 	}
 	g.fingers += len(s.fingers)
 	if i, ok := g.byID[subjectID]; ok {
@@ -250,7 +237,7 @@ func (g *Gallery) Len() int {
 type Stats struct {
 	Subjects, Fingers int
 	Bytes             int // comparison forms
-	IndexBytes        int // the index (see IndexMinFingers)
+	IndexBytes        int // the index (see IndexMinSubjects)
 }
 
 // Stats counts the gallery.
@@ -295,7 +282,7 @@ type SearchMode int
 
 const (
 	// AutoMode searches through the index when the gallery holds at least
-	// IndexMinFingers fingers, exhaustively otherwise.
+	// IndexMinSubjects subjects, exhaustively otherwise.
 	AutoMode SearchMode = iota
 	// Exhaustive screens every enrolled subject.
 	Exhaustive
@@ -365,10 +352,10 @@ func (g *Gallery) SearchWith(ctx context.Context, probe []Finger, opt SearchOpti
 	rep := SearchReport{Mode: opt.Mode, Subjects: len(all), Fingers: g.fingers}
 	if rep.Mode == AutoMode {
 		rep.Mode = Exhaustive
-		if g.fingers >= IndexMinFingers {
+		if len(all) >= IndexMinSubjects {
 			rep.Mode = Indexed
 			if g.index == nil {
-				rep.Mode, rep.Fallback = Exhaustive, fmt.Sprintf("the index of this gallery of %d fingers is not built (the workstation builds it in the background; a tool that runs one search does not, as building costs more than the search), so every subject was searched", g.fingers)
+				rep.Mode, rep.Fallback = Exhaustive, fmt.Sprintf("the index of this gallery of %d subjects is not built (the workstation builds it in the background; a tool that runs one search does not, as building costs more than the search), so every subject was searched", len(all))
 			}
 		}
 	}
@@ -393,18 +380,19 @@ func (g *Gallery) SearchWith(ctx context.Context, probe []Finger, opt SearchOpti
 }
 
 // large reports whether the gallery is searched through its index by
-// default: IndexMinFingers or more fingers.
+// default: IndexMinSubjects or more subjects.
 func (g *Gallery) large() bool {
 	g.mu.RLock()
 	defer g.mu.RUnlock()
-	return g.fingers >= IndexMinFingers
+	return len(g.subjects) >= IndexMinSubjects
 }
 
-// BuildIndex builds the gallery's index, on all cores, unless it has one;
-// from then on every Add and Remove updates it. The fingers are hashed
-// without holding the gallery's lock (adds and searches go on meanwhile);
-// only filing them takes it. An Indexed search builds the index first; an
-// AutoMode search uses it only once built.
+// BuildIndex builds the gallery's index unless it has one; from then on
+// every Add and Remove updates it. The index is built from a snapshot of
+// the subjects without holding the gallery's lock (adds and searches go on
+// meanwhile); only catching up with the subjects added and removed since
+// takes it. An Indexed search builds the index first; an AutoMode search
+// uses it only once built.
 func (g *Gallery) BuildIndex() {
 	if g.indexed.Load() {
 		return
@@ -417,52 +405,32 @@ func (g *Gallery) BuildIndex() {
 	g.mu.RLock()
 	subs := append([]*subject(nil), g.subjects...)
 	g.mu.RUnlock()
-	parallel(context.Background(), len(subs), runtime.GOMAXPROCS(0), func() func(lo, hi int) {
-		return func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				subs[i].keys = subjectKeys(subs[i])
-			}
-		}
-	})
+	x := newFingerIndex()
+	x.addAll(subs)
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	keys := make([][]lshKeys, len(g.subjects))
-	for i, s := range g.subjects {
-		if s.keys == nil { // added since
-			s.keys = subjectKeys(s)
-		}
-		keys[i] = s.keys
-	}
-	x := newFingerIndex()
-	x.addAll(g.subjects, keys)
-	for _, s := range subs {
-		s.keys = nil
-	}
+	current := make(map[*subject]struct{}, len(g.subjects))
 	for _, s := range g.subjects {
-		s.keys = nil
+		current[s] = struct{}{}
+		if s.slots == nil && len(s.fingers) > 0 { // added since
+			x.add(s)
+		}
+	}
+	for _, s := range subs {
+		if _, ok := current[s]; !ok { // removed or replaced since
+			x.remove(s)
+		}
 	}
 	g.index = x
 	g.indexed.Store(true)
 }
 
 // WarmIndex builds the index when the gallery is large enough for
-// AutoMode searches to use it (IndexMinFingers).
+// AutoMode searches to use it (IndexMinSubjects).
 func (g *Gallery) WarmIndex() {
 	if g.large() {
 		g.BuildIndex()
 	}
-}
-
-// subjectKeys hashes a subject's fingers for the index, from their packed
-// minutiae (the same form Add hashes).
-func subjectKeys(s *subject) []lshKeys {
-	out := make([]lshKeys, len(s.fingers))
-	for i, f := range s.fingers {
-		if len(f.p.mins) > 0 {
-			out[i], _ = hashCylinders(f.p.form(), 0)
-		}
-	}
-	return out
 }
 
 // search is an exhaustive search with a shortlist of k subjects: k < 0

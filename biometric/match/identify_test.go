@@ -67,6 +67,12 @@ func identify(g *Gallery, probes [][]Finger, mates []string, ks ...int) (full id
 }
 
 func fvcIdentification(t *testing.T) (*Gallery, [][]Finger, []string) {
+	return fvcIdentificationEnrolling(t, 0)
+}
+
+// fvcIdentificationEnrolling is fvcIdentification with impression enrol
+// (0-based) of each finger enrolled and the other seven searched.
+func fvcIdentificationEnrolling(t *testing.T, enrol int) (*Gallery, [][]Finger, []string) {
 	g := NewGallery()
 	var probes [][]Finger
 	var mates []string
@@ -77,8 +83,11 @@ func fvcIdentification(t *testing.T) (*Gallery, [][]Finger, []string) {
 		}
 		for fg, ts := range byF {
 			id := fmt.Sprintf("%s_%d", db, fg)
-			g.Add(id, []Finger{{Position: 0, Template: ts[0]}})
-			for _, tpl := range ts[1:] {
+			g.Add(id, []Finger{{Position: 0, Template: ts[enrol]}})
+			for i, tpl := range ts {
+				if i == enrol {
+					continue
+				}
 				probes = append(probes, []Finger{{Position: 0, Template: tpl}})
 				mates = append(mates, id)
 			}

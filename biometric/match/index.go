@@ -3,169 +3,183 @@ package match
 import (
 	"fmt"
 	"math"
-	"math/bits"
-	"math/rand/v2"
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 )
 
-// The index of a large gallery: locality-sensitive hashing of Minutia
-// Cylinder-Code bit vectors into an inverted index (after Cappelli,
-// Ferrara, Maltoni, "Fingerprint indexing based on Minutia Cylinder-Code",
-// IEEE TPAMI 33(5), 2011). Each of lshTables hash functions samples lshBits
-// fixed bits of a cylinder; the sampled bits are the bucket, and the bucket
-// lists the enrolled fingers that have a cylinder there. Two cylinders of
-// the same minutia in two impressions agree on most bits, so they share
-// many of the buckets; unrelated cylinders rarely do. A probe finger looks
-// each of its cylinders up in every table, and every enrolled finger
-// scores the buckets it shares with it, a rare bucket more than a common
-// one (vote, indexScore): the subjects that score highest are the
-// candidates passed on to the matcher (indexCandidates).
-const (
-	lshTables = 16
-	lshBits   = 14
-	// A key with fewer set bits comes from the sparse part of a cylinder
-	// that most fingers share: it is neither filed nor looked up.
-	lshMinOnes = 2
-	// lshProbeFlips is how many single-bit variants of each key a probe
-	// also looks up (hashCylinders).
-	lshProbeFlips = 2
-	// lshSeed fixes the bits each hash function samples: the gallery's
-	// index and every probe must use the same.
-	lshSeed = 0x6d6363
-)
+// The index of a large gallery: an inverted index of the gallery's screen
+// edges. Every enrolled minutia keeps the edges to its nearest neighbours
+// (packed.go); the index files the ixGalleryEdges nearest of them by shape
+// (length, and the directions of its two minutiae relative to it) in fine
+// buckets (bucketOfScreenEdge), each entry naming its finger and origin
+// minutia and keeping the exact shape. For each probe minutia the index
+// looks up the ixProbeEdges nearest of its edges in every bucket their
+// tolerance reaches and counts, for every enrolled minutia, the probe
+// edges its own edges match within the matcher's root tolerances (the test
+// the screen votes with). A finger's standing is, summed over the probe's
+// minutiae, the count of its best matching minutia, over the square root of
+// its minutia count (vote): two impressions of a finger share many
+// minutiae whose neighbourhoods agree, while for an unrelated finger each
+// probe minutia's best match agrees by chance on an edge or so. The
+// subjects that stand highest are passed on to the screen and the full
+// comparison (indexCandidates).
+//
+// The slots (enrolled fingers) are split into blocks of up to ixBlockSlots
+// fingers of one finger position, each with its own buckets: a probe
+// finger is voted on only by the blocks of its position (and of unknown
+// positions), a worker votes one block at a time with counters that stay
+// in its core's cache, and blocks vote in parallel.
 
-// lshSample[t] are the bits hash function t samples.
-var lshSample = func() (s [lshTables][lshBits]uint16) {
-	rng := rand.New(rand.NewPCG(lshSeed, lshSeed))
-	for t := range s {
-		perm := rng.Perm(cylBits)
-		for i := range s[t] {
-			s[t][i] = uint16(perm[i])
-		}
-	}
-	return s
-}()
-
-// lshKeys are a finger's buckets, per table (sorted, without repeats):
-// what the index files it under and what a probe looks up.
-type lshKeys [lshTables][]uint32
-
-// hashCylinders computes the buckets of a form's cylinders, and how many
-// cylinders it kept. A probe (flips > 0) also looks up, in each table,
-// the buckets its key reaches when one of its flips least certain bits
-// reads the other way (multi-probe LSH: Lv et al., VLDB 2007): a mate's
-// cylinder that differs in one sampled bit is still found.
-func hashCylinders(f *Form, flips int) (lshKeys, int) {
-	var keys lshKeys
-	cys, margins := cylinders(f, flips > 0)
-	for t := range keys {
-		ks := make([]uint32, 0, len(cys)*(1+flips))
-		for i := range cys {
-			var k uint32
-			for j, b := range lshSample[t] {
-				k |= uint32(cys[i].bit(int(b))) << j
-			}
-			if bits.OnesCount32(k) >= lshMinOnes {
-				ks = append(ks, k)
-			}
-			if flips == 0 {
-				continue
-			}
-			// The flips sampled bits of smallest margin, one at a time.
-			var order [lshBits]int
-			for j := range order {
-				order[j] = j
-			}
-			mg := margins[i]
-			sort.Slice(order[:], func(a, b int) bool { return mg[lshSample[t][order[a]]] < mg[lshSample[t][order[b]]] })
-			for _, j := range order[:flips] {
-				if kf := k ^ 1<<j; bits.OnesCount32(kf) >= lshMinOnes {
-					ks = append(ks, kf)
-				}
-			}
-		}
-		sort.Slice(ks, func(a, b int) bool { return ks[a] < ks[b] })
-		keys[t] = dedup(ks)
-	}
-	return keys, len(cys)
-}
-
-func dedup(ks []uint32) []uint32 {
-	out := ks[:0]
-	for i, k := range ks {
-		if i == 0 || k != ks[i-1] {
-			out = append(out, k)
-		}
-	}
-	return out
+// indexEntry is one enrolled edge filed in the index: its finger's slot
+// within the block, its origin minutia (index in the finger's packed form)
+// and its shape (length in whole pixels, the two relative directions).
+type indexEntry struct {
+	slot             uint16
+	origin           uint8
+	length, ref, nbr uint8
 }
 
 // indexSlot is one enrolled finger of the index.
 type indexSlot struct {
 	s        *subject // nil once removed
 	position int8
-	keys     uint16 // buckets filed, all tables
+	norm     float32 // 1 / √(minutiae)
+}
+
+// ixBlock is the buckets of up to ixBlockSlots fingers of one finger
+// position (a probe finger is voted on by the blocks of its position, and
+// of unknown ones). The block a position fills keeps a growing list per
+// bucket (open); a full block is sealed into one array of entries in
+// bucket order, bucket b being entries[start[b]:start[b+1]], which takes a
+// sixth of the memory of the lists' headers and is read with fewer cache
+// misses.
+type ixBlock struct {
+	position int8
+	slots    []uint32       // the index's slot of each of the block's fingers
+	open     [][]indexEntry // bucket: entries, until sealed
+	start    []uint32       // sealed: bucket b's first entry
+	entries  []indexEntry   // sealed
+	first    []uint32       // per slot of the block: its first minutia in the block's numbering
+	minutiae uint32         // minutiae numbered in the block
+}
+
+// bucket returns the entries of bucket b.
+func (bl *ixBlock) bucket(b int32) []indexEntry {
+	if bl.open != nil {
+		return bl.open[b]
+	}
+	return bl.entries[bl.start[b]:bl.start[b+1]]
+}
+
+// seal turns a block's lists into one array, dropping the entries keep
+// refuses.
+func (bl *ixBlock) seal(keep func(indexEntry) bool) {
+	start := make([]uint32, ixBuckets+1)
+	n := 0
+	each := func(fn func(b int, e indexEntry)) {
+		for b := 0; b < ixBuckets; b++ {
+			for _, e := range bl.bucket(int32(b)) {
+				if keep(e) {
+					fn(b, e)
+				}
+			}
+		}
+	}
+	each(func(b int, _ indexEntry) { start[b+1]++; n++ })
+	for b := 1; b <= ixBuckets; b++ {
+		start[b] += start[b-1]
+	}
+	entries := make([]indexEntry, 0, n)
+	each(func(_ int, e indexEntry) { entries = append(entries, e) })
+	bl.open, bl.start, bl.entries = nil, start, entries
 }
 
 // fingerIndex is the inverted index of a gallery's fingers. It is guarded
 // by the gallery's lock.
 type fingerIndex struct {
-	buckets [lshTables][][]uint32 // table, bucket: slots
+	blocks  []*ixBlock
+	filling map[int8]*ixBlock // per finger position: its open block
+	pop     []int32           // entries per bucket, all blocks (a probe skips empty ones)
 	slots   []indexSlot
 	dead    int // removed slots still listed in buckets
-	entries int // bucket entries, all tables
+	entries int // bucket entries
+	scratch sync.Pool
 }
+
+// The index's parameters.
+const (
+	ixBlockSlots = 1 << 13
+	// ixLenPx px of length and ixAng 1/256 turns of each relative
+	// direction make a bucket: finer than the matcher's, so that a probe
+	// edge's tolerance window scans little beyond itself.
+	ixLenPx   = 4
+	ixLenBins = 256 / ixLenPx
+	ixAng     = 8
+	ixAngBins = 256 / ixAng
+	ixBuckets = ixLenBins * ixAngBins * ixAngBins
+	// ixGalleryEdges and ixProbeEdges are the nearest edges of each
+	// minutia the index compares, enrolled and probe.
+	ixGalleryEdges = 6
+	ixProbeEdges   = 6
+)
 
 func newFingerIndex() *fingerIndex {
-	x := &fingerIndex{}
-	for t := range x.buckets {
-		x.buckets[t] = make([][]uint32, 1<<lshBits)
-	}
-	return x
+	return &fingerIndex{pop: make([]int32, ixBuckets), filling: map[int8]*ixBlock{}}
 }
 
-// add files a subject's fingers (their keys in the order of s.fingers)
-// and returns their slots.
-func (x *fingerIndex) add(s *subject, keys []lshKeys) {
-	for i, f := range s.fingers {
-		slot := uint32(len(x.slots))
-		n := 0
-		for t := range keys[i] {
-			for _, k := range keys[i][t] {
-				x.buckets[t][k] = append(x.buckets[t][k], slot)
-			}
-			n += len(keys[i][t])
-		}
-		x.entries += n
-		x.slots = append(x.slots, indexSlot{s: s, position: int8(f.position), keys: uint16(min(n, math.MaxUint16))})
-		s.slots = append(s.slots, slot)
-	}
+// bucketOfScreenEdge is the bucket of an enrolled edge.
+func bucketOfScreenEdge(e sedge) int {
+	return (int(e.length)/ixLenPx*ixAngBins+int(e.ref)/ixAng)*ixAngBins + int(e.nbr)/ixAng
 }
 
-// addAll files many subjects at once (keys[i] are subject i's), sizing
-// every bucket exactly rather than growing it.
-func (x *fingerIndex) addAll(subs []*subject, keys [][]lshKeys) {
-	for t := range x.buckets {
-		counts := make([]int32, len(x.buckets[t]))
-		for _, ks := range keys {
-			for f := range ks {
-				for _, k := range ks[f][t] {
-					counts[k]++
+// blockFor returns the open block of a finger position, sealing a full one
+// and opening another.
+func (x *fingerIndex) blockFor(position int8) *ixBlock {
+	bl := x.filling[position]
+	if bl != nil && len(bl.slots) < ixBlockSlots {
+		return bl
+	}
+	if bl != nil {
+		bl.seal(func(indexEntry) bool { return true })
+	}
+	bl = &ixBlock{position: position, open: make([][]indexEntry, ixBuckets)}
+	x.blocks = append(x.blocks, bl)
+	x.filling[position] = bl
+	return bl
+}
+
+// add files a subject's fingers and records their slots.
+func (x *fingerIndex) add(s *subject) {
+	for _, f := range s.fingers {
+		slot := len(x.slots)
+		bl := x.blockFor(int8(f.position))
+		local := uint16(len(bl.slots))
+		for ci := range f.p.mins {
+			for _, e := range f.p.edges[ci*screenNeighbours : ci*screenNeighbours+ixGalleryEdges] {
+				if e.length == 0 {
+					break
 				}
+				b := bucketOfScreenEdge(e)
+				bl.open[b] = append(bl.open[b], indexEntry{slot: local, origin: uint8(ci), length: e.length, ref: e.ref, nbr: e.nbr})
+				x.pop[b]++
+				x.entries++
 			}
 		}
-		for k, n := range counts {
-			if n > 0 {
-				b := make([]uint32, len(x.buckets[t][k]), len(x.buckets[t][k])+int(n))
-				copy(b, x.buckets[t][k])
-				x.buckets[t][k] = b
-			}
-		}
+		n := len(f.p.mins)
+		s.slots = append(s.slots, uint32(slot))
+		x.slots = append(x.slots, indexSlot{s: s, position: int8(f.position), norm: float32(1 / math.Sqrt(float64(max(n, 1))))})
+		bl.slots = append(bl.slots, uint32(slot))
+		bl.first = append(bl.first, bl.minutiae)
+		bl.minutiae += uint32(n)
 	}
-	for i, s := range subs {
-		x.add(s, keys[i])
+}
+
+// addAll files many subjects.
+func (x *fingerIndex) addAll(subs []*subject) {
+	for _, s := range subs {
+		x.add(s)
 	}
 }
 
@@ -182,107 +196,209 @@ func (x *fingerIndex) remove(s *subject) {
 	}
 }
 
-// purge drops the dead slots from every bucket.
+// purge drops the dead slots' entries from every block (sealing it
+// anew: the open block is sealed too, and reopened).
 func (x *fingerIndex) purge() {
 	x.entries = 0
-	for t := range x.buckets {
-		for k, b := range x.buckets[t] {
-			out := b[:0]
-			for _, slot := range b {
-				if x.slots[slot].s != nil {
-					out = append(out, slot)
+	clear(x.pop)
+	for _, bl := range x.blocks {
+		wasOpen := bl.open != nil
+		bl.seal(func(e indexEntry) bool { return x.slots[bl.slots[e.slot]].s != nil })
+		x.entries += len(bl.entries)
+		for b := range x.pop {
+			x.pop[b] += int32(bl.start[b+1] - bl.start[b])
+		}
+		if wasOpen {
+			bl.open = make([][]indexEntry, ixBuckets)
+			for b := range bl.open {
+				if es := bl.entries[bl.start[b]:bl.start[b+1]]; len(es) > 0 {
+					bl.open[b] = es[:len(es):len(es)]
 				}
 			}
-			if len(out) == 0 {
-				out = nil
-			}
-			x.buckets[t][k] = out
-			x.entries += len(out)
+			bl.start, bl.entries = nil, nil
 		}
 	}
 	x.dead = 0
 }
 
-// bytes is the memory the index holds: bucket headers, entries, slots.
+// bytes is the memory the index holds: bucket lists or starts, entries,
+// slots.
 func (x *fingerIndex) bytes() int {
-	n := len(x.slots) * 16
-	for t := range x.buckets {
-		n += len(x.buckets[t]) * 24
-		for _, b := range x.buckets[t] {
-			n += cap(b) * 4
+	n := len(x.slots) * 24
+	for _, bl := range x.blocks {
+		n += len(bl.open)*24 + len(bl.start)*4 + cap(bl.entries)*6 + cap(bl.slots)*4 + cap(bl.first)*4
+		for _, es := range bl.open {
+			n += cap(es) * 6
 		}
 	}
 	return n
 }
 
-// vote scores, for every slot, the buckets it shares with a probe finger's
-// keys, split over workers by table. A shared bucket counts by how rare it
-// is: the log of the slots over the bucket's entries (a bucket most
-// fingers share says little).
-func (x *fingerIndex) vote(keys *lshKeys, workers int) []float32 {
-	n := len(x.slots)
-	parts := make([][]float32, workers)
-	var wg sync.WaitGroup
-	for w := range parts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			v := make([]float32, n)
-			for t := w; t < lshTables; t += workers {
-				for _, k := range keys[t] {
-					b := x.buckets[t][k]
-					if len(b) == 0 {
-						continue
+// look is one bucket a probe edge's tolerance reaches.
+type look struct {
+	b        int32
+	length   int32 // edge length units
+	ref, nbr uint8
+}
+
+// probeLooks lists, per probe minutia, the buckets its ixProbeEdges
+// nearest edges reach within the root tolerances.
+func (x *fingerIndex) probeLooks(f *Form) [][]look {
+	out := make([][]look, len(f.pts))
+	for a := range f.pts {
+		es := f.edges[f.nbStart[a]:f.nbStart[a+1]]
+		for _, e := range es[:min(len(es), ixProbeEdges)] {
+			px := int(e.length) / lenUnit
+			const tolPx = rootTolLen / lenUnit
+			lo, hi := max(px-tolPx, 0)/ixLenPx, min((px+tolPx)/ixLenPx, ixLenBins-1)
+			pe := look{length: int32(e.length), ref: e.ref, nbr: e.nbr}
+			r0, r1 := int(e.ref-rootTolAngle)/ixAng, int(e.ref+rootTolAngle)/ixAng
+			n0, n1 := int(e.nbr-rootTolAngle)/ixAng, int(e.nbr+rootTolAngle)/ixAng
+			for lb := lo; lb <= hi; lb++ {
+				for r := r0; ; r = (r + 1) % ixAngBins {
+					for q := n0; ; q = (q + 1) % ixAngBins {
+						if b := (lb*ixAngBins+r)*ixAngBins + q; x.pop[b] > 0 {
+							pe.b = int32(b)
+							out[a] = append(out[a], pe)
+						}
+						if q == n1 {
+							break
+						}
 					}
-					wt := float32(math.Log(float64(n) / float64(len(b))))
-					if wt <= 0 {
-						continue
-					}
-					for _, slot := range b {
-						v[slot] += wt
+					if r == r1 {
+						break
 					}
 				}
 			}
-			parts[w] = v
+		}
+	}
+	return out
+}
+
+// voteScratch is one worker's counters for vote, kept between searches.
+type voteScratch struct {
+	count    []uint8 // per minutia of the block: probe edges it matched
+	best     []uint8 // per slot of the block: its best minutia's count
+	touchedM []uint32
+	touchedS []uint16
+}
+
+// vote scores every slot against a probe finger of a position (0:
+// unknown): for each probe minutia, the count of the slot's best matching
+// minutia, summed, times the slot's norm; slots of another known position
+// score 0. A minutia matches at most ixProbeEdges × ixGalleryEdges edge
+// pairs, so its count fits a byte. Workers take one block at a time, and
+// in a gallery of few blocks a share of the probe's minutiae of one.
+func (x *fingerIndex) vote(f *Form, position int, workers int) []float32 {
+	looks := x.probeLooks(f)
+	var blocks []*ixBlock
+	for _, bl := range x.blocks {
+		if position == 0 || bl.position == 0 || int(bl.position) == position {
+			blocks = append(blocks, bl)
+		}
+	}
+	score := make([]float32, len(x.slots))
+	parts := max(1, min(len(looks), (2*workers+len(blocks)-1)/max(len(blocks), 1)))
+	locks := make([]sync.Mutex, len(blocks))
+	var next atomic.Int32
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sc, _ := x.scratch.Get().(*voteScratch)
+			if sc == nil {
+				sc = &voteScratch{best: make([]uint8, ixBlockSlots)}
+			}
+			defer x.scratch.Put(sc)
+			var part []float32
+			var mine [][]look
+			for {
+				item := int(next.Add(1)) - 1
+				bi, pi := item/parts, item%parts
+				if bi >= len(blocks) {
+					return
+				}
+				bl := blocks[bi]
+				if len(sc.count) < int(bl.minutiae) {
+					sc.count = make([]uint8, bl.minutiae)
+				}
+				mine = mine[:0]
+				for i := pi; i < len(looks); i += parts {
+					mine = append(mine, looks[i])
+				}
+				if cap(part) < len(bl.slots) {
+					part = make([]float32, len(bl.slots))
+				}
+				part = part[:len(bl.slots)]
+				clear(part)
+				voteBlock(bl, mine, sc, part)
+				locks[bi].Lock()
+				for i, v := range part {
+					if v != 0 {
+						score[bl.slots[i]] += v * x.slots[bl.slots[i]].norm
+					}
+				}
+				locks[bi].Unlock()
+			}
 		}()
 	}
 	wg.Wait()
-	v := parts[0]
-	for _, p := range parts[1:] {
-		for i, c := range p {
-			v[i] += c
-		}
-	}
-	return v
+	return score
 }
 
-// When the index is used, and how much of the gallery it passes on.
+// voteBlock adds one block's standings to score (its slots').
+func voteBlock(bl *ixBlock, looks [][]look, sc *voteScratch, score []float32) {
+	count, best, first := sc.count, sc.best, bl.first
+	for _, ls := range looks {
+		for _, l := range ls {
+			e := l
+			for _, g := range bl.bucket(l.b) {
+				if abs32(e.length-int32(g.length)*lenUnit) > rootTolLen ||
+					uint8(e.ref-g.ref+rootTolAngle) > 2*rootTolAngle ||
+					uint8(e.nbr-g.nbr+rootTolAngle) > 2*rootTolAngle {
+					continue
+				}
+				m := first[g.slot] + uint32(g.origin)
+				c := count[m] + 1
+				count[m] = c
+				if c == 1 {
+					sc.touchedM = append(sc.touchedM, m)
+				}
+				if c > best[g.slot] {
+					if best[g.slot] == 0 {
+						sc.touchedS = append(sc.touchedS, g.slot)
+					}
+					best[g.slot] = c
+				}
+			}
+		}
+		for _, s := range sc.touchedS {
+			score[s] += float32(best[s])
+			best[s] = 0
+		}
+		for _, m := range sc.touchedM {
+			count[m] = 0
+		}
+		sc.touchedS, sc.touchedM = sc.touchedS[:0], sc.touchedM[:0]
+	}
+}
+
 const (
-	// IndexMinFingers is the gallery size (enrolled fingers) from which a
-	// search goes through the index by default. The index is much faster
-	// from 100,000 fingers (0.10 against 1.46 s), but on real captures it
-	// loses mates an exhaustive search ranks first (FVC2002: rank-1 0.932
-	// against 0.975), and a missed hit costs an officer more than a wait:
-	// so the desk searches exhaustively until a search would take over
-	// about ten seconds on two cores (one finger against 1,000,000: 10.7 s
-	// exhaustive, 0.75 s indexed; see doc.go, "The index").
-	IndexMinFingers = 1_000_000
+	// IndexMinSubjects is the gallery size (enrolled subjects) from which a
+	// search goes through the index by default: where it is faster than
+	// screening every subject (docs/architecture.md, "Fingerprint index").
+	IndexMinSubjects = 20_000
 	// IndexPenetration is the share of the gallery's subjects the index
 	// passes on to the matcher, but never fewer than indexMinCandidates.
-	IndexPenetration   = 0.05
+	IndexPenetration   = 0.02
 	indexMinCandidates = 2000
-	// indexMinCylinders is the fewest cylinders a probe finger must keep
-	// for the index to rank the gallery by it; with fewer the search runs
+	// indexMinMinutiae is the fewest minutiae a probe finger must have
+	// for the index to rank the gallery by it: with fewer, every finger
+	// shares about as many edges with it by chance, and the search runs
 	// exhaustively and says why.
-	indexMinCylinders = 6
+	indexMinMinutiae = 8
 )
-
-// indexScore is a finger's standing for one probe finger: the buckets it
-// shares, over the square root of the buckets it is filed under, so that
-// a finger with many minutiae does not stand high by chance alone.
-func indexScore(votes float32, keys uint16) float32 {
-	return votes / float32(math.Sqrt(float64(max(keys, 1))))
-}
 
 // indexShortlist is how many of a gallery's n subjects the index passes
 // on to the matcher.
@@ -290,28 +406,27 @@ func indexShortlist(n int) int {
 	return max(indexMinCandidates, int(math.Ceil(IndexPenetration*float64(n))))
 }
 
-// indexCandidates ranks the gallery's subjects through the index and
-// returns the k it ranks highest, in gallery order, or why the index
-// cannot rank them for this probe. The gallery's lock is held (for
-// reading).
-func (g *Gallery) indexCandidates(pfs []probeFinger, k int) ([]*subject, string) {
-	x := g.index
-	keys := make([]lshKeys, len(pfs))
-	for i, pf := range pfs {
-		var ncyl int
-		keys[i], ncyl = hashCylinders(pf.form, lshProbeFlips)
-		if ncyl < indexMinCylinders {
-			return nil, fmt.Sprintf("probe finger %d: only %d of its %d minutiae have enough neighbours for the index (it needs %d), so every subject was searched",
-				pf.position, ncyl, pf.form.Len(), indexMinCylinders)
+// indexScores returns, for every slot of the index, its standing for each
+// probe finger (vote), or why the index cannot rank the gallery for this
+// probe. The gallery's lock is held (for reading).
+func (x *fingerIndex) indexScores(pfs []probeFinger) ([][]float32, string) {
+	for _, pf := range pfs {
+		if n := pf.form.Len(); n < indexMinMinutiae {
+			return nil, fmt.Sprintf("probe finger %d has %d minutiae, too few for the index (it needs %d), so every subject was searched",
+				pf.position, n, indexMinMinutiae)
 		}
 	}
 	workers := runtime.GOMAXPROCS(0)
 	votes := make([][]float32, len(pfs))
-	for i := range pfs {
-		votes[i] = x.vote(&keys[i], workers)
+	for i, pf := range pfs {
+		votes[i] = x.vote(pf.form, pf.position, workers)
 	}
-	// A subject's standing: for each probe finger its best finger at that
-	// position, summed. A subject's slots are consecutive.
+	return votes, ""
+}
+
+// subjectScores sums, per subject, each probe finger's best slot at that
+// position (a subject's slots are consecutive), skipping removed slots.
+func (x *fingerIndex) subjectScores(pfs []probeFinger, votes [][]float32) ([]*subject, []float32) {
 	var subs []*subject
 	var scores []float32
 	for i := 0; i < len(x.slots); {
@@ -325,9 +440,8 @@ func (g *Gallery) indexCandidates(pfs []probeFinger, k int) ([]*subject, string)
 			for pi, pf := range pfs {
 				best := float32(0)
 				for k := i; k < j; k++ {
-					sl := &x.slots[k]
-					if pf.position == 0 || int(sl.position) == pf.position {
-						best = max(best, indexScore(votes[pi][k], sl.keys))
+					if pf.position == 0 || int(x.slots[k].position) == pf.position {
+						best = max(best, votes[pi][k])
 					}
 				}
 				sum += best
@@ -337,6 +451,19 @@ func (g *Gallery) indexCandidates(pfs []probeFinger, k int) ([]*subject, string)
 		}
 		i = j
 	}
+	return subs, scores
+}
+
+// indexCandidates ranks the gallery's subjects through the index and
+// returns the k it ranks highest, in gallery order, or why the index
+// cannot rank them for this probe. The gallery's lock is held (for
+// reading).
+func (g *Gallery) indexCandidates(pfs []probeFinger, k int) ([]*subject, string) {
+	votes, why := g.index.indexScores(pfs)
+	if why != "" {
+		return nil, why
+	}
+	subs, scores := g.index.subjectScores(pfs, votes)
 	if k >= len(subs) {
 		return subs, ""
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,33 +23,14 @@ func indexRanks(g *Gallery, probes [][]Finger, mates []string) []float64 {
 	g.BuildIndex()
 	g.mu.RLock()
 	defer g.mu.RUnlock()
-	x := g.index
 	for i, p := range probes {
 		pfs := prepareProbe(p)
-		keys := make([]lshKeys, len(pfs))
-		for j, pf := range pfs {
-			keys[j], _ = hashCylinders(pf.form, lshProbeFlips)
-		}
-		votes := make([][]float32, len(pfs))
-		for j := range pfs {
-			votes[j] = x.vote(&keys[j], runtime.GOMAXPROCS(0))
-		}
-		scores := map[*subject]float32{}
-		for pj, pf := range pfs {
-			best := map[*subject]float32{}
-			for k, sl := range x.slots {
-				if sl.s != nil && (pf.position == 0 || int(sl.position) == pf.position) {
-					best[sl.s] = max(best[sl.s], indexScore(votes[pj][k], sl.keys))
-				}
-			}
-			for s, v := range best {
-				scores[s] += v
-			}
-		}
+		votes, _ := g.index.indexScores(pfs)
+		subs, scores := g.index.subjectScores(pfs, votes)
 		mate := float32(-1)
-		for s, v := range scores {
+		for j, s := range subs {
 			if s.id == mates[i] {
-				mate = v
+				mate = scores[j]
 			}
 		}
 		above := 0
@@ -151,11 +131,9 @@ func addDistractors(g *Gallery, n int, seed uint64) {
 // IndexPenetration of the gallery, with rank-1 of an exhaustive search in
 // the same run: on a synthetic gallery and on the FVC2002 identification
 // test (the first impression of each finger enrolled among synthetic
-// distractors, the other seven searched). The index was tuned on these
-// runs. The goal is rank-1 within 0.5 points of exhaustive; the index
-// does not reach it on FVC2002 (DB3's small captures above all), so the
-// test holds it to what it measured (docs/architecture.md), to catch a
-// change that makes it worse.
+// distractors, the other seven searched). The index's scoring was chosen
+// on these runs (doc.go, "The index"). It must keep rank-1 within half a
+// point of exhaustive on both, as issue #13 asks.
 func TestIndexKeepsRank1(t *testing.T) {
 	t.Run("synthetic", func(t *testing.T) {
 		g, probes, mates := synthIdentification(3000, 100, synth.ImpressionOptions{})
@@ -163,7 +141,21 @@ func TestIndexKeepsRank1(t *testing.T) {
 		e, x, fb := rank1Both(g, probes, mates, k)
 		exh, idx := share(e, nil), share(x, nil)
 		t.Logf("synthetic gallery %d, %d probes: rank-1 exhaustive %.3f, indexed (%d subjects) %.3f, %d fell back", g.Len(), len(probes), exh, k, idx, fb)
-		if idx < exh-0.02 || fb > 0 {
+		if idx < exh-0.005 || fb > 0 {
+			t.Errorf("the index lowers rank-1 from %.3f to %.3f (%d fell back)", exh, idx, fb)
+		}
+	})
+	t.Run("distorted", func(t *testing.T) {
+		// Badly distorted probes (hardImpression): the index loses some
+		// mates here (6 points of 100 when written, against 50 for the
+		// index before it); held to that, to catch a change that makes it
+		// worse.
+		g, probes, mates := synthIdentification(3000, 100, hardImpression)
+		k := int(math.Ceil(IndexPenetration * float64(g.Len())))
+		e, x, fb := rank1Both(g, probes, mates, k)
+		exh, idx := share(e, nil), share(x, nil)
+		t.Logf("distorted synthetic probes, gallery %d, %d probes: rank-1 exhaustive %.3f, indexed (%d subjects) %.3f, %d fell back", g.Len(), len(probes), exh, k, idx, fb)
+		if idx < exh-0.08 {
 			t.Errorf("the index lowers rank-1 from %.3f to %.3f (%d fell back)", exh, idx, fb)
 		}
 	})
@@ -178,10 +170,33 @@ func TestIndexKeepsRank1(t *testing.T) {
 			t.Logf("%s: rank-1 exhaustive %.3f, indexed %.3f", db, share(e, in), share(x, in))
 		}
 		t.Logf("FVC2002 DB1–DB4 among %d subjects, %d probes: rank-1 exhaustive %.3f, indexed (%d subjects) %.3f, %d fell back", g.Len(), len(probes), exh, k, idx, fb)
-		if idx < exh-0.05 {
-			t.Errorf("the index lowers rank-1 from %.3f to %.3f", exh, idx)
+		if idx < exh-0.005 || fb > 0 {
+			t.Errorf("the index lowers rank-1 from %.3f to %.3f (%d fell back)", exh, idx, fb)
 		}
 	})
+}
+
+// TestIndexKeepsRank1OtherEnrolments repeats the FVC2002 test with each
+// of the other seven impressions enrolled in turn (the scoring was chosen
+// with the first enrolled): MATCH_FVC_ROTATIONS=1 to run (about 80 s).
+func TestIndexKeepsRank1OtherEnrolments(t *testing.T) {
+	if os.Getenv("MATCH_FVC_ROTATIONS") == "" {
+		t.Skip("set MATCH_FVC_ROTATIONS=1 to run")
+	}
+	var e, x []bool
+	for enrol := 1; enrol < 8; enrol++ {
+		g, probes, mates := fvcIdentificationEnrolling(t, enrol)
+		addDistractors(g, 2000, 99)
+		k := int(math.Ceil(IndexPenetration * float64(g.Len())))
+		ee, xx, fb := rank1Both(g, probes, mates, k)
+		t.Logf("impression %d enrolled: rank-1 exhaustive %.3f, indexed %.3f, %d fell back", enrol+1, share(ee, nil), share(xx, nil), fb)
+		e, x = append(e, ee...), append(x, xx...)
+	}
+	exh, idx := share(e, nil), share(x, nil)
+	t.Logf("impressions 2–8 enrolled in turn, %d searches: rank-1 exhaustive %.3f, indexed %.3f", len(e), exh, idx)
+	if idx < exh-0.005 {
+		t.Errorf("the index lowers rank-1 from %.3f to %.3f", exh, idx)
+	}
 }
 
 // TestIndexAddRemove checks that the index follows the gallery: a removed
@@ -243,9 +258,9 @@ func TestIndexAddRemove(t *testing.T) {
 // exhaustively, saying why, and that an empty gallery returns nothing.
 func TestIndexFallsBack(t *testing.T) {
 	g, _, _ := synthIdentification(300, 0, synth.ImpressionOptions{})
-	// Eight minutiae far apart: none has the neighbours a cylinder needs.
+	// Seven minutiae: too few for the index to tell fingers apart.
 	var sparse biometric.Template
-	for i := 0; i < 8; i++ {
+	for i := 0; i < indexMinMinutiae-1; i++ {
 		sparse.Minutiae = append(sparse.Minutiae, biometric.Minutia{X: 20 + 150*(i%4), Y: 20 + 200*(i/4), Angle: float64(40 * i), Type: biometric.MinutiaEnding})
 	}
 	r := g.SearchWith(context.Background(), []Finger{{Position: 2, Template: &sparse}}, SearchOptions{TopN: 5, Mode: Indexed})
@@ -306,6 +321,52 @@ func TestBuildIndexWhileAdding(t *testing.T) {
 		r := g.SearchWith(context.Background(), fs, SearchOptions{TopN: 1, Mode: Indexed, indexK: 40})
 		if r.Mode != Indexed || len(r.Candidates) == 0 || r.Candidates[0].SubjectID != fmt.Sprintf("X%03d", i) {
 			t.Errorf("X%03d: not found through the index", i)
+		}
+	}
+}
+
+// TestIndexVotesByPosition checks that in a ten-print gallery a probe
+// finger is voted on only by the enrolled fingers of its position (or of
+// unknown position), and that the indexed search finds the mate by any one
+// finger.
+func TestIndexVotesByPosition(t *testing.T) {
+	g := NewGallery()
+	rng := synth.NewRand(4242)
+	type print struct {
+		id  string
+		pos int
+		tpl biometric.Template
+	}
+	var probes []print
+	for i := 0; i < 300; i++ {
+		id := fmt.Sprintf("T%04d", i)
+		var fingers []Finger
+		for pos := 1; pos <= 10; pos++ {
+			f := synth.NewFinger(rng, pos)
+			a := f.Impression(rng, synth.ImpressionOptions{})
+			fingers = append(fingers, Finger{Position: pos, Template: &a})
+			if i < 10 && pos == 1+i%10 {
+				probes = append(probes, print{id, pos, f.Impression(rng, synth.ImpressionOptions{})})
+			}
+		}
+		g.Add(id, fingers)
+	}
+	g.BuildIndex()
+	g.mu.RLock()
+	x := g.index
+	for _, p := range probes {
+		v := x.vote(Prepare(&p.tpl), p.pos, 2)
+		for slot, sl := range x.slots {
+			if int(sl.position) != p.pos && v[slot] != 0 {
+				t.Fatalf("probe at position %d: slot of position %d scored %v", p.pos, sl.position, v[slot])
+			}
+		}
+	}
+	g.mu.RUnlock()
+	for _, p := range probes {
+		r := g.SearchWith(context.Background(), []Finger{{Position: p.pos, Template: &p.tpl}}, SearchOptions{TopN: 1, Mode: Indexed, indexK: 10})
+		if r.Mode != Indexed || len(r.Candidates) == 0 || r.Candidates[0].SubjectID != p.id {
+			t.Errorf("finger %d of %s: indexed search (%v, %q) did not rank it first", p.pos, p.id, r.Mode, r.Fallback)
 		}
 	}
 }

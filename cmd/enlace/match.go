@@ -100,8 +100,8 @@ the gallery took to build.`,
 				fmt.Fprintf(stdout, "index      %d bytes per template (%.0f MB); built in %v (%v CPU) after the gallery's %v (%v CPU)\n",
 					st.IndexBytes/max(st.Fingers, 1), float64(st.IndexBytes)/1e6, indexed.Round(time.Millisecond), (cpu2 - cpu1).Round(time.Millisecond),
 					built.Round(time.Millisecond), (cpu1 - cpu0).Round(time.Millisecond))
-				if st.Fingers < match.IndexMinFingers {
-					fmt.Fprintf(stdout, "note       the desk searches a gallery this small exhaustively (the index from %d templates)\n", match.IndexMinFingers)
+				if st.Subjects < match.IndexMinSubjects {
+					fmt.Fprintf(stdout, "note       the desk searches a gallery this small exhaustively (the index from %d subjects)\n", match.IndexMinSubjects)
 				}
 				var last float64
 				for _, mode := range []match.SearchMode{match.Exhaustive, match.Indexed} {
