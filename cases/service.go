@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -29,7 +30,10 @@ type CaseFilter struct {
 	Statuses   []Status // any of these
 	OverdueAt  time.Time
 	Text       string // substring of ID or title, case-insensitive
-	OpenOnly   bool
+	// IDs limits the list to these cases (the queue reads again only the
+	// cases that changed).
+	IDs      []string
+	OpenOnly bool
 	// Examination selects the cases whose examination stands there
 	// (awaiting verification, awaiting a supervisor…).
 	Examination ExamState
@@ -279,4 +283,36 @@ type SearchResult struct {
 // SearchService finds subjects. Every search states a purpose and is logged.
 type SearchService interface {
 	SearchSubjects(ctx context.Context, actor Officer, q SubjectQuery) (*SearchResult, error)
+}
+
+// Changes says what changed in a store behind its reader's back (events
+// received from the exchange, demo data loaded) since a generation the
+// reader last saw, so that a screen reads again only the cases and subjects
+// it shows that changed. Generation is where the reader now stands.
+type Changes struct {
+	Generation uint64
+	// All says to read everything again: a bulk load, or more changes
+	// than the store keeps track of since the reader's generation.
+	All      bool
+	Cases    []string // case IDs, sorted, each once
+	Subjects []string // subject IDs and partner reference numbers, sorted, each once
+	// Other says that something neither a case nor a subject changed:
+	// encounters, core-data requests, disclosures.
+	Other bool
+}
+
+// Empty reports whether nothing changed.
+func (c Changes) Empty() bool {
+	return !c.All && !c.Other && len(c.Cases) == 0 && len(c.Subjects) == 0
+}
+
+// HasCase reports whether case id changed (or everything did).
+func (c Changes) HasCase(id string) bool {
+	return c.All || slices.Contains(c.Cases, id)
+}
+
+// HasSubject reports whether subject (or reference) id changed (or
+// everything did).
+func (c Changes) HasSubject(id string) bool {
+	return c.All || slices.Contains(c.Subjects, id)
 }

@@ -127,6 +127,12 @@ func (s *CaseService) Cases(ctx context.Context, f cases.CaseFilter) ([]cases.Ca
 		where = append(where, "c.examination = ?")
 		args = append(args, string(f.Examination))
 	}
+	if len(f.IDs) > 0 {
+		where = append(where, "c.id IN ("+strings.TrimSuffix(strings.Repeat("?,", len(f.IDs)), ",")+")")
+		for _, id := range f.IDs {
+			args = append(args, id)
+		}
+	}
 	if f.Text != "" {
 		where = append(where, "(instr(lower(c.id), ?) > 0 OR instr(lower(c.title), ?) > 0)")
 		t := strings.ToLower(f.Text)

@@ -167,6 +167,3 @@ func (s *DB) FlushWatchers(ctx context.Context) error {
 	return nil
 }
 
-// Generation increases whenever the store changes from outside the officer's
-// own actions (events received from the exchange), so open views reload.
-func (s *DB) Generation() uint64 { return s.generation.Load() }

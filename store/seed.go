@@ -45,6 +45,7 @@ type SharedReference struct {
 // Load writes a seed batch in one transaction.
 func (s *DB) Load(ctx context.Context, seed *Seed) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		s.outside = &outsideChange{all: true} // every screen reads again
 		if err := bulkSubjects(ctx, tx, seed.Subjects); err != nil {
 			return err
 		}
@@ -126,9 +127,6 @@ func (s *DB) Load(ctx context.Context, seed *Seed) error {
 		}
 		return nil
 	})
-	if err == nil {
-		s.generation.Add(1) // after the commit: readers see the rows
-	}
 	return storageErr(err, "cannot load the demo data")
 }
 

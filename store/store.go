@@ -81,7 +81,10 @@ type DB struct {
 	freq frequencies // name-part frequencies for the name scorer
 
 	watch      watchQueue    // listeners of subject changes (WatchSubjects)
-	generation atomic.Uint64 // see Generation
+	changes    changeLog     // see Generation and ChangedSince
+	// outside, during a write, collects what it changes behind the
+	// workstation's back (nil for the officer's own changes).
+	outside *outsideChange
 	// changedSubjects collects, during a write, the subjects it saved.
 	changedSubjects []string
 	// touchedCases collects, during a write, the cases whose events changed:
@@ -424,10 +427,27 @@ func (s *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err != nil {
 		return storageErr(err, "cannot start a change in %s", s.path)
 	}
+	s.outside = nil
 	err = fn(tx)
 	if err == nil && len(s.touchedCases) > 0 {
 		err = s.projectCases(ctx, tx, s.touchedCases)
 	}
+	var outside cases.Changes
+	if o := s.outside; o != nil && err == nil {
+		outside.All, outside.Other = o.all, o.other
+		for id := range s.touchedCases {
+			if o.onlyCases == nil || o.onlyCases[id] {
+				outside.Cases = append(outside.Cases, id)
+			}
+		}
+		for _, id := range s.changedSubjects {
+			if id == "" {
+				outside.All = true // a bulk load
+			}
+			outside.Subjects = append(outside.Subjects, id)
+		}
+	}
+	s.outside = nil
 	clear(s.touchedCases)
 	if err != nil {
 		tx.Rollback()
@@ -438,6 +458,7 @@ func (s *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		s.changedSubjects = s.changedSubjects[:0]
 		return storageErr(err, "cannot save the change to %s", s.path)
 	}
+	s.changes.record(outside) // after the commit: readers see the rows
 	if len(s.changedSubjects) > 0 {
 		ids := s.changedSubjects
 		s.changedSubjects = nil

@@ -101,6 +101,10 @@ func (s *SyncService) Rejections(ctx context.Context, limit int) ([]SyncAck, err
 // of any case where the hub found a status move in conflict.
 func (s *SyncService) Acknowledge(ctx context.Context, acks []SyncAck) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		// An acknowledged move stands as the desk already showed it; a
+		// conflict or a refusal may move a status back, behind the
+		// officer's back.
+		s.outside = &outsideChange{onlyCases: map[string]bool{}}
 		for _, a := range acks {
 			caseID, known, err := eventCase(ctx, tx, a.EventID)
 			if err != nil {
@@ -109,18 +113,18 @@ func (s *SyncService) Acknowledge(ctx context.Context, acks []SyncAck) error {
 			if !known {
 				return cases.Errorf(cases.EINVALID, "the hub acknowledged event %s, which this desk never made", a.EventID)
 			}
-			if err := s.markSynced(ctx, tx, a); err != nil {
+			if _, err := s.markSynced(ctx, tx, a); err != nil {
 				return err
 			}
 			if caseID != "" {
 				s.touchedCases[caseID] = true
+				if a.Conflict || a.Rejected {
+					s.outside.onlyCases[caseID] = true
+				}
 			}
 		}
 		return nil
 	})
-	if err == nil && slices.ContainsFunc(acks, func(a SyncAck) bool { return a.Conflict || a.Rejected }) {
-		s.generation.Add(1) // a status may have moved back
-	}
 	return storageErr(err, "cannot record the hub's answers")
 }
 
@@ -133,15 +137,23 @@ func eventCase(ctx context.Context, tx *sql.Tx, id string) (string, bool, error)
 	return caseID, err == nil, err
 }
 
-func (s *SyncService) markSynced(ctx context.Context, tx *sql.Tx, a SyncAck) error {
+// markSynced records the hub's answer for one event and reports whether it
+// differs from the answer recorded before (the pull echoes the desk's own
+// events with the verdicts their push already received).
+func (s *SyncService) markSynced(ctx context.Context, tx *sql.Tx, a SyncAck) (bool, error) {
 	state := "stored"
 	if a.Rejected {
 		state = "rejected"
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO event_sync(event_id, state, seq, conflict, code, error, at) VALUES(?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT(event_id) DO UPDATE SET state = excluded.state, seq = excluded.seq, conflict = excluded.conflict, code = excluded.code, error = excluded.error`,
+	res, err := tx.ExecContext(ctx, `INSERT INTO event_sync(event_id, state, seq, conflict, code, error, at) VALUES(?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(event_id) DO UPDATE SET state = excluded.state, seq = excluded.seq, conflict = excluded.conflict, code = excluded.code, error = excluded.error
+		WHERE state IS NOT excluded.state OR seq IS NOT excluded.seq OR conflict IS NOT excluded.conflict OR code IS NOT excluded.code OR error IS NOT excluded.error`,
 		a.EventID, state, a.Seq, boolInt(a.Conflict), a.Code, a.Error, s.clock.Now().UnixMilli())
-	return err
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
 }
 
 // SyncCursor returns the pull cursor: the position after the last page applied.
@@ -180,6 +192,7 @@ func (s *SyncService) ApplyRemote(ctx context.Context, evs []SyncEvent, next int
 		return 0
 	})
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		s.outside = &outsideChange{}
 		for _, d := range batch {
 			ev := d.Event
 			_, held, err := eventCase(ctx, tx, ev.ID)
@@ -197,11 +210,18 @@ func (s *SyncService) ApplyRemote(ctx context.Context, evs []SyncEvent, next int
 				if err := s.logReceived(ctx, tx, ev); err != nil {
 					return err
 				}
+				if ev.CaseID == "" {
+					s.outside.other = true // an encounter, a request, a disclosure...
+				}
 			}
-			if err := s.markSynced(ctx, tx, SyncAck{EventID: ev.ID, Seq: d.Seq, Conflict: d.Conflict}); err != nil {
+			changed, err := s.markSynced(ctx, tx, SyncAck{EventID: ev.ID, Seq: d.Seq, Conflict: d.Conflict})
+			if err != nil {
 				return err
 			}
-			if ev.CaseID != "" {
+			// The desk's own event echoed with the verdict its push
+			// already received changes nothing: its case is not projected
+			// again, and no screen reloads.
+			if ev.CaseID != "" && (changed || !held) {
 				s.touchedCases[ev.CaseID] = true
 			}
 			if ev.Kind == cases.EventFollowUpRequested && !d.Received.IsZero() {
@@ -212,9 +232,6 @@ func (s *SyncService) ApplyRemote(ctx context.Context, evs []SyncEvent, next int
 		}
 		return setMeta(ctx, tx, "sync_cursor", strconv.FormatInt(next, 10))
 	})
-	if err == nil && len(evs) > 0 {
-		s.generation.Add(1)
-	}
 	return storageErr(err, "cannot apply the events received from the exchange")
 }
 

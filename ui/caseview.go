@@ -115,6 +115,9 @@ func (v *caseView) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case reloadMsg:
+		if !v.shows(msg.changes) {
+			return nil
+		}
 		return v.load() // the offset stays: the officer keeps their place
 	case directoryMsg, tickMsg, restyledMsg:
 		v.redraw()
@@ -550,4 +553,23 @@ func (v *caseView) Help() ([]key.Binding, [][]key.Binding) {
 	}
 	short := append(append(slices.Clone(acts), see...), k.Down, k.Back)
 	return short, [][]key.Binding{acts, see, {k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}}
+}
+
+// shows reports whether changes touch what the view shows: the case, or a
+// subject or partner reference it names.
+func (v *caseView) shows(ch cases.Changes) bool {
+	if ch.HasCase(v.id) || !v.loaded {
+		return true
+	}
+	for _, s := range v.subjects {
+		if ch.HasSubject(s.ID) {
+			return true
+		}
+	}
+	for _, r := range v.refs {
+		if ch.HasSubject(r.Number) {
+			return true
+		}
+	}
+	return false
 }

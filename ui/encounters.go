@@ -81,8 +81,13 @@ func (s *encountersScreen) Update(msg tea.Msg) tea.Cmd {
 	case importedMsg:
 		s.select_ = msg.encounterID
 		return s.load()
-	case changedMsg, reloadMsg:
+	case changedMsg:
 		return s.load()
+	case reloadMsg:
+		if ch := msg.changes; ch.All || ch.Other || len(ch.Subjects) > 0 {
+			return s.load()
+		}
+		return nil
 	case tea.KeyPressMsg:
 		k := s.app.keys
 		switch {

@@ -112,8 +112,14 @@ func (s *queryLogScreen) Update(msg tea.Msg) tea.Cmd {
 			s.refilter()
 		}
 		return nil
-	case changedMsg, reloadMsg:
+	case changedMsg:
 		return s.load() // a search made meanwhile is logged
+	case reloadMsg:
+		// The exchange brings no query-log entries; demo data does.
+		if msg.changes.All {
+			return s.load()
+		}
+		return nil
 	case tea.KeyPressMsg:
 		return s.key(msg)
 	case tea.MouseWheelMsg, tea.MouseClickMsg:

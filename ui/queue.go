@@ -138,8 +138,11 @@ type casesMsg struct {
 	reload bool // data changed outside: keep the selection and scroll
 }
 
+// summaryMsg is the fresh summaries of the cases ids, read after they
+// changed (the officer's change, or the exchange's); a case of ids missing
+// from list is no longer visible to the officer's agency.
 type summaryMsg struct {
-	id   string
+	ids  []string
 	list []cases.CaseSummary
 	err  error
 }
@@ -204,12 +207,18 @@ func (q *queue) reloadInPlace(list []cases.CaseSummary) bool {
 		q.search[i] = foldFilter(list[i].ID + " " + list[i].Title)
 		delete(q.rows, i)
 	}
+	q.resortInPlace()
+	return true
+}
+
+// resortInPlace sorts and filters again after some cases changed, keeping
+// the selected case and the scroll.
+func (q *queue) resortInPlace() {
 	offset := q.nav.offset
 	q.orders = [numColumns][2][]int32{}
 	q.refilter(false)
 	q.nav.offset = offset
 	q.nav.follow()
-	return true
 }
 
 // sameSummary reports whether two summaries of a case show the same. Equal
@@ -271,16 +280,24 @@ func (q *queue) update(msg tea.Msg) tea.Cmd {
 		q.setCases(msg.list)
 		return nil
 	case reloadMsg:
-		return q.load(true)
-	case changedMsg:
-		a, id := q.app, msg.caseID
-		return func() tea.Msg {
-			list, err := a.store.Cases(a.ctx, cases.CaseFilter{Agency: a.officer.Agency, Text: id})
-			return summaryMsg{id, list, err}
+		switch {
+		case msg.changes.All || !q.loaded || q.loadErr != nil:
+			return q.load(true)
+		case len(msg.changes.Cases) > 0:
+			return q.loadCases(msg.changes.Cases)
 		}
+		return nil
+	case changedMsg:
+		if msg.caseID == "" {
+			return nil
+		}
+		return q.loadCases([]string{msg.caseID})
 	case summaryMsg:
-		if msg.err == nil {
-			q.updateSummary(msg.id, msg.list)
+		if msg.err != nil {
+			return q.load(true)
+		}
+		if !q.updateSummaries(msg.ids, msg.list) {
+			return q.load(true)
 		}
 		return nil
 	case healthMsg:
@@ -315,27 +332,56 @@ func (q *queue) update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// updateSummary puts the fresh summary of one case in place after a change.
-func (q *queue) updateSummary(id string, list []cases.CaseSummary) {
-	for _, s := range list {
-		if s.ID != id {
-			continue
-		}
-		if i, ok := q.byID[id]; ok {
-			q.all[i] = s
-			q.search[i] = foldFilter(s.ID + " " + s.Title)
-		} else {
-			q.byID[id] = int32(len(q.all))
-			q.all = append(q.all, s)
-			if w := lipgloss.Width(id); w > q.idW {
-				q.idW, q.layoutOf = w, 0
-			}
-			q.search = append(q.search, foldFilter(s.ID+" "+s.Title))
-		}
-		q.invalidate()
-		q.refilter(false)
-		return
+// loadCases reads the summaries of the cases ids (that changed) by ID.
+func (q *queue) loadCases(ids []string) tea.Cmd {
+	a := q.app
+	return func() tea.Msg {
+		list, err := a.store.Cases(a.ctx, cases.CaseFilter{Agency: a.officer.Agency, IDs: ids})
+		return summaryMsg{ids, list, err}
 	}
+}
+
+// updateSummaries puts the fresh summaries of the cases ids in place,
+// adding the new ones and drawing again only the rows that changed. It
+// reports false when a case it lists is gone from list (no longer shared
+// with the officer's agency): the queue is then read whole.
+func (q *queue) updateSummaries(ids []string, list []cases.CaseSummary) bool {
+	fresh := make(map[string]int, len(list))
+	for i, s := range list {
+		fresh[s.ID] = i
+	}
+	changed := false
+	for _, id := range ids {
+		j, ok := fresh[id]
+		i, held := q.byID[id]
+		switch {
+		case !ok && held:
+			return false
+		case !ok:
+			continue // not visible here, and never was
+		case held:
+			if sameSummary(q.all[i], list[j]) {
+				continue
+			}
+			q.all[i] = list[j]
+			q.search[i] = foldFilter(id + " " + list[j].Title)
+			delete(q.rows, i)
+		default:
+			i = int32(len(q.all))
+			q.byID[id] = i
+			q.all = append(q.all, list[j])
+			if w := lipgloss.Width(id); w > q.idW {
+				q.idW, q.layoutOf = w, 0 // a wider case number column
+				clear(q.rows)
+			}
+			q.search = append(q.search, foldFilter(id+" "+list[j].Title))
+		}
+		changed = true
+	}
+	if changed {
+		q.resortInPlace()
+	}
+	return true
 }
 
 func (q *queue) key(msg tea.KeyPressMsg) tea.Cmd {

@@ -313,13 +313,81 @@ func TestQueueReloadDrawsOnlyWhatChanged(t *testing.T) {
 	if got := q.all[q.view[q.nav.cursor]].ID; got != selected {
 		t.Errorf("the selection moved from %s to %s", selected, got)
 	}
-	kept := 0
-	for j, r := range drawn {
-		if j != i && q.rows[j] == r {
-			kept++
-		}
-	}
-	if kept == 0 {
+	if !keptRows(drawn, q.rows, i) {
 		t.Error("every row was drawn again")
 	}
+}
+
+// TestQueueReadsChangedCasesByID: told which cases changed, the queue puts
+// their fresh summaries in place (adding a new case, drawing again only the
+// changed row) and reads itself whole only when a case it lists is gone.
+func TestQueueReadsChangedCasesByID(t *testing.T) {
+	q, _ := syntheticQueue(t, 500)
+	q.SetSize(120, 30)
+	for range 40 {
+		q.Update(keyPress("down"))
+	}
+	drawn := maps.Clone(q.rows)
+	selected := q.all[q.view[q.nav.cursor]].ID
+	from, _ := q.nav.visible()
+	i := q.view[from+1]
+	fresh := q.all[i]
+	fresh.Title = "Renamed by the partner"
+	added := cases.CaseSummary{ID: cases.CaseNumber("EC-PN", 2026, 9, 9999), Title: "New from the partner", Status: cases.StatusNew, Created: fresh.Created}
+	if cmd := q.Update(summaryMsg{ids: []string{fresh.ID, added.ID}, list: []cases.CaseSummary{fresh, added}}); cmd != nil {
+		t.Fatal("the queue read itself whole for a changed and a new case")
+	}
+	if q.all[i].Title != fresh.Title || len(q.all) != 501 || q.all[q.byID[added.ID]] != added {
+		t.Fatalf("the summaries were not put in place: %q, %d cases", q.all[i].Title, len(q.all))
+	}
+	if got := q.all[q.view[q.nav.cursor]].ID; got != selected {
+		t.Errorf("the selection moved from %s to %s", selected, got)
+	}
+	if r, ok := q.rows[i]; ok && !strings.Contains(r, "Renamed by the partner") {
+		t.Errorf("the changed row was not drawn again: %q", r)
+	}
+	if !keptRows(drawn, q.rows, i) {
+		t.Error("every row was drawn again")
+	}
+	// A case no longer shared with the desk's agency leaves the queue: it
+	// is read whole.
+	if cmd := q.Update(summaryMsg{ids: []string{fresh.ID}}); cmd == nil {
+		t.Error("a case gone from the store stays in the queue")
+	}
+}
+
+// TestCaseViewReloadsForItsOwnChanges: an open case reads itself again when
+// the exchange changed it or a subject it names, not for other cases.
+func TestCaseViewReloadsForItsOwnChanges(t *testing.T) {
+	_, a := syntheticQueue(t, 1)
+	v := newCaseView(a, "EC-PN-2026-010001")
+	v.loaded = true
+	v.subjects = []cases.Subject{{ID: "subject-1"}}
+	v.refs = []cases.Reference{{Number: "REF-1"}}
+	for _, tc := range []struct {
+		ch     cases.Changes
+		reload bool
+	}{
+		{cases.Changes{Generation: 1, Cases: []string{"EC-PN-2026-010002"}}, false},
+		{cases.Changes{Generation: 2, Subjects: []string{"subject-2"}, Other: true}, false},
+		{cases.Changes{Generation: 3, Cases: []string{"EC-PN-2026-010001"}}, true},
+		{cases.Changes{Generation: 4, Subjects: []string{"subject-1"}}, true},
+		{cases.Changes{Generation: 5, Subjects: []string{"REF-1"}}, true},
+		{cases.Changes{Generation: 6, All: true}, true},
+	} {
+		if got := v.Update(reloadMsg{tc.ch}) != nil; got != tc.reload {
+			t.Errorf("%+v: reloads %v, want %v", tc.ch, got, tc.reload)
+		}
+	}
+}
+
+// keptRows reports whether some row of drawn but changed is still drawn
+// the same in rows: the queue did not draw every row again.
+func keptRows(drawn, rows map[int32]string, changed int32) bool {
+	for j, r := range drawn {
+		if j != changed && rows[j] == r {
+			return true
+		}
+	}
+	return false
 }

@@ -151,8 +151,15 @@ func (s *requestsScreen) Update(msg tea.Msg) tea.Cmd {
 		s.list, s.err, s.loaded = msg.list, msg.err, true
 		s.nav.setLen(len(s.list))
 		return nil
-	case changedMsg, reloadMsg:
+	case changedMsg:
 		return s.load()
+	case reloadMsg:
+		// Requests, their declines and disclosures are neither cases nor
+		// subjects; a partner's reference is a subject.
+		if ch := msg.changes; ch.All || ch.Other || len(ch.Subjects) > 0 {
+			return s.load()
+		}
+		return nil
 	case tea.KeyPressMsg:
 		k := s.app.keys
 		switch {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -330,13 +331,39 @@ func lastLines(frame string, n int) string {
 	return strings.Join(lines[max(len(lines)-n, 0):], "\n")
 }
 
-func TestGenerationReloadsScreens(t *testing.T) {
+// changeFeed plays the store's ChangedSince for the workstation's tests: a
+// generation per add, merged for a reader behind.
+type changeFeed struct {
+	mu  sync.Mutex
+	log []cases.Changes // log[i] brings generation i+1
+}
+
+func (f *changeFeed) add(ch cases.Changes) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.log = append(f.log, ch)
+}
+
+func (f *changeFeed) since(gen uint64) cases.Changes {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := cases.Changes{Generation: uint64(len(f.log))}
+	for _, ch := range f.log[min(int(gen), len(f.log)):] {
+		out.All = out.All || ch.All
+		out.Other = out.Other || ch.Other
+		out.Cases = append(out.Cases, ch.Cases...)
+		out.Subjects = append(out.Subjects, ch.Subjects...)
+	}
+	return out
+}
+
+func TestChangesReloadScreens(t *testing.T) {
 	d := seedDesk(t)
 	ctx := context.Background()
-	var gen atomic.Uint64
+	var feed changeFeed
 	changes := make(chan struct{})
 	cfg := d.config(supervisor, ThemeDark)
-	cfg.Generation = gen.Load
+	cfg.Changed = feed.since
 	cfg.Changes = changes
 	s := start(t, cfg, 120, 30)
 	s.ready()
@@ -354,20 +381,30 @@ func TestGenerationReloadsScreens(t *testing.T) {
 	if strings.Contains(s.text(), c.ID) {
 		t.Fatal("the queue reloaded without a generation change")
 	}
-	gen.Add(1)
+	// The queue reads the case it is told of, by ID.
+	feed.add(cases.Changes{Cases: []string{c.ID}})
 	changes <- struct{}{}
 	text := s.waitFor(c.ID)
 	if !strings.Contains(text, "Cases 7 of 7") || !strings.Contains(text, "▸ "+caseHit) {
 		t.Errorf("reload lost the count or the selection:\n%s", text)
 	}
+	// A changed title shows on its row.
+	title := "Partner request: deportee identified"
+	if err := d.store.UpdateCase(ctx, partner, cases.CaseUpdated{CaseID: c.ID, Title: &title}); err != nil {
+		t.Fatal(err)
+	}
+	feed.add(cases.Changes{Cases: []string{c.ID}})
+	changes <- struct{}{}
+	s.waitFor("Partner request: deportee identified")
 
-	// The open case view reloads too.
+	// The open case view reloads when its case changed
+	// (TestCaseViewReloadsForItsOwnChanges: only then).
 	s.press("enter")
 	s.waitFor("Timeline (1)")
 	if _, err := d.store.AddNote(ctx, partner, caseHit, "Original capture sent by courier.", ""); err != nil {
 		t.Fatal(err)
 	}
-	gen.Add(1)
+	feed.add(cases.Changes{Cases: []string{caseHit}})
 	changes <- struct{}{}
 	s.waitFor("Original capture sent by courier.")
 	s.waitFor("Timeline (2)")
@@ -379,7 +416,7 @@ func TestGenerationReloadsScreens(t *testing.T) {
 	s.typeText("Checked.")
 	s.press("ctrl+s")
 	s.waitFor("Note added to " + caseHit)
-	gen.Add(1)
+	feed.add(cases.Changes{Cases: []string{caseHit}})
 	changes <- struct{}{}
 	s.waitGone("Note added to " + caseHit)
 }

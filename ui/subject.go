@@ -106,8 +106,15 @@ func (v *subjectView) Update(msg tea.Msg) tea.Cmd {
 			return v.logView()
 		}
 		return nil
-	case changedMsg, reloadMsg:
+	case changedMsg:
 		if !v.loaded {
+			return nil
+		}
+		return v.load()
+	case reloadMsg:
+		// A changed case may list this subject now, or no longer.
+		ch := msg.changes
+		if !v.loaded || !ch.HasSubject(v.id) && len(ch.Cases) == 0 {
 			return nil
 		}
 		return v.load()

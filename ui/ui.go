@@ -28,15 +28,16 @@ type Config struct {
 	// Sync reports the exchange's state for the status bar. Nil, or a state
 	// with Configured false, shows that the desk works without an exchange.
 	Sync func() cases.SyncState
-	// Generation is a counter that increases whenever data changed outside
-	// the workstation (the exchange applied the partner's events, demo data
-	// arrived). When it moves, every screen reloads what it shows. Nil means
-	// nothing changes behind the workstation's back.
-	Generation func() uint64
+	// Changed says what changed outside the workstation (the exchange
+	// applied the partner's events, demo data arrived) since a generation:
+	// which cases and subjects, or everything. Each screen reads again only
+	// what it shows of them. Nil means nothing changes behind the
+	// workstation's back.
+	Changed func(since uint64) cases.Changes
 	// Changes receives a value whenever the exchange's state or the data
 	// behind the workstation may have changed (a sync round ended, demo data
-	// arrived); the workstation then reads Sync and Generation again.
-	// Nothing is polled: Sync and Generation are called in commands, off
+	// arrived); the workstation then reads Sync and Changed again.
+	// Nothing is polled: Sync and Changed are called in commands, off
 	// the UI goroutine, at start, after the officer's own changes and when
 	// Changes fires; they must be safe to call while the exchange runs.
 	Changes <-chan struct{}
@@ -195,15 +196,15 @@ type (
 	// outsideMsg says Config.Changes fired: something may have changed
 	// outside the workstation.
 	outsideMsg struct{}
-	// stateMsg is the exchange's state and the data generation, read in a
-	// command.
+	// stateMsg is the exchange's state and what changed outside the
+	// workstation, read in a command.
 	stateMsg struct {
-		sync cases.SyncState
-		gen  uint64
+		sync    cases.SyncState
+		changes cases.Changes
 	}
-	// reloadMsg tells every screen that data changed outside the
-	// workstation: reload what it shows, keeping the officer's place.
-	reloadMsg struct{}
+	// reloadMsg tells every screen what changed outside the workstation:
+	// each reloads what it shows of it, keeping the officer's place.
+	reloadMsg struct{ changes cases.Changes }
 	// restyledMsg tells every screen the style sheet changed (theme,
 	// colour profile): draw again what it drew in advance.
 	restyledMsg struct{}
@@ -229,7 +230,7 @@ type Model struct {
 	app      *app
 	theme    string
 	sync     func() cases.SyncState
-	gen      func() uint64
+	changed  func(since uint64) cases.Changes
 	changes  <-chan struct{}
 	lastGen  uint64
 	stack    []Screen
@@ -300,7 +301,7 @@ func New(cfg Config) *Model {
 	if cfg.Exchange != nil {
 		a.exchange = untrustedExchange{cfg.Exchange}
 	}
-	m := &Model{app: a, theme: theme, sync: cfg.Sync, gen: cfg.Generation, changes: cfg.Changes, width: 80, height: 24, dark: theme != ThemeLight}
+	m := &Model{app: a, theme: theme, sync: cfg.Sync, changed: cfg.Changed, changes: cfg.Changes, width: 80, height: 24, dark: theme != ThemeLight}
 	m.help = help.New()
 	m.help.Styles = a.styles.Help
 	m.stack = []Screen{newQueue(a)}
@@ -379,17 +380,17 @@ func (m *Model) waitOutside() tea.Cmd {
 // readState reads the exchange's state and the data generation in a
 // command.
 func (m *Model) readState() tea.Cmd {
-	if m.sync == nil && m.gen == nil {
+	if m.sync == nil && m.changed == nil {
 		return nil
 	}
-	syncFn, gen := m.sync, m.gen
+	syncFn, changed, since := m.sync, m.changed, m.lastGen
 	return func() tea.Msg {
 		var msg stateMsg
 		if syncFn != nil {
 			msg.sync = syncFn()
 		}
-		if gen != nil {
-			msg.gen = gen()
+		if changed != nil {
+			msg.changes = changed(since)
 		}
 		return msg
 	}
@@ -585,16 +586,22 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return tea.Batch(m.readState(), m.waitOutside())
 	case stateMsg:
 		m.app.sync = msg.sync
-		if m.gen == nil || msg.gen == m.lastGen {
+		ch := msg.changes
+		if m.changed == nil || ch.Generation <= m.lastGen {
+			// Nothing new (or an answer to an older read that crossed a
+			// newer one).
 			return m.broadcast(msg)
 		}
-		m.lastGen = msg.gen
-		if !m.messageErr {
+		m.lastGen = ch.Generation
+		if ch.Empty() {
+			return m.broadcast(msg)
+		}
+		if !m.messageErr && (ch.All || len(ch.Cases) > 0) {
 			// "EC-PN-… is now In review." may no longer be true: the
 			// partner's changes just arrived.
 			m.message = ""
 		}
-		return tea.Batch(m.loadHealth(), m.broadcast(msg), m.broadcast(reloadMsg{}))
+		return tea.Batch(m.loadHealth(), m.broadcast(msg), m.broadcast(reloadMsg{ch}))
 	}
 	return m.broadcast(msg)
 }

@@ -276,7 +276,7 @@ func runDemo(ctx context.Context, f demoFlags, stderr io.Writer) error {
 	if err := gate.Login(ctx, *me, []byte(demoPassphrase)); err != nil {
 		return err
 	}
-	err = ui.Run(ctx, ui.Config{Store: sendingStore{st, send}, Officer: *me, Agency: agency, Clock: st.Clock(), Theme: f.theme, Sync: syncFn, Generation: st.Generation,
+	err = ui.Run(ctx, ui.Config{Store: sendingStore{st, send}, Officer: *me, Agency: agency, Clock: st.Clock(), Theme: f.theme, Sync: syncFn, Changed: st.ChangedSince,
 		Changes: changes, Identify: prints, Exchange: st, QueryLog: st, ProgramOptions: uiProgramOptions,
 		Login: ui.LoginConfig{Auth: gate, LoggedIn: true}})
 	cancel()

@@ -128,7 +128,7 @@ func openSession(ctx context.Context, st *store.Store, settings *syncSettings, s
 	prints := afis.New(st)
 	go releaseAfterWarm(ctx, prints) // the gallery builds while the officer reads the queue
 	st.WarmSearch()                  // and the name index's vocabulary loads
-	return ui.Run(ctx, ui.Config{Store: sendingStore{st, send}, Officer: officer, Agency: agency, Clock: st.Clock(), Theme: sf.theme, Sync: syncFn, Generation: st.Generation,
+	return ui.Run(ctx, ui.Config{Store: sendingStore{st, send}, Officer: officer, Agency: agency, Clock: st.Clock(), Theme: sf.theme, Sync: syncFn, Changed: st.ChangedSince,
 		Changes: changes, Identify: prints, Exchange: st, QueryLog: st, ProgramOptions: uiProgramOptions,
 		Login: ui.LoginConfig{Auth: &cases.Gate{Keys: keys, Log: st, Clock: st.Clock(), Via: "workstation"}}})
 }
