@@ -156,6 +156,30 @@ func (s *SyncService) markSynced(ctx context.Context, tx *sql.Tx, a SyncAck) (bo
 	return n > 0, err
 }
 
+// LastSynced is when the desk last completed a sync round, as NoteSynced
+// recorded it (the zero time when it never did): the status bar's "synced
+// 3 min ago" from the moment the workstation starts, before its own first
+// round.
+func (s *SyncService) LastSynced(ctx context.Context) (time.Time, error) {
+	v, err := getMeta(ctx, s.r, "last_sync")
+	if err != nil || v == "" {
+		return time.Time{}, storageErr(err, "cannot read when the desk last synced")
+	}
+	ms, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return time.Time{}, cases.Errorf(cases.ESTORAGE, "the last sync time %q in the data file is damaged", v)
+	}
+	return time.UnixMilli(ms), nil
+}
+
+// NoteSynced records that a sync round completed at at (see LastSynced).
+func (s *SyncService) NoteSynced(ctx context.Context, at time.Time) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		return setMeta(ctx, tx, "last_sync", strconv.FormatInt(at.UnixMilli(), 10))
+	})
+	return storageErr(err, "cannot record when the desk synced")
+}
+
 // SyncCursor returns the pull cursor: the position after the last page applied.
 func (s *SyncService) SyncCursor(ctx context.Context) (int64, error) {
 	v, err := getMeta(ctx, s.r, "sync_cursor")

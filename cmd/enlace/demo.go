@@ -246,11 +246,12 @@ func runDemo(ctx context.Context, f demoFlags, stderr io.Writer) error {
 			return cases.SyncState{Configured: true, LastError: "the demo exchange could not start: " + cerr.Error()}
 		}
 		if c == nil {
+			last, _ := st.LastSynced(ctx) // an earlier run's, if any
 			select {
 			case <-ready:
-				return cases.SyncState{Configured: true, HubURL: "starting…", LastError: "the exchange is starting"}
+				return cases.SyncState{Configured: true, HubURL: "starting…", LastSync: last, LastError: "the exchange is starting"}
 			default:
-				return cases.SyncState{Configured: true, HubURL: "starting…", LastError: "the exchange starts once the demo data is generated"}
+				return cases.SyncState{Configured: true, HubURL: "starting…", LastSync: last, LastError: "the exchange starts once the demo data is generated"}
 			}
 		}
 		return syncState(ctx, st, c)

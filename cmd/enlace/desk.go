@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"time"
 
 	"github.com/enlace-desk/enlace/afis"
 	"github.com/enlace-desk/enlace/cases"
@@ -119,6 +120,21 @@ func newSyncClient(st *store.Store, s *syncSettings, tune func(*exchange.ClientC
 	if tune != nil {
 		tune(&cfg)
 	}
+	// The store keeps when the desk last synced, for the next start's
+	// status bar; at most once a minute, the finest step it shows. Rounds
+	// do not overlap (OnRound runs inside the round).
+	var noted time.Time
+	onRound := cfg.OnRound
+	cfg.OnRound = func(r exchange.Round) {
+		if now := st.Clock().Now(); r.OK() && now.Sub(noted) >= time.Minute {
+			if st.NoteSynced(context.Background(), now) == nil {
+				noted = now
+			}
+		}
+		if onRound != nil {
+			onRound(r)
+		}
+	}
 	return exchange.NewClient(cfg)
 }
 
@@ -156,6 +172,11 @@ func syncState(ctx context.Context, st *store.Store, c *exchange.Client) cases.S
 	}
 	s := c.Status()
 	out := cases.SyncState{Configured: true, HubURL: s.Hub, Connected: s.Connected, LastSync: s.LastSuccess, LastError: s.LastError}
+	if out.LastSync.IsZero() {
+		// No round of this run has completed yet: the last one of an
+		// earlier run, if any.
+		out.LastSync, _ = st.LastSynced(ctx)
+	}
 	n, err := st.Counts(ctx)
 	if err != nil && out.LastError == "" {
 		out.LastError = cases.ErrorMessage(err)

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/enlace-desk/enlace/assets/demo"
 	"github.com/enlace-desk/enlace/cases"
@@ -19,17 +20,9 @@ import (
 // and sync clients.
 func realDesks(t *testing.T) (ec, us *store.Store, ecSync, usSync *exchange.Client) {
 	t.Helper()
-	ctx := context.Background()
 	dir, url := startDemoHub(t)
 	open := func(d demoDesk) (*store.Store, *exchange.Client) {
-		st, settings, err := openDeskStore(ctx, filepath.Join(dir, d.name), d.number)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		if err := demo.WriteDirectory(ctx, st, d.agency); err != nil {
-			t.Fatal(err)
-		}
+		st, settings := openTestDesk(t, dir, d)
 		if err := unlockDemoOfficers(settings.keys, d.agency); err != nil {
 			t.Fatal(err)
 		}
@@ -43,6 +36,22 @@ func realDesks(t *testing.T) (ec, us *store.Store, ecSync, usSync *exchange.Clie
 	ec, ecSync = open(demoDesks[0])
 	us, usSync = open(demoDesks[1])
 	return ec, us, ecSync, usSync
+}
+
+// openTestDesk opens desk d of the demo in dir, with the demo's directory,
+// until the test ends.
+func openTestDesk(t *testing.T, dir string, d demoDesk) (*store.Store, *syncSettings) {
+	t.Helper()
+	ctx := context.Background()
+	st, settings, err := openDeskStore(ctx, filepath.Join(dir, d.name), d.number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := demo.WriteDirectory(ctx, st, d.agency); err != nil {
+		t.Fatal(err)
+	}
+	return st, settings
 }
 
 // startDemoHub makes the demo's PKI in a temporary folder and serves its hub
@@ -261,5 +270,35 @@ func TestDemoDesksHoldOneIdentity(t *testing.T) {
 		if mine != h.Subjects {
 			t.Errorf("%s desk holds %d subjects of which %d its own", agency, h.Subjects, mine)
 		}
+	}
+}
+
+// TestAStartingDeskSaysWhenItLastSynced: the status bar of a workstation
+// that has not finished a round yet says when the desk last synced in an
+// earlier run, not "never synced".
+func TestAStartingDeskSaysWhenItLastSynced(t *testing.T) {
+	ctx := context.Background()
+	dir, url := startDemoHub(t)
+	st, settings := openTestDesk(t, dir, demoDesks[0])
+	client := func() *exchange.Client {
+		c, err := newSyncClient(st, settings, func(c *exchange.ClientConfig) { c.HubURL = url })
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(c.Close)
+		return c
+	}
+	first := client()
+	if got := syncState(ctx, st, first); !got.LastSync.IsZero() {
+		t.Fatalf("a desk that never synced says it last synced at %v", got.LastSync)
+	}
+	before := st.Clock().Now().Truncate(time.Millisecond)
+	round(t, first)
+	after := st.Clock().Now()
+
+	// The next run: its client has done no round yet.
+	got := syncState(ctx, st, client()).LastSync
+	if got.Before(before) || got.After(after) {
+		t.Errorf("a starting desk says it last synced at %v; the round ran from %v to %v", got, before, after)
 	}
 }
