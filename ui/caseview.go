@@ -33,6 +33,8 @@ type caseView struct {
 
 func newCaseView(a *app, id string) *caseView { return &caseView{app: a, id: id} }
 
+func (v *caseView) record() string { return "case " + v.id }
+
 // Title is the case number.
 func (v *caseView) Title() string { return v.id }
 

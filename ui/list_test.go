@@ -296,6 +296,19 @@ func TestOpenTheLinkedSubjectFromACase(t *testing.T) {
 	if len(log) == 0 || log[0].Kind != "view" || !strings.Contains(log[0].Query, "Pérez Loor") {
 		t.Errorf("the view was not logged: %+v", log)
 	}
+
+	// The case it came from, opened from the subject, is the case again:
+	// one esc from the queue, not a third screen on the stack.
+	if !strings.Contains(selectedLine(text), caseHit) {
+		t.Fatalf("the subject's case %s is not selected:\n%s", caseHit, text)
+	}
+	s.press("enter")
+	text = s.waitFor("Timeline (")
+	if header := strings.SplitN(text, "\n", 2)[0]; !strings.Contains(header, "Queue › "+caseHit) || strings.Count(header, "›") != 2 {
+		t.Errorf("the header after case → subject → case: %q", header)
+	}
+	s.press("esc")
+	s.waitFor("Cases 1 of 6")
 }
 
 func TestSplitPaths(t *testing.T) {

@@ -35,6 +35,8 @@ func newSubjectView(a *app, id string, hit *cases.SubjectHit) *subjectView {
 	return &subjectView{app: a, id: id, hit: hit}
 }
 
+func (v *subjectView) record() string { return "subject " + v.id }
+
 // Title is the subject's name once loaded.
 func (v *subjectView) Title() string {
 	if v.s != nil {

@@ -100,6 +100,16 @@ type explainer interface {
 	Explain() []string
 }
 
+// recordScreen is a Screen that shows one record: opening a record that is
+// already on the stack goes back to it instead of stacking a copy (case →
+// subject → the same case is the case again, one esc from the queue).
+type recordScreen interface {
+	Screen
+	// record names the record shown: "case " and its number, "subject "
+	// and its ID.
+	record() string
+}
+
 // dialog marks a Screen drawn over the screen beneath it, centred, rather than
 // replacing it.
 type dialog interface {
@@ -537,6 +547,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.top().Update(msg)
 
 	case pushMsg:
+		if r, ok := msg.screen.(recordScreen); ok {
+			for i, s := range m.stack {
+				if o, ok := s.(recordScreen); ok && o.record() == r.record() {
+					m.stack = m.stack[:i+1]
+					return nil
+				}
+			}
+		}
 		m.stack = append(m.stack, msg.screen)
 		msg.screen.SetSize(m.bodyW, m.bodyH)
 		return msg.screen.Init()
