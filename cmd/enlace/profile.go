@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"runtime/trace"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -14,14 +16,19 @@ import (
 // time (scripts/idlecpu measures how much): with ENLACE_CPUPROFILE=FILE the
 // whole run is CPU-profiled into FILE (`go tool pprof`), with
 // ENLACE_TRACE=FILE it is traced into FILE (`go tool trace`: every wake-up
-// of every goroutine). Both are written when the command ends.
+// of every goroutine), with ENLACE_MEMPROFILE=FILE what the heap holds
+// when it ends (`go tool pprof -sample_index=inuse_space`: what each GC
+// cycle marks). They are written when the command ends.
 // ENLACE_PROFILE_DELAY=DURATION (e.g. 90s) starts them that long after the
-// command, to profile an idle workstation without its start-up.
+// command, to profile an idle workstation without its start-up;
+// ENLACE_CPUPROFILE_HZ=N samples N times a second instead of 100, for an
+// idle process, of which 100 Hz catches a handful of samples a minute (the
+// runtime then warns on stderr that the rate was already set).
 
 // startProfiling starts what the environment asks for and returns the
 // function that stops it and writes the files.
 func startProfiling() (stop func()) {
-	if os.Getenv("ENLACE_CPUPROFILE") == "" && os.Getenv("ENLACE_TRACE") == "" {
+	if os.Getenv("ENLACE_CPUPROFILE") == "" && os.Getenv("ENLACE_TRACE") == "" && os.Getenv("ENLACE_MEMPROFILE") == "" {
 		return func() {}
 	}
 	var (
@@ -56,8 +63,20 @@ func startProfilers() (stops []func()) {
 	for _, p := range []struct {
 		env   string
 		start func(io.Writer) error
-		stop  func()
-	}{{"ENLACE_CPUPROFILE", pprof.StartCPUProfile, pprof.StopCPUProfile}, {"ENLACE_TRACE", trace.Start, trace.Stop}} {
+		stop  func(io.Writer)
+	}{
+		{"ENLACE_CPUPROFILE", func(w io.Writer) error {
+			if hz, err := strconv.Atoi(os.Getenv("ENLACE_CPUPROFILE_HZ")); err == nil && hz > 0 {
+				runtime.SetCPUProfileRate(hz)
+			}
+			return pprof.StartCPUProfile(w)
+		}, func(io.Writer) { pprof.StopCPUProfile() }},
+		{"ENLACE_TRACE", trace.Start, func(io.Writer) { trace.Stop() }},
+		{"ENLACE_MEMPROFILE", func(io.Writer) error { return nil }, func(w io.Writer) {
+			runtime.GC() // what is live at the end, not what the last cycle saw
+			pprof.Lookup("heap").WriteTo(w, 0)
+		}},
+	} {
 		path := os.Getenv(p.env)
 		if path == "" {
 			continue
@@ -72,7 +91,7 @@ func startProfilers() (stops []func()) {
 			fmt.Fprintf(os.Stderr, "enlace: %s: %v\n", p.env, err)
 			continue
 		}
-		stops = append(stops, func() { p.stop(); f.Close() })
+		stops = append(stops, func() { p.stop(f); f.Close() })
 	}
 	return stops
 }
