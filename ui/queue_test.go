@@ -391,3 +391,32 @@ func keptRows(drawn, rows map[int32]string, changed int32) bool {
 	}
 	return false
 }
+
+// TestSyncSummaryKeepsConflictsInSight: on a narrow status bar the age of
+// the last sync goes first, then what waits to be sent; the connection,
+// conflicts and refusals stay.
+func TestSyncSummaryKeepsConflictsInSight(t *testing.T) {
+	st := NewStyles(true)
+	now := time.Date(2026, 3, 16, 10, 0, 0, 0, time.UTC)
+	s := cases.SyncState{Configured: true, Connected: true, LastSync: now.Add(-3 * time.Minute), Pending: 12, Conflicts: 1, Rejected: 2}
+	for _, tc := range []struct {
+		width     int
+		want, not []string
+	}{
+		{80, []string{"● connected", "synced 3m ago", "12 to send", "⚠ 1 conflict", "✗ 2 refused"}, nil},
+		{56, []string{"● connected", "12 to send", "⚠ 1 conflict", "✗ 2 refused"}, []string{"synced"}},
+		{30, []string{"● connected", "⚠ 1 conflict", "✗ 2 refused"}, []string{"synced", "to send"}},
+	} {
+		line := ansi.Strip(syncSummary(st, s, now, tc.width))
+		for _, w := range tc.want {
+			if !strings.Contains(line, w) {
+				t.Errorf("width %d: %q lacks %q", tc.width, line, w)
+			}
+		}
+		for _, n := range tc.not {
+			if strings.Contains(line, n) {
+				t.Errorf("width %d: %q still holds %q", tc.width, line, n)
+			}
+		}
+	}
+}

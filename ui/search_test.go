@@ -285,6 +285,7 @@ func TestSyncStatusLive(t *testing.T) {
 			[]string{"synced 5m ago", "1,234 to send"}, nil},
 		{cases.SyncState{Configured: true, Connected: true, LastSync: seedNow, Conflicts: 2, Rejected: 1},
 			[]string{"synced just now", "⚠ 2 conflicts", "✗ 1 refused"}, nil},
+		{cases.SyncState{Configured: true, Pending: 7}, []string{"○ connecting…", "never synced", "7 to send"}, []string{"offline"}},
 		{cases.SyncState{Configured: false, Connected: true}, []string{"this desk does not sync"}, []string{"connected"}},
 	} {
 		fs.set(tc.state)

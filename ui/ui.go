@@ -870,45 +870,66 @@ func (m *Model) statusBar(w int) string {
 		left = st.StatusBar.Render(fmt.Sprintf(" %s · %s",
 			count(h.Cases, "case", "cases"), count(h.Subjects, "subject", "subjects")))
 	}
-	right := m.syncText() + st.StatusBar.Render(" ")
+	right := m.syncText(w-lipgloss.Width(left)-2) + st.StatusBar.Render(" ")
 	gap := max(w-lipgloss.Width(left)-lipgloss.Width(right), 1)
 	return truncate(left+st.StatusBar.Render(strings.Repeat(" ", gap))+right, w)
 }
 
-func (m *Model) syncText() string {
-	return syncSummary(m.app.styles, m.app.sync, m.app.clock.Now())
+func (m *Model) syncText(width int) string {
+	return syncSummary(m.app.styles, m.app.sync, m.app.clock.Now(), width)
 }
 
-// syncSummary is the exchange's condition in one line: connected or
-// offline, the age of the last successful sync, what waits to be sent, the
-// cases in conflict and the events the hub refused.
-func syncSummary(st *Styles, s cases.SyncState, now time.Time) string {
+// syncSummary is the exchange's condition in one line of at most width
+// cells when it can: connected or offline (and why, in plain words), the age
+// of the last successful sync, what waits to be sent, the cases in conflict
+// and the events the hub refused. Where the line is too narrow the age goes
+// first, then what waits to be sent, so that conflicts and refusals stay in
+// sight.
+func syncSummary(st *Styles, s cases.SyncState, now time.Time, width int) string {
 	if !s.Configured {
 		return st.StatusDim.Render("○ this desk does not sync")
 	}
-	var parts []string
-	if s.Connected {
-		parts = append(parts, st.StatusGood.Render("● connected"))
-	} else {
-		off := "○ offline"
-		if s.LastError != "" {
-			off += ": " + plainSyncError(s.LastError)
-		}
-		parts = append(parts, st.StatusWarn.Render(off))
+	type part struct {
+		text string
+		drop int // the order in which parts go when the line is too narrow; 0 stays
+	}
+	var parts []part
+	switch {
+	case s.Connected:
+		parts = append(parts, part{st.StatusGood.Render("● connected"), 0})
+	case s.LastError == "":
+		// No round has ended yet.
+		parts = append(parts, part{st.StatusDim.Render("○ connecting…"), 0})
+	default:
+		parts = append(parts, part{st.StatusWarn.Render("○ offline: " + plainSyncError(s.LastError)), 0})
 	}
 	if s.LastSync.IsZero() {
-		parts = append(parts, st.StatusBar.Render("never synced"))
+		parts = append(parts, part{st.StatusBar.Render("never synced"), 1})
 	} else {
-		parts = append(parts, st.StatusBar.Render("synced "+agoMinutes(now, s.LastSync)))
+		parts = append(parts, part{st.StatusBar.Render("synced " + agoMinutes(now, s.LastSync)), 1})
 	}
-	parts = append(parts, st.StatusBar.Render(thousands(s.Pending)+" to send"))
+	parts = append(parts, part{st.StatusBar.Render(thousands(s.Pending) + " to send"), 2})
 	if s.Conflicts > 0 {
-		parts = append(parts, st.StatusWarn.Render("⚠ "+count(s.Conflicts, "conflict", "conflicts")))
+		parts = append(parts, part{st.StatusWarn.Render("⚠ " + count(s.Conflicts, "conflict", "conflicts")), 0})
 	}
 	if s.Rejected > 0 {
-		parts = append(parts, st.StatusWarn.Render("✗ "+thousands(s.Rejected)+" refused"))
+		parts = append(parts, part{st.StatusWarn.Render("✗ " + thousands(s.Rejected) + " refused"), 0})
 	}
-	return strings.Join(parts, st.StatusBar.Render(" · "))
+	sep := st.StatusBar.Render(" · ")
+	join := func(upTo int) string {
+		var kept []string
+		for _, p := range parts {
+			if p.drop == 0 || p.drop > upTo {
+				kept = append(kept, p.text)
+			}
+		}
+		return strings.Join(kept, sep)
+	}
+	line := join(0)
+	for d := 1; d <= 2 && lipgloss.Width(line) > width; d++ {
+		line = join(d)
+	}
+	return line
 }
 
 // plainSyncError says in a few plain words why the exchange is unreachable;
