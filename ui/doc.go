@@ -47,14 +47,17 @@
 //
 // The loop is pure: Update and SetSize settle every state; View only draws
 // (the queue draws its frame at the end of Update and View returns it).
-// Every read of the store, of Config.Sync and of Config.Generation runs in
-// a command and comes back as a message. Nothing is polled: the root waits
-// in a command for Config.Changes (the caller signals it after each sync
-// round and when demo data arrives), then reads the sync state and the
-// generation; when the generation moved (the exchange applied the partner's
-// events), every screen gets reloadMsg and reloads what it shows, keeping
-// the officer's place (the queue draws again only the rows whose case
-// changed). The timers of an idle workstation are the minute tick, on the
+// Every read of the store, of Config.Sync and of Config.Changed runs in a
+// command and comes back as a message. Nothing is polled: the root waits in
+// a command for Config.Changes (the caller signals it after each sync round
+// and when demo data arrives), then reads the sync state and what changed
+// since the generation it last saw (cases.Changes); when something did (the
+// exchange applied the partner's events), every screen gets reloadMsg with
+// the changes and reads again only what it shows of them, keeping the
+// officer's place (the queue reads the changed cases by ID and draws again
+// only their rows; an open case reloads when it, or a subject it names,
+// changed). Opening a case or subject already on the stack goes back to it
+// (recordScreen). The timers of an idle workstation are the minute tick, on the
 // minute, for ages and overdue marks, and the idle lock's check (Session,
 // every 15 s); the renderer compares the frame at most frameRate times a
 // second and writes only what changed. A frame whose body and help bar did
