@@ -59,7 +59,7 @@
 // changed). Opening a case or subject already on the stack goes back to it
 // (recordScreen). The timers of an idle workstation are the minute tick, on the
 // minute, for ages and overdue marks, and the idle lock's check (Session,
-// every 15 s); the renderer compares the frame at most frameRate times a
+// every 15 s); the renderer compares the frame frameRate times a
 // second and writes only what changed. A frame whose body and help bar did
 // not change reuses their drawing (Model.fitBody, the short help kept by its
 // bindings). docs/architecture.md, "Idle CPU", has the figures.

@@ -342,13 +342,21 @@ func Run(ctx context.Context, cfg Config) error {
 	return err
 }
 
-// frameRate caps the frames drawn per second. Bubble Tea's renderer wakes
-// this often even when nothing changes (it compares the frame and finds it
-// the same), and those wake-ups are nearly all of an idle workstation's CPU.
-// Measured side by side on the offline demo (60 s, load 1.2): 5 frames
-// 0.12% of a core, 6 frames 0.15%, 8 frames 0.19% (30 frames used about
-// 0.4%). Six keep a keypress on screen within 167 ms.
-const frameRate = 6
+// frameRate caps the frames drawn per second. Bubble Tea v2.1.1's renderer
+// wakes this often for the program's whole life, even when nothing changes
+// (it compares the frame, finds it the same and writes nothing), and it
+// draws only on those wake-ups: a key press shows at the next one, at most
+// 1/frameRate later. Each wake-up costs about five thread wake-ups (the
+// timer, a spinning scheduler thread, sysmon), nearly all of an idle
+// workstation's CPU. Measured on the offline demo, 60 s windows on a shared
+// 2-core machine, 2026-11-30: 6 and 5 frames interleaved (load 0.4-1.3),
+// 6 frames 0.130-0.199% of a core and 32-33 wake-ups a second, 5 frames
+// 0.108-0.174% (one window 0.311%) and 27; 2 frames 0.05% and 10 (load
+// 1.0). Five keep a key press on screen within 200 ms (100 ms on
+// average), the most typing may lag. Upstream pull requests to let the
+// ticker stop while idle (charmbracelet/bubbletea #1776, #1796) are open,
+// not released.
+const frameRate = 5
 
 // Init loads the directory and the status bar and starts the queue.
 func (m *Model) Init() tea.Cmd {
