@@ -491,6 +491,38 @@ func TestConflictResolution(t *testing.T) {
 	s.waitFor("This case is not in conflict.")
 }
 
+// TestGoldenResolveDialog: the resolve dialog's question is whole at every
+// size a newcomer tried (it was cut to "Which status should the c…").
+func TestGoldenResolveDialog(t *testing.T) {
+	for _, tc := range []struct {
+		theme string
+		w, h  int
+	}{{ThemeDark, 120, 40}, {ThemeLight, 80, 24}} {
+		t.Run(fmt.Sprintf("%s_%dx%d", tc.theme, tc.w, tc.h), func(t *testing.T) {
+			d := seedDesk(t)
+			conflictOn(t, d, caseAlias)
+			s := start(t, d.config(supervisor, tc.theme), tc.w, tc.h)
+			s.openCase(caseAlias)
+			s.press("R")
+			text := s.waitFor("Resolve the conflict on " + caseAlias)
+			var inside []string
+			for _, line := range strings.Split(text, "\n") {
+				if parts := strings.Split(line, "│"); len(parts) == 3 {
+					inside = append(inside, strings.TrimSpace(parts[1]))
+				}
+			}
+			const question = "Two status changes crossed between the desks. Which status should the case have?"
+			if got := strings.Join(strings.Fields(strings.Join(inside, " ")), " "); !strings.Contains(got, question) {
+				t.Errorf("the dialog does not ask %q whole:\n%s", question, text)
+			}
+			s.tm.Send(tea.WindowSizeMsg{Width: tc.w, Height: tc.h}) // no-op resize: settle
+			f := s.frame()
+			checkFrame(t, f, tc.w, tc.h)
+			golden.RequireEqual(t, f)
+		})
+	}
+}
+
 func TestGoldenSubjectSearch(t *testing.T) {
 	for _, tc := range []struct {
 		theme string
