@@ -166,4 +166,3 @@ func (s *DB) FlushWatchers(ctx context.Context) error {
 	q.mu.Unlock()
 	return nil
 }
-

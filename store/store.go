@@ -80,8 +80,8 @@ type DB struct {
 
 	freq frequencies // name-part frequencies for the name scorer
 
-	watch      watchQueue    // listeners of subject changes (WatchSubjects)
-	changes    changeLog     // see Generation and ChangedSince
+	watch   watchQueue // listeners of subject changes (WatchSubjects)
+	changes changeLog  // see Generation and ChangedSince
 	// outside, during a write, collects what it changes behind the
 	// workstation's back (nil for the officer's own changes).
 	outside *outsideChange
