@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -393,4 +394,26 @@ func TestTinyTerminalSaysSoAndRecovers(t *testing.T) {
 	s.tm.Send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	s.waitFor("Cases 6 of 6")
 	checkFrame(t, s.frame(), 80, 24)
+}
+
+// TestDialogTooTallSaysSo: a dialog taller than a small terminal's body
+// says how many lines it lacks (its reason field and keys would go unseen),
+// and the note goes once the terminal is large enough.
+func TestDialogTooTallSaysSo(t *testing.T) {
+	d := seedDesk(t)
+	conflictOn(t, d, caseAlias)
+	s := start(t, d.config(supervisor, ThemeDark), 80, 24)
+	s.openCase(caseAlias)
+	s.press("R")
+	s.waitFor("Resolve the conflict on " + caseAlias)
+	if strings.Contains(s.text(), "Enlarge the terminal") {
+		t.Fatalf("80x24 holds the dialog, yet:\n%s", s.text())
+	}
+	s.tm.Send(tea.WindowSizeMsg{Width: 60, Height: 14})
+	text := s.waitFor("✗ Enlarge the terminal by ")
+	if !regexp.MustCompile(`by \d+ lines? to see all`).MatchString(text) {
+		t.Errorf("the note does not say by how much:\n%s", text)
+	}
+	s.tm.Send(tea.WindowSizeMsg{Width: 80, Height: 40})
+	s.waitGone("Enlarge the terminal")
 }

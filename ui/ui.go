@@ -691,12 +691,16 @@ func (m *Model) Render() string {
 	helpLines := strings.Count(helpView, "\n") + 1
 	bodyHeight := m.bodyH
 
-	var body string
+	var body, cut string
 	top := m.top()
 	if _, ok := top.(dialog); ok && len(m.stack) > 1 {
 		under := m.stack[len(m.stack)-2].View()
 		box := top.View()
 		bw, bh := lipgloss.Width(box), lipgloss.Height(box)
+		if bh > bodyHeight {
+			// The box's foot (its field, its keys) would go unseen.
+			cut = fmt.Sprintf("Enlarge the terminal by %s to see all of this dialog.", count(bh-bodyHeight, "line", "lines"))
+		}
 		x, y := max((w-bw)/2, 0), max((bodyHeight-bh)/2, 0)
 		body = lipgloss.NewCompositor(
 			lipgloss.NewLayer(under),
@@ -712,7 +716,11 @@ func (m *Model) Render() string {
 	b.WriteByte('\n')
 	b.WriteString(body)
 	b.WriteByte('\n')
-	b.WriteString(m.messageLine(w))
+	if cut != "" && m.message == "" {
+		b.WriteString(m.app.styles.Failure.Render(pad("✗ "+cut, w)))
+	} else {
+		b.WriteString(m.messageLine(w))
+	}
 	b.WriteByte('\n')
 	b.WriteString(m.statusBar(w))
 	b.WriteByte('\n')
