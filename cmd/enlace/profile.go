@@ -23,7 +23,10 @@ import (
 // command, to profile an idle workstation without its start-up;
 // ENLACE_CPUPROFILE_HZ=N samples N times a second instead of 100, for an
 // idle process, of which 100 Hz catches a handful of samples a minute (the
-// runtime then warns on stderr that the rate was already set).
+// runtime then warns on stderr that the rate was already set). Even at
+// 1000 Hz the profile of an idle workstation holds about a sixth of its CPU
+// time (60 ms of samples for about 380 ms over 257 s: its wake-ups are
+// short); the trace accounts for every one.
 
 // startProfiling starts what the environment asks for and returns the
 // function that stops it and writes the files.
