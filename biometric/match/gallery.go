@@ -183,8 +183,7 @@ func (g *Gallery) Add(subjectID string, fingers []Finger) {
 		if f.Template == nil {
 			continue
 		}
-		p, _ := packForm(f.Template)
-		s.fingers = append(s.fingers, enrolledFinger{position: f.Position, p: p})
+		s.fingers = append(s.fingers, enrolledFinger{position: f.Position, p: pack(f.Template)})
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -406,7 +405,9 @@ func (g *Gallery) BuildIndex() {
 	subs := append([]*subject(nil), g.subjects...)
 	g.mu.RUnlock()
 	x := newFingerIndex()
-	x.addAll(subs)
+	for _, s := range subs {
+		x.add(s)
+	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	current := make(map[*subject]struct{}, len(g.subjects))

@@ -176,13 +176,6 @@ func (x *fingerIndex) add(s *subject) {
 	}
 }
 
-// addAll files many subjects.
-func (x *fingerIndex) addAll(subs []*subject) {
-	for _, s := range subs {
-		x.add(s)
-	}
-}
-
 // remove withdraws a subject's slots; the buckets are purged once the dead
 // slots are a quarter of the index.
 func (x *fingerIndex) remove(s *subject) {

@@ -87,19 +87,13 @@ func packMinutiae(t *biometric.Template) *packed {
 	return p
 }
 
-// pack makes the gallery's form of a template.
+// pack makes the gallery's form of a template: its minutiae and their
+// screen edges.
 func pack(t *biometric.Template) *packed {
-	p, _ := packForm(t)
-	return p
-}
-
-// packForm makes the gallery's form of a template and returns it with the
-// full form it was made from (nil when the template has no minutia).
-func packForm(t *biometric.Template) (*packed, *Form) {
 	p := packMinutiae(t)
 	n := len(p.mins)
 	if n == 0 {
-		return p, nil
+		return p
 	}
 	f := p.form()
 	p.edges = make([]sedge, n*screenNeighbours)
@@ -112,7 +106,7 @@ func packForm(t *biometric.Template) (*packed, *Form) {
 			row[k] = sedge{length: uint8(min((int(e.length)+lenUnit/2)/lenUnit, 255)), nb: e.nb, ref: e.ref, nbr: e.nbr}
 		}
 	}
-	return p, f
+	return p
 }
 
 // form rebuilds the full comparison form, exactly as Prepare makes it from
