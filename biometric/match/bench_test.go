@@ -3,11 +3,13 @@ package match
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/enlace-desk/enlace/biometric"
+	"github.com/enlace-desk/enlace/biometric/synth"
 	"github.com/enlace-desk/enlace/internal/shareddata"
 )
 
@@ -117,7 +119,7 @@ func BenchmarkEnroll(b *testing.B) {
 	all := fvcAll(b)
 	b.Run("pack", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			packForm(all[i%len(all)])
+			pack(all[i%len(all)])
 		}
 	})
 	b.Run("index", func(b *testing.B) {
@@ -133,4 +135,25 @@ func BenchmarkEnroll(b *testing.B) {
 			x.add(s)
 		}
 	})
+}
+
+// BenchmarkIndexVote is the index's vote of one probe finger against a
+// synthetic gallery of 20,000 single-finger subjects, all of the probe's
+// position (the first stage of an indexed search; the screen and the full
+// comparison of the shortlist follow).
+func BenchmarkIndexVote(b *testing.B) {
+	g, probes, _ := synthIdentification(20000, 10, synth.ImpressionOptions{})
+	g.BuildIndex()
+	forms := make([]*Form, len(probes))
+	for i, p := range probes {
+		forms[i] = Prepare(p[0].Template)
+	}
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for i := 0; i < b.N; i++ {
+		g.index.vote(forms[i%len(forms)], 2, runtime.GOMAXPROCS(0))
+	}
+	b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }
