@@ -172,8 +172,9 @@ func benchSynthetic(ctx context.Context, n, searches int) (*match.Gallery, []mat
 					f := synth.NewFinger(rng, 2)
 					t := f.Impression(rng, synth.ImpressionOptions{})
 					g.Add(strconv.Itoa(i), []match.Finger{{Position: 2, Template: &t}})
-					// Probe k is mated with subject k*n/searches.
-					if k := i * searches / n; k*n/searches == i && k < searches {
+					// Probe k is mated with subject k*n/searches (the
+					// only k that can be is i*searches/n rounded up).
+					if k := (i*searches + n - 1) / n; k < searches && k*n/searches == i {
 						p := f.Impression(rng, synth.ImpressionOptions{})
 						probes[k] = matePrint{2, &p, map[string]bool{strconv.Itoa(i): true}}
 					}
