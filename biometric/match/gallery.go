@@ -405,9 +405,7 @@ func (g *Gallery) BuildIndex() {
 	subs := append([]*subject(nil), g.subjects...)
 	g.mu.RUnlock()
 	x := newFingerIndex()
-	for _, s := range subs {
-		x.add(s)
-	}
+	x.addAll(subs)
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	current := make(map[*subject]struct{}, len(g.subjects))

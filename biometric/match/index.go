@@ -9,37 +9,51 @@ import (
 	"sync/atomic"
 )
 
-// The index of a large gallery: an inverted index of the gallery's screen
+// The index of a large gallery: an inverted index of pairs of screen
 // edges. Every enrolled minutia keeps the edges to its nearest neighbours
-// (packed.go); the index files the ixGalleryEdges nearest of them by shape
-// (length, and the directions of its two minutiae relative to it) in fine
-// buckets (bucketOfScreenEdge), each entry naming its finger and origin
-// minutia and keeping the exact shape. For each probe minutia the index
-// looks up the ixProbeEdges nearest of its edges in every bucket their
-// tolerance reaches and counts, for every enrolled minutia, the probe
-// edges its own edges match within the matcher's root tolerances (the test
-// the screen votes with). A finger's standing is, summed over the probe's
-// minutiae, the count of its best matching minutia, over the square root of
-// its minutia count (vote): two impressions of a finger share many
-// minutiae whose neighbourhoods agree, while for an unrelated finger each
-// probe minutia's best match agrees by chance on an edge or so. The
-// subjects that stand highest are passed on to the screen and the full
-// comparison (indexCandidates).
+// (packed.go); the index files every pair of its ixGalleryEdges nearest
+// edges by shape: the two lengths and, for each edge, the directions of
+// its two minutiae relative to it (six numbers, which no rotation or
+// shift changes). Each entry names its finger and origin minutia and keeps
+// the pair's shape, a little coarser than the matcher measures it
+// (ixEntry). For each probe minutia the index looks up every pair of its
+// ixProbeEdges nearest edges (in the order pairs are filed, pairOrders) in
+// the buckets their tolerance reaches and counts, for every enrolled minutia, the pairs that agree within the
+// matcher's root tolerances (the test the screen votes with, on both
+// edges). A finger's standing is, summed over the probe's minutiae, the
+// count of its best matching minutia, over the square root of its minutia
+// count (vote). A pair agrees with an unrelated finger's pair by chance
+// about a tenth as often as a single edge does, while two impressions of a
+// finger share many minutiae whose neighbourhoods agree on several pairs:
+// so the index does far less work per finger than an index of single
+// edges, and ranks mates as well or better. The subjects that stand
+// highest are passed on to the screen and the full comparison
+// (indexCandidates).
 //
-// The slots (enrolled fingers) are split into blocks of up to ixBlockSlots
-// fingers of one finger position, each with its own buckets: a probe
-// finger is voted on only by the blocks of its position (and of unknown
-// positions), a worker votes one block at a time with counters that stay
-// in its core's cache, and blocks vote in parallel.
+// The slots (enrolled fingers) are filed in blocks of one finger position:
+// a probe finger is voted on only by the blocks of its position (and of
+// unknown positions). BuildIndex files the gallery in sealed blocks of up
+// to ixBlockSlots fingers, each one array of entries in bucket order.
+// Fingers enrolled later go to the position's open block (a list per
+// bucket), which is sealed once it holds ixOpenSlots fingers; sealed
+// blocks are merged, two of a size into one of twice the size, so that a
+// position has about log2(fingers / ixOpenSlots) blocks to look up at
+// most.
 
-// indexEntry is one enrolled edge filed in the index: its finger's slot
-// within the block, its origin minutia (index in the finger's packed form)
-// and its shape (length in whole pixels, the two relative directions).
-type indexEntry struct {
-	slot             uint16
-	origin           uint8
-	length, ref, nbr uint8
-}
+// ixEntry is one enrolled pair of edges: bits 0-7 its origin minutia
+// (index in the finger's packed form), 8-27 its finger's slot within the
+// block, then six 6-bit fields from bit 28: the two lengths in units of 2
+// px (saturating at 63) and the two edges' ref and nbr directions in units
+// of 4/256 turn. The top 4 bits of each field make the pair's key.
+type ixEntry uint64
+
+const (
+	ixSlotShift  = 8
+	ixFieldShift = 28
+	ixSlotMask   = 1<<20 - 1
+	// ixKeyMask keeps the key bits (the top 4 of each field) of an entry.
+	ixKeyMask = ixEntry(0xf3cf3cf3c) << ixFieldShift
+)
 
 // indexSlot is one enrolled finger of the index.
 type indexSlot struct {
@@ -48,52 +62,98 @@ type indexSlot struct {
 	norm     float32 // 1 / √(minutiae)
 }
 
-// ixBlock is the buckets of up to ixBlockSlots fingers of one finger
-// position (a probe finger is voted on by the blocks of its position, and
-// of unknown ones). The block a position fills keeps a growing list per
-// bucket (open); a full block is sealed into one array of entries in
-// bucket order, bucket b being entries[start[b]:start[b+1]], which takes a
-// sixth of the memory of the lists' headers and is read with fewer cache
-// misses.
+// ixBlock is the entries of some fingers of one finger position, in 1 <<
+// bits buckets: a list per bucket while the block is open, then one array
+// in bucket order, bucket b being entries[start[b]:start[b+1]].
 type ixBlock struct {
 	position int8
-	slots    []uint32       // the index's slot of each of the block's fingers
-	open     [][]indexEntry // bucket: entries, until sealed
-	start    []uint32       // sealed: bucket b's first entry
-	entries  []indexEntry   // sealed
-	first    []uint32       // per slot of the block: its first minutia in the block's numbering
-	minutiae uint32         // minutiae numbered in the block
+	bits     uint8
+	slots    []uint32    // the index's slot of each of the block's fingers
+	open     [][]ixEntry // bucket: entries, until sealed
+	start    []uint32    // sealed: bucket b's first entry
+	entries  []ixEntry   // sealed
+	first    []uint32    // per slot of the block: its first minutia in the block's numbering
+	minutiae uint32      // minutiae numbered in the block
+	count    int         // entries
 }
 
 // bucket returns the entries of bucket b.
-func (bl *ixBlock) bucket(b int32) []indexEntry {
+func (bl *ixBlock) bucket(b uint32) []ixEntry {
 	if bl.open != nil {
 		return bl.open[b]
 	}
 	return bl.entries[bl.start[b]:bl.start[b+1]]
 }
 
-// seal turns a block's lists into one array, dropping the entries keep
-// refuses.
-func (bl *ixBlock) seal(keep func(indexEntry) bool) {
-	start := make([]uint32, ixBuckets+1)
-	n := 0
-	each := func(fn func(b int, e indexEntry)) {
-		for b := 0; b < ixBuckets; b++ {
-			for _, e := range bl.bucket(int32(b)) {
-				if keep(e) {
-					fn(b, e)
+// bucketOf maps a 24-bit key to one of a block's buckets: itself when the
+// block has a bucket per key, else a multiplicative hash (entries of other
+// keys that share a bucket are told apart by their key bits).
+func (bl *ixBlock) bucketOf(key uint32) uint32 {
+	if bl.bits >= 24 {
+		return key
+	}
+	return uint32((uint64(key) * 0x9e3779b97f4a7c15) >> (64 - bl.bits))
+}
+
+// keyOf is the 24-bit key of an entry: the top 4 bits of its six fields.
+func keyOf(e ixEntry) uint32 {
+	v := uint64(e) >> ixFieldShift
+	k := uint32(0)
+	for f := 0; f < 6; f++ {
+		k |= uint32(v>>(6*f+2)&15) << (4 * f)
+	}
+	return k
+}
+
+// bucketBits is the bucket count (log2) for a sealed block of n entries:
+// about four entries a bucket, and at most one bucket per key.
+func bucketBits(n int) uint8 {
+	b := uint8(8)
+	for b < 24 && 1<<(b+2) < n {
+		b++
+	}
+	return b
+}
+
+// seal turns a block's lists (or, when merging, the entries of parts) into
+// one array, keeping the entries keep accepts (nil: all), with bucket
+// count for their number.
+func sealBlock(bl *ixBlock, parts []*ixBlock, offsets []uint32, keep func(*ixBlock, ixEntry) bool) {
+	each := func(fn func(e ixEntry)) {
+		for pi, p := range parts {
+			off := ixEntry(offsets[pi]) << ixSlotShift
+			visit := func(es []ixEntry) {
+				for _, e := range es {
+					if keep == nil || keep(p, e) {
+						fn(e + off)
+					}
 				}
+			}
+			if p.open != nil {
+				for _, es := range p.open {
+					visit(es)
+				}
+			} else {
+				visit(p.entries)
 			}
 		}
 	}
-	each(func(b int, _ indexEntry) { start[b+1]++; n++ })
-	for b := 1; b <= ixBuckets; b++ {
+	n := 0
+	each(func(ixEntry) { n++ })
+	bl.bits = bucketBits(n)
+	start := make([]uint32, 1<<bl.bits+1)
+	each(func(e ixEntry) { start[bl.bucketOf(keyOf(e))+1]++ })
+	for b := 1; b < len(start); b++ {
 		start[b] += start[b-1]
 	}
-	entries := make([]indexEntry, 0, n)
-	each(func(_ int, e indexEntry) { entries = append(entries, e) })
-	bl.open, bl.start, bl.entries = nil, start, entries
+	entries := make([]ixEntry, n)
+	fill := append([]uint32(nil), start[:len(start)-1]...)
+	each(func(e ixEntry) {
+		b := bl.bucketOf(keyOf(e))
+		entries[fill[b]] = e
+		fill[b]++
+	})
+	bl.open, bl.start, bl.entries, bl.count = nil, start, entries, n
 }
 
 // fingerIndex is the inverted index of a gallery's fingers. It is guarded
@@ -101,7 +161,6 @@ func (bl *ixBlock) seal(keep func(indexEntry) bool) {
 type fingerIndex struct {
 	blocks  []*ixBlock
 	filling map[int8]*ixBlock // per finger position: its open block
-	pop     []int32           // entries per bucket, all blocks (a probe skips empty ones)
 	slots   []indexSlot
 	dead    int // removed slots still listed in buckets
 	entries int // bucket entries
@@ -110,69 +169,230 @@ type fingerIndex struct {
 
 // The index's parameters.
 const (
-	ixBlockSlots = 1 << 13
-	// ixLenPx px of length and ixAng 1/256 turns of each relative
-	// direction make a bucket: finer than the matcher's, so that a probe
-	// edge's tolerance window scans little beyond itself.
-	ixLenPx   = 4
-	ixLenBins = 256 / ixLenPx
-	ixAng     = 8
-	ixAngBins = 256 / ixAng
-	ixBuckets = ixLenBins * ixAngBins * ixAngBins
+	// ixBlockSlots is the most fingers a block holds (its slot field).
+	ixBlockSlots = 1 << 20
+	// ixMaxEntries is the most entries a sealed block holds.
+	ixMaxEntries = 1 << 31
+	// ixOpenBits is the buckets (log2) of an open block.
+	ixOpenBits = 18
 	// ixGalleryEdges and ixProbeEdges are the nearest edges of each
-	// minutia the index compares, enrolled and probe.
+	// minutia whose pairs the index compares, enrolled and probe, in a
+	// finger of ixPairMinutiae minutiae or more. A finger of fewer
+	// minutiae pairs more of each minutia's edges (up to ixMaxEdges), as
+	// many pairs as its minutiae allow within the budget of such a finger
+	// (pairEdges): a small capture shares fewer minutiae with its mate, and
+	// they need more ways to agree.
 	ixGalleryEdges = 6
 	ixProbeEdges   = 6
+	ixPairMinutiae = 50
+	ixMaxEdges     = 8
 )
 
+// pairEdges is how many of each minutia's nearest edges a finger of n
+// minutiae pairs, k of them at ixPairMinutiae minutiae or more.
+func pairEdges(n, k int) int {
+	budget := ixPairMinutiae * k * (k - 1)
+	for k < ixMaxEdges && n*(k+1)*k <= budget {
+		k++
+	}
+	return k
+}
+
+// ixOpenSlots fingers fill an open block (a variable for tests, which
+// seal and merge small blocks).
+var ixOpenSlots = 4096
+
 func newFingerIndex() *fingerIndex {
-	return &fingerIndex{pop: make([]int32, ixBuckets), filling: map[int8]*ixBlock{}}
+	return &fingerIndex{filling: map[int8]*ixBlock{}}
 }
 
-// bucketOfScreenEdge is the bucket of an enrolled edge.
-func bucketOfScreenEdge(e sedge) int {
-	return (int(e.length)/ixLenPx*ixAngBins+int(e.ref)/ixAng)*ixAngBins + int(e.nbr)/ixAng
-}
+// qlen is an edge length in index units (2 px, saturating at 63).
+func qlen(px int) uint64 { return uint64(min(px>>1, 63)) }
 
-// blockFor returns the open block of a finger position, sealing a full one
-// and opening another.
-func (x *fingerIndex) blockFor(position int8) *ixBlock {
-	bl := x.filling[position]
-	if bl != nil && len(bl.slots) < ixBlockSlots {
-		return bl
-	}
-	if bl != nil {
-		bl.seal(func(indexEntry) bool { return true })
-	}
-	bl = &ixBlock{position: position, open: make([][]indexEntry, ixBuckets)}
-	x.blocks = append(x.blocks, bl)
-	x.filling[position] = bl
-	return bl
-}
-
-// add files a subject's fingers and records their slots.
-func (x *fingerIndex) add(s *subject) {
-	for _, f := range s.fingers {
-		slot := len(x.slots)
-		bl := x.blockFor(int8(f.position))
-		local := uint16(len(bl.slots))
-		for ci := range f.p.mins {
-			for _, e := range f.p.edges[ci*screenNeighbours : ci*screenNeighbours+ixGalleryEdges] {
-				if e.length == 0 {
-					break
+// pairsOf calls fn with every pair entry of an enrolled finger (slot local
+// to its block) and its key.
+func pairsOf(p *packed, local uint32, fn func(ixEntry, uint32)) {
+	kg := pairEdges(len(p.mins), ixGalleryEdges)
+	for ci := range p.mins {
+		es := p.edges[ci*screenNeighbours : ci*screenNeighbours+kg]
+		for i := range es {
+			if es[i].length == 0 {
+				break
+			}
+			for j := i + 1; j < len(es) && es[j].length != 0; j++ {
+				a, b := es[i], es[j]
+				if uint8(a.ref-b.ref) >= 128 { // the pair's order (pairOrders)
+					a, b = b, a
 				}
-				b := bucketOfScreenEdge(e)
-				bl.open[b] = append(bl.open[b], indexEntry{slot: local, origin: uint8(ci), length: e.length, ref: e.ref, nbr: e.nbr})
-				x.pop[b]++
-				x.entries++
+				la, lb := qlen(int(a.length)), qlen(int(b.length))
+				ra, rb, na, nb := uint64(a.ref>>2), uint64(b.ref>>2), uint64(a.nbr>>2), uint64(b.nbr>>2)
+				v := la | lb<<6 | ra<<12 | rb<<18 | na<<24 | nb<<30
+				key := la>>2 | lb>>2<<4 | ra>>2<<8 | rb>>2<<12 | na>>2<<16 | nb>>2<<20
+				fn(ixEntry(uint64(ci)|uint64(local)<<ixSlotShift|v<<ixFieldShift), uint32(key))
 			}
 		}
-		n := len(f.p.mins)
-		s.slots = append(s.slots, uint32(slot))
-		x.slots = append(x.slots, indexSlot{s: s, position: int8(f.position), norm: float32(1 / math.Sqrt(float64(max(n, 1))))})
-		bl.slots = append(bl.slots, uint32(slot))
-		bl.first = append(bl.first, bl.minutiae)
-		bl.minutiae += uint32(n)
+	}
+}
+
+// newSlot records a finger's slot, in the index and in its block.
+func (x *fingerIndex) newSlot(s *subject, f enrolledFinger, bl *ixBlock) uint32 {
+	slot := uint32(len(x.slots))
+	n := len(f.p.mins)
+	s.slots = append(s.slots, slot)
+	x.slots = append(x.slots, indexSlot{s: s, position: int8(f.position), norm: float32(1 / math.Sqrt(float64(max(n, 1))))})
+	local := uint32(len(bl.slots))
+	bl.slots = append(bl.slots, slot)
+	bl.first = append(bl.first, bl.minutiae)
+	bl.minutiae += uint32(n)
+	return local
+}
+
+// add files a subject's fingers in their positions' open blocks.
+func (x *fingerIndex) add(s *subject) {
+	for _, f := range s.fingers {
+		bl := x.filling[int8(f.position)]
+		if bl == nil {
+			bl = &ixBlock{position: int8(f.position), bits: ixOpenBits, open: make([][]ixEntry, 1<<ixOpenBits)}
+			x.blocks = append(x.blocks, bl)
+			x.filling[int8(f.position)] = bl
+		}
+		local := x.newSlot(s, f, bl)
+		pairsOf(f.p, local, func(e ixEntry, key uint32) {
+			b := bl.bucketOf(key)
+			bl.open[b] = append(bl.open[b], e)
+			bl.count++
+			x.entries++
+		})
+		if len(bl.slots) >= ixOpenSlots {
+			delete(x.filling, bl.position)
+			sealBlock(bl, []*ixBlock{bl}, []uint32{0}, nil)
+			x.merge(bl)
+		}
+	}
+}
+
+// merge merges a newly sealed block with the sealed blocks of its position
+// before it while they are no larger (two of a size make one of twice the
+// size).
+func (x *fingerIndex) merge(bl *ixBlock) {
+	for {
+		at, prev := -1, (*ixBlock)(nil)
+		for i, b := range x.blocks {
+			if b == bl {
+				break
+			}
+			if b.position == bl.position && b.open == nil {
+				at, prev = i, b
+			}
+		}
+		if prev == nil || len(prev.slots) > len(bl.slots) || len(prev.slots)+len(bl.slots) > ixBlockSlots ||
+			prev.count+bl.count > ixMaxEntries {
+			return
+		}
+		m := &ixBlock{position: bl.position}
+		m.slots = append(append(m.slots, prev.slots...), bl.slots...)
+		m.first = append(m.first, prev.first...)
+		for _, f := range bl.first {
+			m.first = append(m.first, f+prev.minutiae)
+		}
+		m.minutiae = prev.minutiae + bl.minutiae
+		sealBlock(m, []*ixBlock{prev, bl}, []uint32{0, uint32(len(prev.slots))}, nil)
+		x.blocks[at] = m
+		for i, b := range x.blocks {
+			if b == bl {
+				x.blocks = append(x.blocks[:i], x.blocks[i+1:]...)
+				break
+			}
+		}
+		bl = m
+	}
+}
+
+// addAll files many subjects at once, in sealed blocks of up to
+// ixBlockSlots fingers per position: BuildIndex's way, which never holds
+// lists per bucket.
+func (x *fingerIndex) addAll(subs []*subject) {
+	type member struct {
+		p     *packed
+		local uint32
+	}
+	byPos := map[int8][]*ixBlock{}
+	var order []*ixBlock
+	members := map[*ixBlock][]member{}
+	for _, s := range subs {
+		for _, f := range s.fingers {
+			pos := int8(f.position)
+			bls := byPos[pos]
+			kg := pairEdges(len(f.p.mins), ixGalleryEdges)
+			pairs := len(f.p.mins) * kg * (kg - 1) / 2
+			if len(bls) == 0 || len(bls[len(bls)-1].slots) >= ixBlockSlots || bls[len(bls)-1].count+pairs > ixMaxEntries {
+				bl := &ixBlock{position: pos}
+				bls = append(bls, bl)
+				byPos[pos] = bls
+				order = append(order, bl)
+			}
+			bl := bls[len(bls)-1]
+			bl.count += pairs
+			members[bl] = append(members[bl], member{f.p, x.newSlot(s, f, bl)})
+		}
+	}
+	for _, bl := range order {
+		ms := members[bl]
+		// Two passes over the fingers' pairs, each worker taking a run of
+		// fingers: how many fall in each bucket, then where each goes (a
+		// counting sort; computing the pairs again is cheaper than holding
+		// them twice).
+		workers := max(1, min(runtime.GOMAXPROCS(0), len(ms)/256))
+		bl.bits = bucketBits(bl.count)
+		nb := 1 << bl.bits
+		counts := make([][]uint32, workers)
+		run := func(fn func(w int, m member)) {
+			var wg sync.WaitGroup
+			for w := range workers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for _, m := range ms[w*len(ms)/workers : (w+1)*len(ms)/workers] {
+						fn(w, m)
+					}
+				}()
+			}
+			wg.Wait()
+		}
+		run(func(w int, m member) {
+			if counts[w] == nil {
+				counts[w] = make([]uint32, nb)
+			}
+			c := counts[w]
+			pairsOf(m.p, m.local, func(_ ixEntry, key uint32) { c[bl.bucketOf(key)]++ })
+		})
+		// Worker w's entries of bucket b start after the bucket's entries
+		// of the workers before it.
+		start := make([]uint32, nb+1)
+		n := uint32(0)
+		for b := range nb {
+			start[b] = n
+			for w := range workers {
+				if counts[w] != nil {
+					c := counts[w][b]
+					counts[w][b] = n
+					n += c
+				}
+			}
+		}
+		start[nb] = n
+		entries := make([]ixEntry, n)
+		run(func(w int, m member) {
+			c := counts[w]
+			pairsOf(m.p, m.local, func(e ixEntry, key uint32) {
+				b := bl.bucketOf(key)
+				entries[c[b]] = e
+				c[b]++
+			})
+		})
+		bl.start, bl.entries, bl.count = start, entries, int(n)
+		x.entries += int(n)
+		x.blocks = append(x.blocks, bl)
 	}
 }
 
@@ -189,27 +409,30 @@ func (x *fingerIndex) remove(s *subject) {
 	}
 }
 
-// purge drops the dead slots' entries from every block (sealing it
-// anew: the open block is sealed too, and reopened).
+// purge drops the dead slots' entries from every block (the open blocks
+// keep their lists).
 func (x *fingerIndex) purge() {
 	x.entries = 0
-	clear(x.pop)
+	live := func(bl *ixBlock, e ixEntry) bool {
+		return x.slots[bl.slots[uint64(e)>>ixSlotShift&ixSlotMask]].s != nil
+	}
 	for _, bl := range x.blocks {
-		wasOpen := bl.open != nil
-		bl.seal(func(e indexEntry) bool { return x.slots[bl.slots[e.slot]].s != nil })
-		x.entries += len(bl.entries)
-		for b := range x.pop {
-			x.pop[b] += int32(bl.start[b+1] - bl.start[b])
-		}
-		if wasOpen {
-			bl.open = make([][]indexEntry, ixBuckets)
-			for b := range bl.open {
-				if es := bl.entries[bl.start[b]:bl.start[b+1]]; len(es) > 0 {
-					bl.open[b] = es[:len(es):len(es)]
+		if bl.open != nil {
+			bl.count = 0
+			for b, es := range bl.open {
+				kept := es[:0]
+				for _, e := range es {
+					if live(bl, e) {
+						kept = append(kept, e)
+					}
 				}
+				bl.open[b] = kept
+				bl.count += len(kept)
 			}
-			bl.start, bl.entries = nil, nil
+		} else {
+			sealBlock(bl, []*ixBlock{bl}, []uint32{0}, live)
 		}
+		x.entries += bl.count
 	}
 	x.dead = 0
 }
@@ -219,80 +442,185 @@ func (x *fingerIndex) purge() {
 func (x *fingerIndex) bytes() int {
 	n := len(x.slots) * 24
 	for _, bl := range x.blocks {
-		n += len(bl.open)*24 + len(bl.start)*4 + cap(bl.entries)*6 + cap(bl.slots)*4 + cap(bl.first)*4
+		n += len(bl.open)*24 + len(bl.start)*4 + cap(bl.entries)*8 + cap(bl.slots)*4 + cap(bl.first)*4
 		for _, es := range bl.open {
-			n += cap(es) * 6
+			n += cap(es) * 8
 		}
 	}
 	return n
 }
 
-// look is one bucket a probe edge's tolerance reaches.
+// look is one key a probe pair's tolerance reaches: the key (24 bits, and
+// as an entry's key bits) and the pair it looks up for.
 type look struct {
-	b        int32
-	length   int32 // edge length units
-	ref, nbr uint8
+	key  uint32
+	pair int32
+	bits ixEntry
 }
 
-// probeLooks lists, per probe minutia, the buckets its ixProbeEdges
-// nearest edges reach within the root tolerances.
-func (x *fingerIndex) probeLooks(f *Form) [][]look {
+// pairRange is the fields an enrolled pair must have to agree with a
+// probe pair, field f within lo[f] .. lo[f]+width[f] (modulo 64), in the
+// form agrees tests six fields at once: the even fields' lows and widths,
+// then the odd ones', each in its field's place.
+type pairRange struct {
+	loE, widthE, loO, widthO uint64
+}
+
+// The fields of an entry (shifted down by ixFieldShift), even and odd,
+// and the bit just above each: a guard that absorbs a borrow.
+const (
+	fieldsEven = 0x3f | 0x3f<<12 | 0x3f<<24
+	fieldsOdd  = fieldsEven << 6
+	guardsEven = 1<<6 | 1<<18 | 1<<30
+	guardsOdd  = guardsEven << 6
+)
+
+// agrees reports whether an entry's fields are all within a pair's ranges:
+// per field, (field - lo) mod 64 ≤ width, computed for three fields at a
+// time with a guard bit above each so that no borrow crosses into the
+// next. It has one branch, where six comparisons would have six.
+func agrees(e ixEntry, r *pairRange) bool {
+	v := uint64(e) >> ixFieldShift
+	dE := ((v & fieldsEven) | guardsEven) - r.loE
+	dE &= fieldsEven
+	dO := ((v & fieldsOdd) | guardsOdd) - r.loO
+	dO &= fieldsOdd
+	okE := ((r.widthE | guardsEven) - dE) & guardsEven
+	okO := ((r.widthO | guardsOdd) - dO) & guardsOdd
+	return okE|okO == guardsEven|guardsOdd
+}
+
+// probeLooks lists, per probe minutia, the keys its pairs' tolerances
+// reach, with the ranges of the pairs. An enrolled field agrees when the
+// middle of its quantum is within the root tolerance of the probe's value.
+func probeLooks(f *Form) ([][]look, []pairRange) {
 	out := make([][]look, len(f.pts))
+	var ranges []pairRange
+	var lo, hi [6]int
+	var bins [6][]uint32
+	kp := pairEdges(len(f.pts), ixProbeEdges)
 	for a := range f.pts {
 		es := f.edges[f.nbStart[a]:f.nbStart[a+1]]
-		for _, e := range es[:min(len(es), ixProbeEdges)] {
-			px := int(e.length) / lenUnit
-			const tolPx = rootTolLen / lenUnit
-			lo, hi := max(px-tolPx, 0)/ixLenPx, min((px+tolPx)/ixLenPx, ixLenBins-1)
-			pe := look{length: int32(e.length), ref: e.ref, nbr: e.nbr}
-			r0, r1 := int(e.ref-rootTolAngle)/ixAng, int(e.ref+rootTolAngle)/ixAng
-			n0, n1 := int(e.nbr-rootTolAngle)/ixAng, int(e.nbr+rootTolAngle)/ixAng
-			for lb := lo; lb <= hi; lb++ {
-				for r := r0; ; r = (r + 1) % ixAngBins {
-					for q := n0; ; q = (q + 1) % ixAngBins {
-						if b := (lb*ixAngBins+r)*ixAngBins + q; x.pop[b] > 0 {
-							pe.b = int32(b)
-							out[a] = append(out[a], pe)
-						}
-						if q == n1 {
+		es = es[:min(len(es), kp)]
+		for i := range es {
+			for j := range es {
+				if i == j || !pairOrders(es[i].ref, es[j].ref) {
+					continue
+				}
+				A, B := es[i], es[j]
+				for k, l := range []uint16{A.length, B.length} {
+					// An enrolled length q stands for 2q+1 px (q < 63).
+					px2 := int(l) * 2 / lenUnit // half pixels
+					const tol2 = 2 * rootTolLen / lenUnit
+					lo[k], hi[k] = max((px2-tol2-2+3)/4, 0), min((px2+tol2-2)/4, 63)
+					if lo[k] > hi[k] {
+						lo[k] = hi[k]
+					}
+				}
+				for k, d := range []uint8{A.ref, B.ref, A.nbr, B.nbr} {
+					// An enrolled direction q stands for 4q+2 (1/256 turns),
+					// within rootTolAngle of d: q from ⌈(d-12)/4⌉ to ⌊(d+8)/4⌋.
+					lo[2+k] = int(uint8(d-rootTolAngle-2+3)) >> 2
+					hi[2+k] = int(uint8(d+rootTolAngle-2)) >> 2
+				}
+				var r pairRange
+				for k := range 6 {
+					w := uint64((hi[k] - lo[k]) & 63)
+					sh := uint(6 * k)
+					if k%2 == 0 {
+						r.loE |= uint64(lo[k]) << sh
+						r.widthE |= w << sh
+					} else {
+						r.loO |= uint64(lo[k]) << sh
+						r.widthO |= w << sh
+					}
+					bins[k] = bins[k][:0]
+					for b := lo[k] >> 2; ; b = (b + 1) & 15 {
+						bins[k] = append(bins[k], uint32(b))
+						if b == hi[k]>>2 {
 							break
 						}
 					}
-					if r == r1 {
-						break
+				}
+				// Field order in a key: the lengths, the refs, the nbrs.
+				p := int32(len(ranges))
+				ranges = append(ranges, r)
+				for _, b0 := range bins[0] {
+					for _, b1 := range bins[1] {
+						for _, b2 := range bins[2] {
+							for _, b3 := range bins[3] {
+								for _, b4 := range bins[4] {
+									for _, b5 := range bins[5] {
+										key := b0 | b1<<4 | b2<<8 | b3<<12 | b4<<16 | b5<<20
+										out[a] = append(out[a], look{key: key, bits: keyBits(key), pair: p})
+									}
+								}
+							}
+						}
 					}
 				}
 			}
 		}
 	}
-	return out
+	return out, ranges
 }
+
+// pairOrders reports whether a probe pair of edges with these ref
+// directions, in this order, may be an enrolled pair. An enrolled pair is
+// filed in one order, the one that turns less than half a turn from its
+// first edge's ref to its second's (pairsOf), so that each pair is filed
+// and looked up once; a probe pair whose turn is within the tolerance of
+// the two refs (24/256: 12 each, rootTolAngle and the quantum) of either
+// bound is looked up in both orders.
+func pairOrders(refA, refB uint8) bool {
+	const tol = 2 * (rootTolAngle + 2)
+	return uint8(refA-refB+tol) < 128+2*tol
+}
+
+// keyBits places a 24-bit key in an entry's key bits.
+func keyBits(key uint32) ixEntry {
+	v := uint64(0)
+	for f := 0; f < 6; f++ {
+		v |= uint64(key>>(4*f)&15) << (6*f + 2)
+	}
+	return ixEntry(v << ixFieldShift)
+}
+
+// ixStripeSlots is how many of a block's slots one stripe of counters
+// holds: a probe minutia's agreements are first sorted into stripes, then
+// counted a stripe at a time, so that the counters stay in the core's
+// cache however large the block.
+const (
+	ixStripeShift = 13
+	ixStripeSlots = 1 << ixStripeShift
+)
 
 // voteScratch is one worker's counters for vote, kept between searches.
 type voteScratch struct {
-	count    []uint8 // per minutia of the block: probe edges it matched
-	best     []uint8 // per slot of the block: its best minutia's count
+	count    []uint8    // per minutia of a stripe: probe pairs it matched
+	best     []uint8    // per slot of a stripe: its best minutia's count
+	recs     [][]uint32 // per stripe: agreements (slot in the stripe << 8 | origin)
 	touchedM []uint32
-	touchedS []uint16
+	touchedS []uint32
+	part     []float32
 }
 
 // vote scores every slot against a probe finger of a position (0:
 // unknown): for each probe minutia, the count of the slot's best matching
 // minutia, summed, times the slot's norm; slots of another known position
-// score 0. A minutia matches at most ixProbeEdges × ixGalleryEdges edge
-// pairs, so its count fits a byte. Workers take one block at a time, and
-// in a gallery of few blocks a share of the probe's minutiae of one.
+// score 0. Workers take one block at a time, and in a gallery of few
+// blocks a share of the probe's minutiae of one.
 func (x *fingerIndex) vote(f *Form, position int, workers int) []float32 {
-	looks := x.probeLooks(f)
+	looks, ranges := probeLooks(f)
 	var blocks []*ixBlock
 	for _, bl := range x.blocks {
-		if position == 0 || bl.position == 0 || int(bl.position) == position {
+		if len(bl.slots) > 0 && (position == 0 || bl.position == 0 || int(bl.position) == position) {
 			blocks = append(blocks, bl)
 		}
 	}
 	score := make([]float32, len(x.slots))
 	parts := max(1, min(len(looks), (2*workers+len(blocks)-1)/max(len(blocks), 1)))
-	locks := make([]sync.Mutex, len(blocks))
+	var mu sync.Mutex
 	var next atomic.Int32
 	var wg sync.WaitGroup
 	for range workers {
@@ -301,10 +629,9 @@ func (x *fingerIndex) vote(f *Form, position int, workers int) []float32 {
 			defer wg.Done()
 			sc, _ := x.scratch.Get().(*voteScratch)
 			if sc == nil {
-				sc = &voteScratch{best: make([]uint8, ixBlockSlots)}
+				sc = &voteScratch{best: make([]uint8, ixStripeSlots)}
 			}
 			defer x.scratch.Put(sc)
-			var part []float32
 			var mine [][]look
 			for {
 				item := int(next.Add(1)) - 1
@@ -313,26 +640,23 @@ func (x *fingerIndex) vote(f *Form, position int, workers int) []float32 {
 					return
 				}
 				bl := blocks[bi]
-				if len(sc.count) < int(bl.minutiae) {
-					sc.count = make([]uint8, bl.minutiae)
-				}
 				mine = mine[:0]
 				for i := pi; i < len(looks); i += parts {
 					mine = append(mine, looks[i])
 				}
-				if cap(part) < len(bl.slots) {
-					part = make([]float32, len(bl.slots))
+				if cap(sc.part) < len(bl.slots) {
+					sc.part = make([]float32, len(bl.slots))
 				}
-				part = part[:len(bl.slots)]
+				part := sc.part[:len(bl.slots)]
 				clear(part)
-				voteBlock(bl, mine, sc, part)
-				locks[bi].Lock()
+				voteBlock(bl, mine, ranges, sc, part)
+				mu.Lock()
 				for i, v := range part {
 					if v != 0 {
 						score[bl.slots[i]] += v * x.slots[bl.slots[i]].norm
 					}
 				}
-				locks[bi].Unlock()
+				mu.Unlock()
 			}
 		}()
 	}
@@ -341,39 +665,69 @@ func (x *fingerIndex) vote(f *Form, position int, workers int) []float32 {
 }
 
 // voteBlock adds one block's standings to score (its slots').
-func voteBlock(bl *ixBlock, looks [][]look, sc *voteScratch, score []float32) {
-	count, best, first := sc.count, sc.best, bl.first
+func voteBlock(bl *ixBlock, looks [][]look, ranges []pairRange, sc *voteScratch, score []float32) {
+	first := bl.first
+	stripes := (len(bl.slots) + ixStripeSlots - 1) >> ixStripeShift
+	for len(sc.recs) < stripes {
+		sc.recs = append(sc.recs, nil)
+	}
+	recs := sc.recs[:stripes]
 	for _, ls := range looks {
 		for _, l := range ls {
-			e := l
-			for _, g := range bl.bucket(l.b) {
-				if abs32(e.length-int32(g.length)*lenUnit) > rootTolLen ||
-					uint8(e.ref-g.ref+rootTolAngle) > 2*rootTolAngle ||
-					uint8(e.nbr-g.nbr+rootTolAngle) > 2*rootTolAngle {
+			r := &ranges[l.pair]
+			for _, e := range bl.bucket(bl.bucketOf(l.key)) {
+				if e&ixKeyMask != l.bits || !agrees(e, r) {
 					continue
 				}
-				m := first[g.slot] + uint32(g.origin)
-				c := count[m] + 1
+				// The entry's slot and origin, filed by stripe: the
+				// stripe's first minutiae are looked up when counting it.
+				rec := uint32(uint64(e)) & (ixSlotMask<<ixSlotShift | 0xff)
+				st := rec >> (ixSlotShift + ixStripeShift)
+				recs[st] = append(recs[st], rec&(ixStripeSlots<<ixSlotShift-1))
+			}
+		}
+		for st, rs := range recs {
+			if len(rs) == 0 {
+				continue
+			}
+			lo := st << ixStripeShift
+			base, end := first[lo], bl.minutiae
+			if hi := lo + ixStripeSlots; hi < len(first) {
+				end = first[hi]
+			}
+			if len(sc.count) < int(end-base) {
+				sc.count = make([]uint8, end-base)
+			}
+			count, best, firsts := sc.count, sc.best, first[lo:min(lo+ixStripeSlots, len(first))]
+			for _, rc := range rs {
+				ls := rc >> ixSlotShift
+				m := firsts[ls] - base + rc&0xff
+				c := count[m]
+				if c == 255 {
+					continue
+				}
+				c++
 				count[m] = c
 				if c == 1 {
 					sc.touchedM = append(sc.touchedM, m)
 				}
-				if c > best[g.slot] {
-					if best[g.slot] == 0 {
-						sc.touchedS = append(sc.touchedS, g.slot)
+				if c > best[ls] {
+					if best[ls] == 0 {
+						sc.touchedS = append(sc.touchedS, uint32(lo)+ls)
 					}
-					best[g.slot] = c
+					best[ls] = c
 				}
 			}
+			for _, s := range sc.touchedS {
+				score[s] += float32(best[s&(ixStripeSlots-1)])
+				best[s&(ixStripeSlots-1)] = 0
+			}
+			for _, m := range sc.touchedM {
+				count[m] = 0
+			}
+			sc.touchedS, sc.touchedM = sc.touchedS[:0], sc.touchedM[:0]
+			recs[st] = rs[:0]
 		}
-		for _, s := range sc.touchedS {
-			score[s] += float32(best[s])
-			best[s] = 0
-		}
-		for _, m := range sc.touchedM {
-			count[m] = 0
-		}
-		sc.touchedS, sc.touchedM = sc.touchedS[:0], sc.touchedM[:0]
 	}
 }
 

@@ -147,15 +147,16 @@ func TestIndexKeepsRank1(t *testing.T) {
 	})
 	t.Run("distorted", func(t *testing.T) {
 		// Badly distorted probes (hardImpression): the index loses some
-		// mates here (6 points of 100 when written, against 50 for the
-		// index before it); held to that, to catch a change that makes it
+		// mates here (2 points of 100 when written, against 6 for the
+		// index of single edges before it and 50 for the MCC index); held
+		// to a little more than that, to catch a change that makes it
 		// worse.
 		g, probes, mates := synthIdentification(3000, 100, hardImpression)
 		k := int(math.Ceil(IndexPenetration * float64(g.Len())))
 		e, x, fb := rank1Both(g, probes, mates, k)
 		exh, idx := share(e, nil), share(x, nil)
 		t.Logf("distorted synthetic probes, gallery %d, %d probes: rank-1 exhaustive %.3f, indexed (%d subjects) %.3f, %d fell back", g.Len(), len(probes), exh, k, idx, fb)
-		if idx < exh-0.08 {
+		if idx < exh-0.04 {
 			t.Errorf("the index lowers rank-1 from %.3f to %.3f (%d fell back)", exh, idx, fb)
 		}
 	})
@@ -367,6 +368,103 @@ func TestIndexVotesByPosition(t *testing.T) {
 		r := g.SearchWith(context.Background(), []Finger{{Position: p.pos, Template: &p.tpl}}, SearchOptions{TopN: 1, Mode: Indexed, indexK: 10})
 		if r.Mode != Indexed || len(r.Candidates) == 0 || r.Candidates[0].SubjectID != p.id {
 			t.Errorf("finger %d of %s: indexed search (%v, %q) did not rank it first", p.pos, p.id, r.Mode, r.Fallback)
+		}
+	}
+}
+
+// TestIndexFiledLaterVotesAsBuiltAtOnce checks the index's incremental
+// paths against its bulk build: fingers added after BuildIndex go to open
+// blocks, which are sealed and merged (in blocks of 64 here), and removed
+// subjects are purged; every subject must then stand exactly as in an
+// index built at once from the same gallery.
+func TestIndexFiledLaterVotesAsBuiltAtOnce(t *testing.T) {
+	defer func(n int) { ixOpenSlots = n }(ixOpenSlots)
+	ixOpenSlots = 64
+	rng := synth.NewRand(23)
+	type enrolment struct {
+		id      string
+		fingers []Finger
+	}
+	var all []enrolment
+	var probes [][]Finger
+	for i := 0; i < 3000; i++ {
+		pos := 1 + i%3
+		f := synth.NewFinger(rng, pos)
+		a := f.Impression(rng, synth.ImpressionOptions{})
+		all = append(all, enrolment{fmt.Sprintf("S%04d", i), []Finger{{Position: pos, Template: &a}}})
+		if i%600 == 0 {
+			b := f.Impression(rng, synth.ImpressionOptions{})
+			probes = append(probes, []Finger{{Position: pos, Template: &b}}, []Finger{{Position: 0, Template: &b}})
+		}
+	}
+	g := NewGallery()
+	for _, e := range all[:500] {
+		g.Add(e.id, e.fingers)
+	}
+	g.BuildIndex()
+	for _, e := range all[500:] {
+		g.Add(e.id, e.fingers)
+	}
+	for i := 0; i < 3000; i += 2 { // 1,500 removed: purged once 1,025 are
+		g.Remove(all[i].id)
+	}
+	g.mu.Lock()
+	purged := g.index.dead < 1500
+	g.index.purge() // and the rest
+	g.mu.Unlock()
+	if !purged {
+		t.Error("removing half the gallery did not purge the index")
+	}
+	fresh := NewGallery()
+	for i := 1; i < 3000; i += 2 {
+		fresh.Add(all[i].id, all[i].fingers)
+	}
+	fresh.BuildIndex()
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	if g.index.dead != 0 {
+		t.Fatalf("%d dead slots: the removals were not purged", g.index.dead)
+	}
+	sealed, open := 0, 0
+	for _, bl := range g.index.blocks {
+		if bl.open != nil {
+			open++
+		} else {
+			sealed++
+		}
+	}
+	if sealed < 4 || open == 0 {
+		t.Fatalf("%d sealed and %d open blocks: the test does not reach the paths it is for", sealed, open)
+	}
+	standing := func(x *fingerIndex, p []Finger) map[string]float32 {
+		pfs := prepareProbe(p)
+		votes, why := x.indexScores(pfs)
+		if why != "" {
+			t.Fatal(why)
+		}
+		subs, scores := x.subjectScores(pfs, votes)
+		out := map[string]float32{}
+		for i, s := range subs {
+			out[s.id] = scores[i]
+		}
+		return out
+	}
+	for i, p := range probes {
+		got, want := standing(g.index, p), standing(fresh.index, p)
+		if len(got) != len(want) || len(got) != 1500 {
+			t.Fatalf("probe %d: %d subjects stand, want %d (1,500)", i, len(got), len(want))
+		}
+		nonzero := 0
+		for id, w := range want {
+			if v := got[id]; math.Abs(float64(v-w)) > 1e-3*math.Max(1, float64(w)) {
+				t.Errorf("probe %d: %s stands %v filed later, %v built at once", i, id, v, w)
+			}
+			if w > 0 {
+				nonzero++
+			}
+		}
+		if nonzero < 100 {
+			t.Errorf("probe %d: only %d subjects stand above 0", i, nonzero)
 		}
 	}
 }
