@@ -11,13 +11,13 @@ import (
 
 // The index of a large gallery: an inverted index of pairs of screen
 // edges. Every enrolled minutia keeps the edges to its nearest neighbours
-// (packed.go); the index files every pair of its ixGalleryEdges nearest
+// (packed.go); the index files every pair of its pairEdges nearest
 // edges by shape: the two lengths and, for each edge, the directions of
 // its two minutiae relative to it (six numbers, which no rotation or
 // shift changes). Each entry names its finger and origin minutia and keeps
 // the pair's shape, a little coarser than the matcher measures it
 // (ixEntry). For each probe minutia the index looks up every pair of its
-// ixProbeEdges nearest edges (in the order pairs are filed, pairOrders) in
+// pairEdges nearest edges (in the order pairs are filed, pairOrders) in
 // the buckets their tolerance reaches and counts, for every enrolled minutia, the pairs that agree within the
 // matcher's root tolerances (the test the screen votes with, on both
 // edges). A finger's standing is, summed over the probe's minutiae, the
@@ -175,25 +175,24 @@ const (
 	ixMaxEntries = 1 << 31
 	// ixOpenBits is the buckets (log2) of an open block.
 	ixOpenBits = 18
-	// ixGalleryEdges and ixProbeEdges are the nearest edges of each
-	// minutia whose pairs the index compares, enrolled and probe, in a
-	// finger of ixPairMinutiae minutiae or more. A finger of fewer
-	// minutiae pairs more of each minutia's edges (up to ixMaxEdges), as
-	// many pairs as its minutiae allow within the budget of such a finger
-	// (pairEdges): a small capture shares fewer minutiae with its mate, and
-	// they need more ways to agree.
-	ixGalleryEdges = 6
-	ixProbeEdges   = 6
-	ixPairMinutiae = 50
-	ixMaxEdges     = 8
+	// ixPairs is how many pairs of edges per finger the index files
+	// and looks up (pairEdges), as 50 minutiae with their 6 nearest edges
+	// have; ixMinEdges and ixMaxEdges bound the edges per minutia paired.
+	ixPairs    = 50 * 6 * 5 / 2
+	ixMinEdges = 4
+	ixMaxEdges = 8
 )
 
 // pairEdges is how many of each minutia's nearest edges a finger of n
-// minutiae pairs, k of them at ixPairMinutiae minutiae or more.
-func pairEdges(n, k int) int {
-	budget := ixPairMinutiae * k * (k - 1)
-	for k < ixMaxEdges && n*(k+1)*k <= budget {
-		k++
+// minutiae pairs: the most (up to ixMaxEdges, at least ixMinEdges) that
+// keep its pairs within ixPairs. A small capture shares fewer minutiae with
+// its mate, and they need more ways to agree; a large one has them, and
+// every finger then costs about the same to file and to look up, and
+// agrees with an unrelated finger by chance about as often.
+func pairEdges(n int) int {
+	k := ixMaxEdges
+	for k > ixMinEdges && n*k*(k-1)/2 > ixPairs {
+		k--
 	}
 	return k
 }
@@ -212,7 +211,7 @@ func qlen(px int) uint64 { return uint64(min(px>>1, 63)) }
 // pairsOf calls fn with every pair entry of an enrolled finger (slot local
 // to its block) and its key.
 func pairsOf(p *packed, local uint32, fn func(ixEntry, uint32)) {
-	kg := pairEdges(len(p.mins), ixGalleryEdges)
+	kg := pairEdges(len(p.mins))
 	for ci := range p.mins {
 		es := p.edges[ci*screenNeighbours : ci*screenNeighbours+kg]
 		for i := range es {
@@ -323,7 +322,7 @@ func (x *fingerIndex) addAll(subs []*subject) {
 		for _, f := range s.fingers {
 			pos := int8(f.position)
 			bls := byPos[pos]
-			kg := pairEdges(len(f.p.mins), ixGalleryEdges)
+			kg := pairEdges(len(f.p.mins))
 			pairs := len(f.p.mins) * kg * (kg - 1) / 2
 			if len(bls) == 0 || len(bls[len(bls)-1].slots) >= ixBlockSlots || bls[len(bls)-1].count+pairs > ixMaxEntries {
 				bl := &ixBlock{position: pos}
@@ -453,9 +452,9 @@ func (x *fingerIndex) bytes() int {
 // look is one key a probe pair's tolerance reaches: the key (24 bits, and
 // as an entry's key bits) and the pair it looks up for.
 type look struct {
-	key  uint32
-	pair int32
-	bits ixEntry
+	key        uint32
+	pair, twin int32 // twin: the pair in the other order, when looked up too (-1: not)
+	bits       ixEntry
 }
 
 // pairRange is the fields an enrolled pair must have to agree with a
@@ -498,66 +497,76 @@ func probeLooks(f *Form) ([][]look, []pairRange) {
 	var ranges []pairRange
 	var lo, hi [6]int
 	var bins [6][]uint32
-	kp := pairEdges(len(f.pts), ixProbeEdges)
+	// emit files the looks of probe minutia a's pair (A, B) in that order;
+	// twin is the range of the same pair in the other order when that is
+	// looked up too (-1: not), so that an entry both orders agree with is
+	// counted once.
+	emit := func(a int, A, B edge, twin int32) int32 {
+		for k, l := range []uint16{A.length, B.length} {
+			// An enrolled length q is 2q or 2q+1 whole px, so [2q-0.5,
+			// 2q+1.5) px, whose middle, 4q+1 half pixels, must be within
+			// the root tolerance of the probe's length; q saturates at 63.
+			p2 := int(l) * 2 / lenUnit
+			const tol2 = 2 * rootTolLen / lenUnit
+			lo[k], hi[k] = min(max(p2-tol2+2, 0)/4, 63), min((p2+tol2-1)/4, 63)
+		}
+		for k, d := range []uint8{A.ref, B.ref, A.nbr, B.nbr} {
+			// An enrolled direction q is 4q to 4q+3, whose middle, 4q+1.5,
+			// must be within rootTolAngle of d: q from ⌈(d-11.5)/4⌉ to
+			// ⌊(d+8.5)/4⌋, modulo 64.
+			lo[2+k] = int(uint8(d-rootTolAngle+2)) >> 2
+			hi[2+k] = int(uint8(d+rootTolAngle-2)) >> 2
+		}
+		var r pairRange
+		for k := range 6 {
+			w := uint64((hi[k] - lo[k]) & 63)
+			sh := uint(6 * k)
+			if k%2 == 0 {
+				r.loE |= uint64(lo[k]) << sh
+				r.widthE |= w << sh
+			} else {
+				r.loO |= uint64(lo[k]) << sh
+				r.widthO |= w << sh
+			}
+			bins[k] = bins[k][:0]
+			for b := lo[k] >> 2; ; b = (b + 1) & 15 {
+				bins[k] = append(bins[k], uint32(b))
+				if b == hi[k]>>2 {
+					break
+				}
+			}
+		}
+		// Field order in a key: the lengths, the refs, the nbrs.
+		p := int32(len(ranges))
+		ranges = append(ranges, r)
+		for _, b0 := range bins[0] {
+			for _, b1 := range bins[1] {
+				for _, b2 := range bins[2] {
+					for _, b3 := range bins[3] {
+						for _, b4 := range bins[4] {
+							for _, b5 := range bins[5] {
+								key := b0 | b1<<4 | b2<<8 | b3<<12 | b4<<16 | b5<<20
+								out[a] = append(out[a], look{key: key, bits: keyBits(key), pair: p, twin: twin})
+							}
+						}
+					}
+				}
+			}
+		}
+		return p
+	}
+	kp := pairEdges(len(f.pts))
 	for a := range f.pts {
 		es := f.edges[f.nbStart[a]:f.nbStart[a+1]]
 		es = es[:min(len(es), kp)]
 		for i := range es {
-			for j := range es {
-				if i == j || !pairOrders(es[i].ref, es[j].ref) {
-					continue
+			for j := i + 1; j < len(es); j++ {
+				twin := int32(-1)
+				if pairOrders(es[i].ref, es[j].ref) {
+					twin = emit(a, es[i], es[j], -1)
 				}
-				A, B := es[i], es[j]
-				for k, l := range []uint16{A.length, B.length} {
-					// An enrolled length q stands for 2q+1 px (q < 63).
-					px2 := int(l) * 2 / lenUnit // half pixels
-					const tol2 = 2 * rootTolLen / lenUnit
-					lo[k], hi[k] = max((px2-tol2-2+3)/4, 0), min((px2+tol2-2)/4, 63)
-					if lo[k] > hi[k] {
-						lo[k] = hi[k]
-					}
-				}
-				for k, d := range []uint8{A.ref, B.ref, A.nbr, B.nbr} {
-					// An enrolled direction q stands for 4q+2 (1/256 turns),
-					// within rootTolAngle of d: q from ⌈(d-12)/4⌉ to ⌊(d+8)/4⌋.
-					lo[2+k] = int(uint8(d-rootTolAngle-2+3)) >> 2
-					hi[2+k] = int(uint8(d+rootTolAngle-2)) >> 2
-				}
-				var r pairRange
-				for k := range 6 {
-					w := uint64((hi[k] - lo[k]) & 63)
-					sh := uint(6 * k)
-					if k%2 == 0 {
-						r.loE |= uint64(lo[k]) << sh
-						r.widthE |= w << sh
-					} else {
-						r.loO |= uint64(lo[k]) << sh
-						r.widthO |= w << sh
-					}
-					bins[k] = bins[k][:0]
-					for b := lo[k] >> 2; ; b = (b + 1) & 15 {
-						bins[k] = append(bins[k], uint32(b))
-						if b == hi[k]>>2 {
-							break
-						}
-					}
-				}
-				// Field order in a key: the lengths, the refs, the nbrs.
-				p := int32(len(ranges))
-				ranges = append(ranges, r)
-				for _, b0 := range bins[0] {
-					for _, b1 := range bins[1] {
-						for _, b2 := range bins[2] {
-							for _, b3 := range bins[3] {
-								for _, b4 := range bins[4] {
-									for _, b5 := range bins[5] {
-										key := b0 | b1<<4 | b2<<8 | b3<<12 | b4<<16 | b5<<20
-										out[a] = append(out[a], look{key: key, bits: keyBits(key), pair: p})
-									}
-								}
-							}
-						}
-					}
+				if pairOrders(es[j].ref, es[i].ref) {
+					emit(a, es[j], es[i], twin)
 				}
 			}
 		}
@@ -593,13 +602,16 @@ func keyBits(key uint32) ixEntry {
 const (
 	ixStripeShift = 13
 	ixStripeSlots = 1 << ixStripeShift
+	// ixRecProbeShift places the probe minutia in an agreement's record,
+	// above the slot in the stripe and the origin minutia.
+	ixRecProbeShift = ixSlotShift + ixStripeShift
 )
 
 // voteScratch is one worker's counters for vote, kept between searches.
 type voteScratch struct {
 	count    []uint8    // per minutia of a stripe: probe pairs it matched
 	best     []uint8    // per slot of a stripe: its best minutia's count
-	recs     [][]uint32 // per stripe: agreements (slot in the stripe << 8 | origin)
+	recs     [][]uint32 // per stripe: agreements (probe minutia, slot in the stripe, origin)
 	touchedM []uint32
 	touchedS []uint32
 	part     []float32
@@ -650,10 +662,12 @@ func (x *fingerIndex) vote(f *Form, position int, workers int) []float32 {
 				part := sc.part[:len(bl.slots)]
 				clear(part)
 				voteBlock(bl, mine, ranges, sc, part)
+				// Counts are whole numbers, so their sum does not depend on
+				// the order the parts end in; the norm is applied once.
 				mu.Lock()
 				for i, v := range part {
 					if v != 0 {
-						score[bl.slots[i]] += v * x.slots[bl.slots[i]].norm
+						score[bl.slots[i]] += v
 					}
 				}
 				mu.Unlock()
@@ -661,10 +675,19 @@ func (x *fingerIndex) vote(f *Form, position int, workers int) []float32 {
 		}()
 	}
 	wg.Wait()
+	for i, v := range score {
+		if v != 0 {
+			score[i] = v * x.slots[i].norm
+		}
+	}
 	return score
 }
 
-// voteBlock adds one block's standings to score (its slots').
+// voteBlock adds one block's standings to score (its slots'). The
+// agreements of all the probe minutiae are first filed by stripe (a
+// record: the probe minutia, the slot in the stripe, the origin minutia),
+// then each stripe is counted on its own, probe minutia by probe minutia,
+// so that its slots' counters and standings stay in the core's cache.
 func voteBlock(bl *ixBlock, looks [][]look, ranges []pairRange, sc *voteScratch, score []float32) {
 	first := bl.first
 	stripes := (len(bl.slots) + ixStripeSlots - 1) >> ixStripeShift
@@ -672,62 +695,70 @@ func voteBlock(bl *ixBlock, looks [][]look, ranges []pairRange, sc *voteScratch,
 		sc.recs = append(sc.recs, nil)
 	}
 	recs := sc.recs[:stripes]
-	for _, ls := range looks {
+	for a, ls := range looks { // a < MaxMinutiae: 8 bits
+		tag := uint32(a) << ixRecProbeShift
 		for _, l := range ls {
 			r := &ranges[l.pair]
 			for _, e := range bl.bucket(bl.bucketOf(l.key)) {
-				if e&ixKeyMask != l.bits || !agrees(e, r) {
+				if e&ixKeyMask != l.bits || !agrees(e, r) || l.twin >= 0 && agrees(e, &ranges[l.twin]) {
 					continue
 				}
-				// The entry's slot and origin, filed by stripe: the
-				// stripe's first minutiae are looked up when counting it.
 				rec := uint32(uint64(e)) & (ixSlotMask<<ixSlotShift | 0xff)
 				st := rec >> (ixSlotShift + ixStripeShift)
-				recs[st] = append(recs[st], rec&(ixStripeSlots<<ixSlotShift-1))
+				recs[st] = append(recs[st], tag|rec&(ixStripeSlots<<ixSlotShift-1))
 			}
 		}
-		for st, rs := range recs {
-			if len(rs) == 0 {
-				continue
-			}
-			lo := st << ixStripeShift
-			base, end := first[lo], bl.minutiae
-			if hi := lo + ixStripeSlots; hi < len(first) {
-				end = first[hi]
-			}
-			if len(sc.count) < int(end-base) {
-				sc.count = make([]uint8, end-base)
-			}
-			count, best, firsts := sc.count, sc.best, first[lo:min(lo+ixStripeSlots, len(first))]
-			for _, rc := range rs {
-				ls := rc >> ixSlotShift
-				m := firsts[ls] - base + rc&0xff
-				c := count[m]
-				if c == 255 {
-					continue
-				}
-				c++
-				count[m] = c
-				if c == 1 {
-					sc.touchedM = append(sc.touchedM, m)
-				}
-				if c > best[ls] {
-					if best[ls] == 0 {
-						sc.touchedS = append(sc.touchedS, uint32(lo)+ls)
-					}
-					best[ls] = c
-				}
-			}
+	}
+	for st, rs := range recs {
+		if len(rs) == 0 {
+			continue
+		}
+		lo := st << ixStripeShift
+		hi := min(lo+ixStripeSlots, len(first))
+		base, end := first[lo], bl.minutiae
+		if hi < len(first) {
+			end = first[hi]
+		}
+		if len(sc.count) < int(end-base) {
+			sc.count = make([]uint8, end-base)
+		}
+		count, best, firsts, part := sc.count, sc.best, first[lo:hi], score[lo:hi]
+		flush := func() {
 			for _, s := range sc.touchedS {
-				score[s] += float32(best[s&(ixStripeSlots-1)])
-				best[s&(ixStripeSlots-1)] = 0
+				part[s] += float32(best[s])
+				best[s] = 0
 			}
 			for _, m := range sc.touchedM {
 				count[m] = 0
 			}
 			sc.touchedS, sc.touchedM = sc.touchedS[:0], sc.touchedM[:0]
-			recs[st] = rs[:0]
 		}
+		probe := rs[0] >> ixRecProbeShift
+		for _, rc := range rs {
+			if rc>>ixRecProbeShift != probe {
+				flush()
+				probe = rc >> ixRecProbeShift
+			}
+			ls := rc >> ixSlotShift & (ixStripeSlots - 1)
+			m := firsts[ls] - base + rc&0xff
+			c := count[m]
+			if c == 255 {
+				continue
+			}
+			c++
+			count[m] = c
+			if c == 1 {
+				sc.touchedM = append(sc.touchedM, m)
+			}
+			if c > best[ls] {
+				if best[ls] == 0 {
+					sc.touchedS = append(sc.touchedS, ls)
+				}
+				best[ls] = c
+			}
+		}
+		flush()
+		recs[st] = rs[:0]
 	}
 }
 
