@@ -115,7 +115,7 @@ func bucketBits(n int) uint8 {
 	return b
 }
 
-// seal turns a block's lists (or, when merging, the entries of parts) into
+// sealBlock turns a block's lists (or, when merging, the entries of parts) into
 // one array, keeping the entries keep accepts (nil: all), with bucket
 // count for their number.
 func sealBlock(bl *ixBlock, parts []*ixBlock, offsets []uint32, keep func(*ixBlock, ixEntry) bool) {
