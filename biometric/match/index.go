@@ -97,12 +97,8 @@ func (bl *ixBlock) bucketOf(key uint32) uint32 {
 
 // keyOf is the 24-bit key of an entry: the top 4 bits of its six fields.
 func keyOf(e ixEntry) uint32 {
-	v := uint64(e) >> ixFieldShift
-	k := uint32(0)
-	for f := 0; f < 6; f++ {
-		k |= uint32(v>>(6*f+2)&15) << (4 * f)
-	}
-	return k
+	v := uint64(e) >> (ixFieldShift + 2)
+	return uint32(v&15 | v>>6&15<<4 | v>>12&15<<8 | v>>18&15<<12 | v>>24&15<<16 | v>>30&15<<20)
 }
 
 // bucketBits is the bucket count (log2) for a sealed block of n entries:
@@ -163,7 +159,6 @@ type fingerIndex struct {
 	filling map[int8]*ixBlock // per finger position: its open block
 	slots   []indexSlot
 	dead    int // removed slots still listed in buckets
-	entries int // bucket entries
 	scratch sync.Pool
 }
 
@@ -209,8 +204,8 @@ func newFingerIndex() *fingerIndex {
 func qlen(px int) uint64 { return uint64(min(px>>1, 63)) }
 
 // pairsOf calls fn with every pair entry of an enrolled finger (slot local
-// to its block) and its key.
-func pairsOf(p *packed, local uint32, fn func(ixEntry, uint32)) {
+// to its block).
+func pairsOf(p *packed, local uint32, fn func(ixEntry)) {
 	kg := pairEdges(len(p.mins))
 	for ci := range p.mins {
 		es := p.edges[ci*screenNeighbours : ci*screenNeighbours+kg]
@@ -226,8 +221,7 @@ func pairsOf(p *packed, local uint32, fn func(ixEntry, uint32)) {
 				la, lb := qlen(int(a.length)), qlen(int(b.length))
 				ra, rb, na, nb := uint64(a.ref>>2), uint64(b.ref>>2), uint64(a.nbr>>2), uint64(b.nbr>>2)
 				v := la | lb<<6 | ra<<12 | rb<<18 | na<<24 | nb<<30
-				key := la>>2 | lb>>2<<4 | ra>>2<<8 | rb>>2<<12 | na>>2<<16 | nb>>2<<20
-				fn(ixEntry(uint64(ci)|uint64(local)<<ixSlotShift|v<<ixFieldShift), uint32(key))
+				fn(ixEntry(uint64(ci) | uint64(local)<<ixSlotShift | v<<ixFieldShift))
 			}
 		}
 	}
@@ -256,11 +250,10 @@ func (x *fingerIndex) add(s *subject) {
 			x.filling[int8(f.position)] = bl
 		}
 		local := x.newSlot(s, f, bl)
-		pairsOf(f.p, local, func(e ixEntry, key uint32) {
-			b := bl.bucketOf(key)
+		pairsOf(f.p, local, func(e ixEntry) {
+			b := bl.bucketOf(keyOf(e))
 			bl.open[b] = append(bl.open[b], e)
 			bl.count++
-			x.entries++
 		})
 		if len(bl.slots) >= ixOpenSlots {
 			delete(x.filling, bl.position)
@@ -363,7 +356,7 @@ func (x *fingerIndex) addAll(subs []*subject) {
 				counts[w] = make([]uint32, nb)
 			}
 			c := counts[w]
-			pairsOf(m.p, m.local, func(_ ixEntry, key uint32) { c[bl.bucketOf(key)]++ })
+			pairsOf(m.p, m.local, func(e ixEntry) { c[bl.bucketOf(keyOf(e))]++ })
 		})
 		// Worker w's entries of bucket b start after the bucket's entries
 		// of the workers before it.
@@ -383,14 +376,13 @@ func (x *fingerIndex) addAll(subs []*subject) {
 		entries := make([]ixEntry, n)
 		run(func(w int, m member) {
 			c := counts[w]
-			pairsOf(m.p, m.local, func(e ixEntry, key uint32) {
-				b := bl.bucketOf(key)
+			pairsOf(m.p, m.local, func(e ixEntry) {
+				b := bl.bucketOf(keyOf(e))
 				entries[c[b]] = e
 				c[b]++
 			})
 		})
 		bl.start, bl.entries, bl.count = start, entries, int(n)
-		x.entries += int(n)
 		x.blocks = append(x.blocks, bl)
 	}
 }
@@ -411,7 +403,6 @@ func (x *fingerIndex) remove(s *subject) {
 // purge drops the dead slots' entries from every block (the open blocks
 // keep their lists).
 func (x *fingerIndex) purge() {
-	x.entries = 0
 	live := func(bl *ixBlock, e ixEntry) bool {
 		return x.slots[bl.slots[uint64(e)>>ixSlotShift&ixSlotMask]].s != nil
 	}
@@ -431,7 +422,6 @@ func (x *fingerIndex) purge() {
 		} else {
 			sealBlock(bl, []*ixBlock{bl}, []uint32{0}, live)
 		}
-		x.entries += bl.count
 	}
 	x.dead = 0
 }
