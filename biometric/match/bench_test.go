@@ -157,3 +157,38 @@ func BenchmarkIndexVote(b *testing.B) {
 	}
 	b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }
+
+// BenchmarkIndexWork reports what one vote of BenchmarkIndexVote's gallery
+// reads, per search and per enrolled finger: the buckets looked up, the
+// entries read in them, and the entries that agree with a probe pair (the
+// chance agreements the vote counts, nearly all of them). It walks the
+// index as voteBlock does, counting instead of voting.
+func BenchmarkIndexWork(b *testing.B) {
+	g, probes, _ := synthIdentification(20000, 10, synth.ImpressionOptions{})
+	g.BuildIndex()
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	x := g.index
+	var lookups, read, agree int
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		looks, ranges := probeLooks(Prepare(probes[i%len(probes)][0].Template))
+		for _, bl := range x.blocks {
+			for _, ls := range looks {
+				for _, l := range ls {
+					lookups++
+					for _, e := range bl.bucket(bl.bucketOf(l.key)) {
+						read++
+						if e&ixKeyMask == l.bits && agrees(e, &ranges[l.pair]) && (l.twin < 0 || !agrees(e, &ranges[l.twin])) {
+							agree++
+						}
+					}
+				}
+			}
+		}
+	}
+	n, fingers := float64(b.N), float64(len(x.slots))
+	b.ReportMetric(float64(lookups)/n, "lookups/search")
+	b.ReportMetric(float64(read)/n/fingers, "read/finger")
+	b.ReportMetric(float64(agree)/n/fingers, "agree/finger")
+}

@@ -86,8 +86,9 @@
 //
 // Why pairs of edges: the index before this one filed single edges. A
 // synthetic probe's edges agreed by chance with about 300 edges of every
-// unrelated finger, and counting them took 3.2 s a search at 1,000,000
-// fingers; its pairs agree by chance with about 18 pairs of such a finger,
+// unrelated finger (counted before it was replaced; that code is gone),
+// and counting them took 3.2 s a search at 1,000,000 fingers; its pairs
+// agree by chance with about 18 pairs of such a finger (BenchmarkIndexWork),
 // while a mate keeps most of its agreements (a shared minutia with three or
 // four shared neighbours shares three to six pairs). The one before that hashed
 // Minutia Cylinder-Code bit vectors (Cappelli, Ferrara and Maltoni, IEEE
@@ -121,8 +122,8 @@
 // experiment (not kept in the repository) on the same runs, where it kept
 // more mates than the total, a capped total or a count of agreeing probe
 // minutiae. The edges paired (6 at 50 minutiae, against 5 to 8 enrolled
-// and probe), the budget of pairs per finger (that of 50, 60 or 70
-// minutiae: the same rank-1, so the cheapest), the tolerances (the root
+// and probe), the budget of pairs per finger (those of 50, 60 and 70
+// minutiae gave the same rank-1 there, so the cheapest), the tolerances (the root
 // ones; tighter ones lost FVC mates) and the bucket sizes were then set on
 // the same runs, for speed and so as not to lose a mate there.
 // Held out: the FVC2002 test with each of the other seven impressions
