@@ -243,8 +243,16 @@ func checkHeader(path string) error {
 	return nil
 }
 
+// closeWait bounds how long Close waits for reads and writes that other
+// goroutines started before it.
+const closeWait = 30 * time.Second
+
 // Close closes the store, once a background load of the search's
-// vocabulary (WarmSearch) is done.
+// vocabulary (WarmSearch) is done. A read or write that another goroutine
+// started before Close finishes first (one started after is refused): when
+// Close returns, no connection holds the data file, so the file can be
+// copied, moved or removed whole. (database/sql closes a connection in use
+// only when it is handed back, after its DB.Close has returned.)
 func (s *DB) Close() error {
 	s.freq.warming.Wait()
 	var err error
@@ -253,6 +261,18 @@ func (s *DB) Close() error {
 	}
 	if e := s.w.Close(); err == nil {
 		err = e
+	}
+	deadline := time.Now().Add(closeWait)
+	for _, db := range []*sql.DB{s.r, s.w} {
+		for db != nil && db.Stats().OpenConnections > 0 {
+			if time.Now().After(deadline) {
+				if err == nil {
+					err = cases.Errorf(cases.ESTORAGE, "a read or write of %s was still running %s after the store closed; the file may still be open", s.path, closeWait)
+				}
+				return err
+			}
+			time.Sleep(time.Millisecond)
+		}
 	}
 	return err
 }

@@ -447,3 +447,55 @@ func TestAgreementSaysWhichConclusionsAreVerified(t *testing.T) {
 		t.Errorf("a policy that asks verification of an exclusion: %v", err)
 	}
 }
+
+// TestCloseWaitsForReadsInFlight closes the store while another goroutine is
+// half-way through reading the prints on file: Close returns only once that
+// read is done, and then nothing holds or recreates the data file's WAL, so
+// its folder can be removed whole. (Before, the read's connection closed
+// after Close had returned, and a test's temporary folder was sometimes
+// found not empty.)
+func TestCloseWaitsForReadsInFlight(t *testing.T) {
+	st, _, path := seeded(t)
+	prints := []cases.Fingerprint{{Position: 2, Format: "iso19794-2:2005", Template: []byte{1, 2, 3}}}
+	for _, name := range []string{"Loor", "Mina", "Ayoví"} {
+		if err := st.SaveSubject(ctx, usOfficer, &cases.Subject{Name: cases.Name{Given: []string{"Ana"}, Paternal: name}, Category: cases.CategoryOther, Fingerprints: prints}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inRead, release := make(chan struct{}), make(chan struct{})
+	readDone := make(chan error, 1)
+	go func() {
+		first := true
+		readDone <- st.EachSubjectFingerprints(ctx, func(string, []cases.Fingerprint) error {
+			if first {
+				first = false
+				close(inRead)
+				<-release
+			}
+			return nil
+		})
+	}()
+	<-inRead
+	closed := make(chan error, 1)
+	go func() { closed <- st.Close() }()
+	select {
+	case err := <-closed:
+		t.Fatalf("Close returned (%v) while a read was still running", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(release)
+	if err := <-closed; err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if err := <-readDone; err != nil {
+		t.Errorf("the read under way when Close was called: %v", err)
+	}
+	for _, f := range []string{path + "-wal", path + "-shm"} {
+		if _, err := os.Stat(f); err == nil {
+			t.Errorf("%s is still there after Close", f)
+		}
+	}
+	if _, err := st.Encounters(ctx); err == nil {
+		t.Error("a read after Close was served")
+	}
+}
