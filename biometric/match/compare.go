@@ -42,13 +42,30 @@ func Compare(probe, candidate *biometric.Template) Result {
 	return m.CompareDetail(Prepare(candidate))
 }
 
-// probeEntry is one probe edge in the probe hash.
-type probeEntry struct {
-	length   uint16
-	a, b     uint8
-	ref, nbr uint8
-	_        [2]uint8
+// voteKey is the place of a (probe, candidate) minutia pair in a
+// matcher's vote table: a row of 256 per probe minutia, so that an index
+// needs no multiply and no bounds check.
+func voteKey(p, c int) uint16 { return uint16(p<<8 | c) }
+
+// probeEntry is one probe edge in the probe hash, in one word that the vote
+// loops keep in a register: its length (bits 0–15), the two relative
+// directions (ref 16–23, nbr 24–31) and the vote-table rows of its origin a
+// and its neighbour b (voteKey(a, 0) at 32–47, voteKey(b, 0) at 48–63).
+type probeEntry uint64
+
+func newProbeEntry(a int, e edge) probeEntry {
+	return probeEntry(e.length) | probeEntry(e.ref)<<16 | probeEntry(e.nbr)<<24 |
+		probeEntry(voteKey(a, 0))<<32 | probeEntry(voteKey(int(e.nb), 0))<<48
 }
+
+func (e probeEntry) length() int32 { return int32(uint16(e)) }
+func (e probeEntry) ref() uint8    { return uint8(e >> 16) }
+func (e probeEntry) nbr() uint8    { return uint8(e >> 24) }
+
+// rowA and rowB are the vote-table rows of the edge's origin and neighbour:
+// rowA()|c is voteKey(a, c).
+func (e probeEntry) rowA() uint16 { return uint16(e >> 32) }
+func (e probeEntry) rowB() uint16 { return uint16(e >> 48) }
 
 // heapItem is a candidate minutia pair waiting in the pairing queue.
 type heapItem struct {
@@ -66,8 +83,8 @@ type Matcher struct {
 	tol     []int32   // growth length tolerance of each probe edge
 	invTol  []float32 // and its inverse
 
-	votes   []uint16
-	touched []uint32
+	votes   *[1 << 16]uint16 // by voteKey, allocated at the first vote
+	touched []uint16
 	roots   [maxRoots]rootVote
 	pairP   []int16 // candidate paired with each probe minutia, -1 none
 	pairC   []int16
@@ -129,7 +146,7 @@ func (m *Matcher) buildHash() {
 			for _, e := range f.edges[f.nbStart[a]:f.nbStart[a+1]] {
 				lo := lenBin(uint16(max(int(e.length)-rootTolLen, 0)))
 				hi := lenBin(uint16(min(int(e.length)+rootTolLen, 65535)))
-				pe := probeEntry{length: e.length, a: uint8(a), b: e.nb, ref: e.ref, nbr: e.nbr}
+				pe := newProbeEntry(a, e)
 				r0, r1 := int(e.ref-rootTolAngle)>>angBinShift, int(e.ref+rootTolAngle)>>angBinShift
 				n0, n1 := int(e.nbr-rootTolAngle)>>angBinShift, int(e.nbr+rootTolAngle)>>angBinShift
 				for lb := lo; lb <= hi; lb++ {
@@ -224,37 +241,39 @@ func (m *Matcher) compare(c *Form) (float64, []Pair) {
 // shapes agree within the root tolerances votes for the two minutia pairs it
 // joins (m.votes, touched pairs in m.touched).
 func (m *Matcher) vote(c *Form) {
-	np, nc := len(m.probe.pts), len(c.pts)
-	if cap(m.votes) < np*nc {
-		m.votes = make([]uint16, np*nc, MaxMinutiae*MaxMinutiae)
-	}
-	votes := m.votes[:np*nc]
+	votes := m.voteTable()
 	m.touched = m.touched[:0]
 	start, entries := m.start, m.entries
 	for ci := range c.pts {
 		for _, f := range c.edges[c.nbStart[ci]:c.nbStart[ci+1]] {
 			b := f.key & (buckets - 1)
 			for _, e := range entries[start[b]:start[b+1]] {
-				if uint(int(e.length)-int(f.length)+rootTolLen) > 2*rootTolLen ||
-					!within(e.ref, f.ref, rootTolAngle) || !within(e.nbr, f.nbr, rootTolAngle) {
+				if uint(e.length()-int32(f.length)+rootTolLen) > 2*rootTolLen ||
+					!within(e.ref(), f.ref, rootTolAngle) || !within(e.nbr(), f.nbr, rootTolAngle) {
 					continue
 				}
-				k1 := int(e.a)*nc + ci
-				k2 := int(e.b)*nc + int(f.nb)
-				if k1 >= len(votes) || k2 >= len(votes) {
-					continue
-				}
+				k1 := e.rowA() | uint16(ci)
+				k2 := e.rowB() | uint16(f.nb)
 				if votes[k1] == 0 {
-					m.touched = append(m.touched, uint32(k1))
+					m.touched = append(m.touched, k1)
 				}
 				votes[k1]++
 				if votes[k2] == 0 {
-					m.touched = append(m.touched, uint32(k2))
+					m.touched = append(m.touched, k2)
 				}
 				votes[k2]++
 			}
 		}
 	}
+}
+
+// voteTable is the matcher's vote table, all zero: every reader of the
+// votes clears what it read.
+func (m *Matcher) voteTable() *[1 << 16]uint16 {
+	if m.votes == nil {
+		m.votes = new([1 << 16]uint16)
+	}
+	return m.votes
 }
 
 // findRoots votes minutia pairs through matching edges and keeps the
@@ -268,7 +287,7 @@ func (m *Matcher) findRoots(c *Form, maxR int) int {
 // pickRoots keeps the maxR best-voted minutia pairs of the last vote
 // against a candidate of nc minutiae in m.roots and clears the votes.
 func (m *Matcher) pickRoots(nc, maxR int) int {
-	votes := m.votes[:len(m.probe.pts)*nc]
+	votes := m.votes
 	n := 0
 	for _, k := range m.touched {
 		v := votes[k]
@@ -276,7 +295,7 @@ func (m *Matcher) pickRoots(nc, maxR int) int {
 		if v < 2 {
 			continue
 		}
-		rv := rootVote{votes: v, p: uint8(int(k) / nc), c: uint8(int(k) % nc)}
+		rv := rootVote{votes: v, p: uint8(k >> 8), c: uint8(k)} // k is voteKey(p, c)
 		if n < maxR {
 			n++
 		} else if v <= m.roots[n-1].votes {
@@ -325,29 +344,25 @@ func (m *Matcher) screen(c *packed) float64 {
 // (most probe entries a bucket holds fail it, unpredictably), so every
 // vote is added, one or zero, and pickDense reads the votes back.
 func (m *Matcher) votePacked(c *packed) {
-	np, nc := len(m.probe.pts), len(c.mins)
-	if cap(m.votes) < np*nc {
-		m.votes = make([]uint16, np*nc, MaxMinutiae*MaxMinutiae)
-	}
-	votes := m.votes[:np*nc]
+	votes := m.voteTable()
 	start, entries := m.start, m.entries
-	edges := c.edges[:nc*screenNeighbours]
-	for ci := 0; ci < nc; ci++ {
-		for _, f := range edges[ci*screenNeighbours : (ci+1)*screenNeighbours] {
-			if f.length == 0 {
-				break
-			}
-			fl := int32(f.length) * lenUnit
-			b := int(pxBucket[f.length]) + int(f.ref>>angBinShift)*angBins + int(f.nbr>>angBinShift)
-			for _, e := range entries[start[b]:start[b+1]] {
-				// Each term is negative when its difference is out of tolerance.
-				x := (2*rootTolLen - abs32(int32(e.length)-fl)*2) |
-					(2*rootTolAngle - int32(uint8(e.ref-f.ref+rootTolAngle))) |
-					(2*rootTolAngle - int32(uint8(e.nbr-f.nbr+rootTolAngle)))
-				inc := uint16(^uint32(x) >> 31)
-				votes[int(e.a)*nc+ci] += inc
-				votes[int(e.b)*nc+int(f.nb)] += inc
-			}
+	for i, f := range c.edges {
+		if f.length == 0 {
+			continue
+		}
+		b := int(pxBucket[f.length]) + int(f.ref>>angBinShift)*angBins + int(f.nbr>>angBinShift)
+		fl, fref, fnbr := int32(f.length)*lenUnit, f.ref, f.nbr
+		col, fnb := uint16(i/screenNeighbours), uint16(f.nb)
+		bucket := entries[start[b]:start[b+1]]
+		for j := 0; j < len(bucket); j++ {
+			e := bucket[j]
+			// Each term is negative when its difference is out of tolerance.
+			x := (2*rootTolLen - abs32(e.length()-fl)*2) |
+				(2*rootTolAngle - int32(e.ref()-fref+rootTolAngle)) |
+				(2*rootTolAngle - int32(e.nbr()-fnbr+rootTolAngle))
+			inc := uint16(^uint32(x) >> 31)
+			votes[e.rowA()|col] += inc
+			votes[e.rowB()|fnb] += inc
 		}
 	}
 }
@@ -369,29 +384,31 @@ func abs32(v int32) int32 {
 // pickDense keeps the maxR best-voted minutia pairs of a votePacked in
 // m.roots, best first, and clears the votes; it returns how many.
 func (m *Matcher) pickDense(nc, maxR int) int {
-	votes := m.votes[:len(m.probe.pts)*nc]
 	n := 0
 	minV := uint16(2)
-	for k, v := range votes {
-		if v < minV {
-			continue
+	for p := range m.probe.pts {
+		k := int(voteKey(p, 0))
+		row := m.votes[k : k+nc]
+		for c, v := range row {
+			if v < minV {
+				continue
+			}
+			rv := rootVote{votes: v, p: uint8(p), c: uint8(c)}
+			if n < maxR {
+				n++
+			}
+			i := n - 1
+			for i > 0 && m.roots[i-1].votes < v {
+				m.roots[i] = m.roots[i-1]
+				i--
+			}
+			m.roots[i] = rv
+			if n == maxR {
+				minV = m.roots[n-1].votes + 1
+			}
 		}
-		votes[k] = 0
-		rv := rootVote{votes: v, p: uint8(k / nc), c: uint8(k % nc)}
-		if n < maxR {
-			n++
-		}
-		i := n - 1
-		for i > 0 && m.roots[i-1].votes < v {
-			m.roots[i] = m.roots[i-1]
-			i--
-		}
-		m.roots[i] = rv
-		if n == maxR {
-			minV = m.roots[n-1].votes + 1
-		}
+		clear(row)
 	}
-	clear(votes)
 	return n
 }
 
@@ -426,7 +443,7 @@ func (m *Matcher) grow(c *Form, pk *packed, rp, rc uint8) growStats {
 		tols, invs := m.tol[p0:p1], m.invTol[p0:p1]
 		var ce []edge
 		if pk != nil {
-			ce = pk.edgesOf(int(it.c), m.ebuf[:0])
+			ce = pk.edgesOf(int(it.c), &m.ebuf)
 		} else {
 			ce = c.edges[c.nbStart[it.c]:c.nbStart[int(it.c)+1]]
 		}
@@ -441,8 +458,7 @@ func (m *Matcher) grow(c *Form, pk *packed, rp, rc uint8) growStats {
 			}
 			for j := lo; j < len(ce) && int32(ce[j].length) <= el+tl; j++ {
 				f := ce[j]
-				dr, dn := angDiff(e.ref, f.ref), angDiff(e.nbr, f.nbr)
-				if dr > tolAngle || dn > tolAngle {
+				if !within(e.ref, f.ref, tolAngle) || !within(e.nbr, f.nbr, tolAngle) {
 					continue
 				}
 				pp, pc := m.pairP[e.nb], m.pairC[f.nb]
@@ -451,6 +467,7 @@ func (m *Matcher) grow(c *Form, pk *packed, rp, rc uint8) growStats {
 					if dl < 0 {
 						dl = -dl
 					}
+					dr, dn := angDiff(e.ref, f.ref), angDiff(e.nbr, f.nbr)
 					cost := float32(dl)*invs[i] + float32(dr+dn)/(2*tolAngle)
 					h = heapPush(h, heapItem{cost, e.nb, f.nb})
 				} else if pp == int16(f.nb) {

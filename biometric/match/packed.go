@@ -138,13 +138,15 @@ const sizeofPacked = 24 * 3
 
 // edgesOf decodes the screen edges of minutia i into buf, lengths in edge
 // length units.
-func (p *packed) edgesOf(i int, buf []edge) []edge {
-	buf = buf[:0]
-	for _, s := range p.edges[i*screenNeighbours : (i+1)*screenNeighbours] {
+func (p *packed) edgesOf(i int, buf *[tableNeighbours]edge) []edge {
+	row := (*[screenNeighbours]sedge)(p.edges[i*screenNeighbours:])
+	n := 0
+	for ; n < screenNeighbours; n++ {
+		s := row[n]
 		if s.length == 0 {
 			break
 		}
-		buf = append(buf, edge{length: uint16(s.length) * lenUnit, nb: s.nb, ref: s.ref, nbr: s.nbr})
+		buf[n] = edge{length: uint16(s.length) * lenUnit, nb: s.nb, ref: s.ref, nbr: s.nbr}
 	}
-	return buf
+	return buf[:n]
 }
