@@ -251,7 +251,14 @@ func start(t *testing.T, cfg Config, w, h int) *session {
 		teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.TrueColor)))
 	s := &session{t: t, tm: tm, m: m}
-	t.Cleanup(func() { tm.Quit() })
+	// The program ends before the test's other cleanups (its store's
+	// Close among them) run: they were registered first, so they run after.
+	t.Cleanup(func() {
+		tm.Quit()
+		tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second), teatest.WithTimeoutFn(func(tb testing.TB) {
+			tb.Log("the program had not ended 5 s after it was told to quit")
+		}))
+	})
 	return s
 }
 
