@@ -75,6 +75,10 @@ func runWorkstation(ctx context.Context, sf sessionFlags) error {
 		return err
 	}
 	defer st.Close()
+	// What still reads the store in the background when the officer quits
+	// (the gallery's build) stops first: Close waits for reads under way.
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
 	var syncFn func() cases.SyncState
 	send := func() {}
 	changes := newChangeNotice()
