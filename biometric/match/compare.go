@@ -43,8 +43,8 @@ func Compare(probe, candidate *biometric.Template) Result {
 }
 
 // voteKey is the place of a (probe, candidate) minutia pair in a
-// matcher's vote table: a row of 256 per probe minutia, so that an index
-// needs no multiply and no bounds check.
+// matcher's vote table: a row of 256 per probe minutia, so that the vote
+// loops index it without a multiply, and by a uint16 without a bounds check.
 func voteKey(p, c int) uint16 { return uint16(p<<8 | c) }
 
 // probeEntry is one probe edge in the probe hash, in one word that the vote
@@ -281,12 +281,12 @@ func (m *Matcher) voteTable() *[1 << 16]uint16 {
 // returns how many.
 func (m *Matcher) findRoots(c *Form, maxR int) int {
 	m.vote(c)
-	return m.pickRoots(len(c.pts), maxR)
+	return m.pickRoots(maxR)
 }
 
-// pickRoots keeps the maxR best-voted minutia pairs of the last vote
-// against a candidate of nc minutiae in m.roots and clears the votes.
-func (m *Matcher) pickRoots(nc, maxR int) int {
+// pickRoots keeps the maxR best-voted minutia pairs of the last vote in
+// m.roots and clears the votes.
+func (m *Matcher) pickRoots(maxR int) int {
 	votes := m.votes
 	n := 0
 	for _, k := range m.touched {
