@@ -21,7 +21,18 @@ func FuzzParseStoreURL(f *testing.F) {
 			}
 			if u, perr := url.Parse(spec); perr == nil && u.User != nil {
 				if pw, ok := u.User.Password(); ok && len(pw) >= 4 && strings.Contains(err.Error(), pw) && !strings.Contains(strings.Replace(spec, pw, "", 1), pw) {
-					t.Fatalf("the error repeats the password %q: %v", pw, err)
+					// The message's own words may hold the password ("post"
+					// is in "postgres://"): it is repeated only if it shows
+					// more often than in the error for the same store with
+					// another password of its length.
+					other := strings.Repeat("q", len(pw))
+					if pw == other {
+						other = strings.Repeat("z", len(pw))
+					}
+					_, _, err2 := parseStoreURL(strings.Replace(spec, pw, other, 1))
+					if err2 != nil && strings.Count(err.Error(), pw) > strings.Count(err2.Error(), pw) {
+						t.Fatalf("the error repeats the password %q: %v", pw, err)
+					}
 				}
 			}
 			return
